@@ -1,0 +1,35 @@
+@{
+    RootModule           = 'EsUpgrade.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5f0c2b7e-1d4a-4c35-9a5e-8b8d2f6a7c31'
+    Author               = 'EsUpgrade contributors'
+    CompanyName          = 'EsUpgrade'
+    Copyright            = '(c) EsUpgrade contributors. Apache-2.0.'
+    Description          = 'Takes Elasticsearch clusters from 7.17 to 8.x safely and proves the result: assess, back up, rolling upgrade, verify.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('EsUpgrade.Format.ps1xml')
+    TypesToProcess       = @('EsUpgrade.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-EsCluster'
+        'Disconnect-EsCluster'
+        'Get-EsCluster'
+        'Get-EsClusterHealth'
+        'Get-EsClusterSetting'
+        'Get-EsConnection'
+        'Get-EsNode'
+        'Invoke-EsRequest'
+        'Wait-EsClusterHealth'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Elasticsearch', 'Upgrade', 'RollingUpgrade', 'Snapshot', 'Elastic', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://github.com/esupgrade/EsUpgrade'
+            ReleaseNotes = '0.1.0: connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
+        }
+    }
+}

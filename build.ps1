@@ -1,0 +1,119 @@
+#requires -Version 7.2
+<#
+.SYNOPSIS
+The front door: Build, Test, Demo, Bench, Clean.
+
+.EXAMPLE
+dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+
+.EXAMPLE
+dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'EsUpgrade'
+$ResultsDir = Join-Path $Out 'test-results'
+
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Build {
+    $propsVersion = ([xml](Get-Content -Raw "$Root/Directory.Build.props")).Project.PropertyGroup.Version
+    $manifestVersion = (Import-PowerShellDataFile "$Root/EsUpgrade.psd1").ModuleVersion
+    if ($propsVersion -ne $manifestVersion) { throw "Version mismatch: Directory.Build.props says $propsVersion, EsUpgrade.psd1 says $manifestVersion." }
+
+    Invoke-Native 'dotnet build' { dotnet build "$Root/EsUpgrade.sln" -c $Configuration --nologo -v quiet -clp:ErrorsOnly }
+
+    # Lay out a loadable module folder: manifest, assemblies, views, help.
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    Copy-Item "$Root/EsUpgrade.psd1" $ModuleOut
+    Copy-Item "$Root/src/EsUpgrade/bin/$Configuration/netstandard2.0/*.dll" $ModuleOut
+    Copy-Item "$Root/module/*" $ModuleOut -Recurse
+    Write-Host "Module laid out in $ModuleOut"
+}
+
+function Get-PesterManifest {
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) { $packages = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 is not restored at $manifest (dotnet restore brings it)." }
+    $manifest
+}
+
+function Read-TrxCounts([string] $Directory) {
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem $Directory -Filter *.trx -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $ResultsDir) { Remove-Item -Recurse -Force $ResultsDir }
+    New-Item -ItemType Directory -Path $ResultsDir | Out-Null
+
+    Write-Host "`n== xunit" -ForegroundColor Cyan
+    dotnet test "$Root/EsUpgrade.sln" -c $Configuration --no-build --nologo --results-directory $ResultsDir --logger 'trx;LogFilePrefix=xunit' --logger 'console;verbosity=minimal'
+    $xunit = Read-TrxCounts $ResultsDir
+    if ($xunit.Passed + $xunit.Failed -eq 0) { $xunit.Failed = 1; Write-Host 'xunit ran no test.' -ForegroundColor Red }
+
+    Write-Host "`n== Pester (fresh pwsh, built module)" -ForegroundColor Cyan
+    $pesterJson = Join-Path $ResultsDir 'pester.json'
+    $pwsh = (Get-Process -Id $PID).Path
+    $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', "$Root/tests/pester/Run-Pester.ps1",
+        '-PesterManifest', (Get-PesterManifest), '-ModulePath', "$ModuleOut/EsUpgrade.psd1", '-ResultPath', $pesterJson)
+    if ($pwsh -match 'dotnet(\.exe)?$') { & $pwsh pwsh @pwshArgs } else { & $pwsh @pwshArgs }
+    $pester = if (Test-Path $pesterJson) { Get-Content -Raw $pesterJson | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    if ($pester.Passed + $pester.Failed -eq 0) { $pester.Failed = 1; Write-Host 'Pester ran no test.' -ForegroundColor Red }
+
+    Write-Host ("`nxunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed)
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = (Get-Process -Id $PID).Path
+    $demoArgs = @('-NoProfile', '-NonInteractive', '-File', "$Root/tests/demo/Demo.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
+    if ($pwsh -match 'dotnet(\.exe)?$') { & $pwsh pwsh @demoArgs } else { & $pwsh @demoArgs }
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & "$Root/bench/Measure-ImportTime.ps1" -ModulePath "$ModuleOut/EsUpgrade.psd1"
+}
+
+function Invoke-Clean {
+    foreach ($dir in @($Out) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Where-Object FullName -NotMatch '[\\/]\.git[\\/]').FullName) {
+        if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Clean' { Invoke-Clean }
+}

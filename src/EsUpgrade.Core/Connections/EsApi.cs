@@ -1,0 +1,86 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EsUpgrade.Diagnostics;
+using EsUpgrade.Errors;
+using EsUpgrade.Json;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Connections
+{
+    /// <summary>
+    /// One call to a cluster: logs it, sends it, turns error statuses into <see cref="EsServerException"/>.
+    /// Features (inventory, health, settings, ...) are built on it.
+    /// </summary>
+    public sealed class EsApi
+    {
+        public EsApi(EsConnection connection, IEsLog? log = null, IClock? clock = null)
+        {
+            Connection = connection;
+            Log = log ?? NullLog.Instance;
+            Clock = clock ?? SystemClock.Instance;
+        }
+
+        public EsConnection Connection { get; }
+        public IEsLog Log { get; }
+        public IClock Clock { get; }
+
+        /// <summary>Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws.</summary>
+        public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
+        {
+            Log.Verbose($"[{Connection.Name}] {request}");
+            var started = Clock.UtcNow;
+            var response = await Connection.Wire.SendAsync(request, ct).ConfigureAwait(false);
+            Log.Debug($"[{Connection.Name}] {request} -> HTTP {response.StatusCode} from {Redact.Uri(response.Node)} in {(Clock.UtcNow - started).TotalMilliseconds:0} ms");
+            foreach (var warning in response.HeaderValues("Warning"))
+                Log.Debug($"[{Connection.Name}] Elasticsearch warning: {warning}");
+            if (!response.IsSuccess && !alsoAccept.Contains(response.StatusCode))
+                throw ServerError(request, response);
+            return response;
+        }
+
+        public async Task<JsonElement> GetJsonAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
+        {
+            var response = await SendAsync(request, ct, alsoAccept).ConfigureAwait(false);
+            return ParseJson(request, response);
+        }
+
+        public static JsonElement ParseJson(EsRequest request, EsResponse response)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(response.Body) ? "{}" : response.Body);
+                return doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new EsException(EsErrorKind.Server, "InvalidResponse",
+                    $"{request} answered HTTP {response.StatusCode} with a body that is not JSON.", request.ToString(), ex);
+            }
+        }
+
+        /// <summary>Reads Elasticsearch's error envelope, or the plain-string form of "no handler found".</summary>
+        public static EsServerException ServerError(EsRequest request, EsResponse response)
+        {
+            string? type = null, reason = null;
+            try
+            {
+                using var doc = JsonDocument.Parse(response.Body);
+                var error = doc.RootElement.Prop("error");
+                if (error is JsonElement e && e.ValueKind == JsonValueKind.Object)
+                {
+                    type = e.Str("type");
+                    reason = e.Str("reason");
+                }
+                else if (error is JsonElement s && s.ValueKind == JsonValueKind.String)
+                {
+                    reason = s.GetString();
+                }
+            }
+            catch (JsonException) { }
+            return new EsServerException(response.StatusCode, type, reason, request.Method, request.Path, request.ToString());
+        }
+    }
+}

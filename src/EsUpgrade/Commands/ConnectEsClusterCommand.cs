@@ -1,0 +1,88 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using EsUpgrade.Connections;
+using EsUpgrade.Errors;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Commands
+{
+    /// <summary>Connects to a cluster, checks it is Elasticsearch and makes it the session's current connection.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "EsCluster", DefaultParameterSetName = UriSet)]
+    [OutputType(typeof(EsConnection))]
+    public sealed class ConnectEsClusterCommand : EsCmdlet
+    {
+        const string UriSet = "Uri";
+        const string CloudSet = "CloudId";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Uri { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ParameterSetName = CloudSet)]
+        [ValidateNotNullOrEmpty]
+        public string CloudId { get; set; } = "";
+
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The API key as Elasticsearch returns it in "encoded" (base64 of id:key), or id:key.</summary>
+        [Parameter]
+        public SecureString? ApiKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateFingerprint { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CaCertificatePath { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunOrStop(() =>
+            {
+                var settings = Settings();
+                if (SkipCertificateCheck)
+                    WriteWarning("Certificate checks are off for this connection: anyone between you and the cluster can read the credentials. Use -CertificateFingerprint or -CaCertificatePath instead.");
+                var connection = Run((log, ct) => Connector.ConnectAsync(Name, settings, log, ct));
+                ConnectionRegistry.Session.Add(connection);
+                WriteVerbose($"Connected to {connection.ClusterName} (Elasticsearch {connection.Version}) as '{connection.Name}'.");
+                if (PassThru) WriteObject(connection);
+            }, Uri.FirstOrDefault() ?? CloudId);
+        }
+
+        ConnectionSettings Settings()
+        {
+            var trustOptions = new[] { CertificateFingerprint != null, CaCertificatePath != null, SkipCertificateCheck.IsPresent }.Count(x => x);
+            if (trustOptions > 1)
+                throw new EsException(EsErrorKind.InvalidArgument, "ConflictingCertificateOptions",
+                    "Give only one of -CertificateFingerprint, -CaCertificatePath and -SkipCertificateCheck.");
+            if (Credential != null && ApiKey != null)
+                throw new EsException(EsErrorKind.InvalidArgument, "ConflictingCredentials", "Give -Credential or -ApiKey, not both.");
+
+            var settings = ParameterSetName == CloudSet
+                ? ConnectionSettings.ForCloud(CloudId)
+                : new ConnectionSettings(Uri.Select(ConnectionSettings.ParseUri));
+            settings.Credential = Credential?.GetNetworkCredential();
+            settings.ApiKey = ApiKey;
+            settings.Trust = CertificateFingerprint != null ? CertificateTrust.Fingerprint(CertificateFingerprint)
+                : CaCertificatePath != null ? CertificateTrust.CaFile(GetUnresolvedProviderPathFromPSPath(CaCertificatePath))
+                : SkipCertificateCheck ? CertificateTrust.SkipCheck
+                : CertificateTrust.SystemStore;
+            return settings;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using EsUpgrade.Emulator.Model;
+
+namespace EsUpgrade.Emulator.Control;
+
+public static class EmulatorCommandLine
+{
+    public const string Usage = """
+        usage: EsUpgrade.Emulator [options]
+          --name NAME               cluster name (default emulated)
+          --nodes N                 N nodes, all roles (default 3)
+          --version V               their version (default 7.17.27)
+          --node NAME=VERSION[:ROLE,ROLE...]   one node (repeat; replaces --nodes)
+          --index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION]   an index (repeat)
+          --user NAME:PASSWORD      a user; any user turns security on (repeat)
+          --tls                     HTTPS with a generated CA (see --cert-dir)
+          --cert-dir DIR            where http_ca.crt is written
+          --base-port P             first node port (default: any free port)
+          --control-port P          control API port (default: any free port)
+          --time-scale X            emulated seconds per real second (default 1)
+          --ready-file PATH         write ports and fingerprints as JSON when listening
+        """;
+
+    public static (ClusterSpec Spec, string? ReadyFile, string? CertDir, int ControlPort) Parse(string[] args)
+    {
+        var spec = new ClusterSpec();
+        int nodes = 3, basePort = 0, controlPort = 0;
+        var version = "7.17.27";
+        string? readyFile = null, certDir = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--name": spec.ClusterName = Next(); break;
+                case "--nodes": nodes = int.Parse(Next()); break;
+                case "--version": version = Next(); break;
+                case "--node":
+                    var text = Next();
+                    var eq = text.IndexOf('=');
+                    if (eq <= 0) throw new ArgumentException($"--node {text}: use NAME=VERSION[:ROLES]");
+                    var rest = text[(eq + 1)..].Split(':', 2);
+                    var node = new NodeSpec { Name = text[..eq], Version = rest[0] };
+                    if (rest.Length > 1) node.Roles = rest[1].Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+                    spec.Nodes.Add(node);
+                    break;
+                case "--index":
+                    var p = Next().Split(':');
+                    if (p.Length < 4) throw new ArgumentException("--index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION]");
+                    spec.Indices.Add(new IndexSpec { Name = p[0], Shards = int.Parse(p[1]), Replicas = int.Parse(p[2]), Documents = long.Parse(p[3]), CreatedVersion = p.Length > 4 ? p[4] : "7.17.0" });
+                    break;
+                case "--user":
+                    var u = Next().Split(':', 2);
+                    if (u.Length != 2) throw new ArgumentException("--user NAME:PASSWORD");
+                    spec.Users[u[0]] = u[1];
+                    break;
+                case "--tls": spec.Tls = true; break;
+                case "--cert-dir": certDir = Next(); break;
+                case "--base-port": basePort = int.Parse(Next()); break;
+                case "--control-port": controlPort = int.Parse(Next()); break;
+                case "--time-scale": spec.TimeScale = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--ready-file": readyFile = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        if (spec.Nodes.Count == 0)
+            spec.Nodes.AddRange(ClusterSpec.Uniform(nodes, version).Nodes);
+        if (basePort > 0)
+            for (var n = 0; n < spec.Nodes.Count; n++) spec.Nodes[n].Port = basePort + n;
+        return (spec, readyFile, certDir, controlPort);
+    }
+}

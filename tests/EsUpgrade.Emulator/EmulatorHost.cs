@@ -1,0 +1,118 @@
+using System.Net;
+using EsUpgrade.Emulator.Http;
+using EsUpgrade.Emulator.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+
+namespace EsUpgrade.Emulator;
+
+/// <summary>
+/// Runs an <see cref="EmulatedCluster"/> over HTTP: one Kestrel server per running node on 127.0.0.1
+/// (a stopped node's port is closed), and a clock ticker that moves recoveries forward.
+/// </summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    readonly Dictionary<string, WebApplication> servers = new();
+    readonly CancellationTokenSource stopping = new();
+    readonly SemaphoreSlim lifecycle = new(1, 1);
+    Task ticker = Task.CompletedTask;
+
+    EmulatorHost(EmulatedCluster cluster, EmulatorTls? tls)
+    {
+        Cluster = cluster;
+        Tls = tls;
+    }
+
+    public EmulatedCluster Cluster { get; }
+    public EmulatorTls? Tls { get; }
+    public string Scheme => Tls is null ? "http" : "https";
+
+    public static async Task<EmulatorHost> StartAsync(ClusterSpec spec, string? certificateDirectory = null)
+    {
+        var tls = spec.Tls ? EmulatorTls.Create(certificateDirectory ?? Path.Combine(Path.GetTempPath(), "esupgrade-emulator-" + Guid.NewGuid().ToString("N"))) : null;
+        var host = new EmulatorHost(new EmulatedCluster(spec), tls);
+        foreach (var node in host.Cluster.Nodes)
+            await host.ListenAsync(node);
+        host.ticker = host.TickAsync(host.stopping.Token);
+        return host;
+    }
+
+    public Uri NodeUri(string name) => new($"{Scheme}://127.0.0.1:{Cluster.Node(name).Port}");
+    public IReadOnlyList<Uri> NodeUris => Cluster.Nodes.Select(n => NodeUri(n.Name)).ToList();
+
+    public async Task StopNodeAsync(string name)
+    {
+        await lifecycle.WaitAsync();
+        try
+        {
+            Cluster.StopNode(name);
+            if (servers.Remove(name, out var app))
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+        finally { lifecycle.Release(); }
+    }
+
+    public async Task StartNodeAsync(string name, string? version = null)
+    {
+        await lifecycle.WaitAsync();
+        try
+        {
+            if (servers.ContainsKey(name)) return;
+            await ListenAsync(Cluster.Node(name));
+            Cluster.StartNode(name, version);
+        }
+        finally { lifecycle.Release(); }
+    }
+
+    async Task ListenAsync(EmulatedNode node)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, node.Port, listen =>
+            {
+                if (Tls != null)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = Tls.Leaf,
+                        ServerCertificateChain = new() { Tls.Ca },
+                    });
+            });
+        });
+        var app = builder.Build();
+        app.Run(http => RestDispatcher.HandleAsync(http, Cluster, node));
+        await app.StartAsync();
+        if (node.Port == 0)
+            node.Port = new Uri(app.Urls.First()).Port;
+        servers[node.Name] = app;
+    }
+
+    async Task TickAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct)) Cluster.Tick();
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        stopping.Cancel();
+        await ticker;
+        foreach (var app in servers.Values)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        servers.Clear();
+    }
+}

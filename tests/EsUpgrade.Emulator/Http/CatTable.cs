@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace EsUpgrade.Emulator.Http;
+
+/// <summary>
+/// The _cat APIs' output: aligned text (header with <c>v</c>, columns with <c>h</c>) or, with
+/// <c>format=json</c>, an array of objects whose values are strings.
+/// </summary>
+public sealed class CatTable
+{
+    readonly string[] defaults;
+    readonly List<Dictionary<string, string?>> rows = new();
+
+    public CatTable(params string[] defaultColumns) => defaults = defaultColumns;
+
+    public void Add(Dictionary<string, string?> row) => rows.Add(row);
+
+    public Reply Render(RestRequest request)
+    {
+        var columns = request.Q("h") is string h && h.Length > 0 ? h.Split(',').Select(c => c.Trim()).ToArray() : defaults;
+        var known = rows.Count > 0 ? rows[0].Keys.ToHashSet() : defaults.ToHashSet();
+        foreach (var c in columns.Where(c => !known.Contains(c) && !defaults.Contains(c)))
+            throw Model.EsError.IllegalArgument($"header [{c}] is not recognized");
+        var format = request.Q("format");
+        if (format is "json")
+            return Reply.Ok(rows.Select(r => columns.ToDictionary(c => c, c => r.GetValueOrDefault(c))).ToList());
+        if (format is not (null or "" or "txt" or "text"))
+            throw Model.EsError.IllegalArgument($"Unsupported format [{format}]");
+
+        var table = new List<string?[]>();
+        if (request.Flag("v")) table.Add(columns);
+        table.AddRange(rows.Select(r => columns.Select(c => r.GetValueOrDefault(c)).ToArray()));
+        var widths = columns.Select((_, i) => table.Count == 0 ? 0 : table.Max(r => (r[i] ?? "").Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var r in table)
+            text.Append(string.Join(" ", r.Select((v, i) => (v ?? "").PadRight(widths[i])))).Append('\n');
+        return Reply.Plain(text.ToString());
+    }
+}

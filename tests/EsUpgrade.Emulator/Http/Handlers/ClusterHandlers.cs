@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EsUpgrade.Emulator.Model;
+
+namespace EsUpgrade.Emulator.Http.Handlers;
+
+public static class ClusterHandlers
+{
+    static readonly string[] StatusOrder = { "green", "yellow", "red" };
+
+    /// <summary>
+    /// GET _cluster/health[/{index}] with the wait_for_* long poll: answers the moment the conditions
+    /// hold, or 408 with timed_out=true when the timeout passes (BEHAVIOUR.md §1).
+    /// </summary>
+    public static async Task<Reply> Health(RestRequest r)
+    {
+        if (r.Q("wait_for_relocating_shards") != null)
+            throw EsError.IllegalArgument("wait_for_relocating_shards has been removed, use wait_for_no_relocating_shards [true/false] instead");
+        var level = r.Q("level") ?? "cluster";
+        if (level is not ("cluster" or "indices" or "shards"))
+            throw EsError.IllegalArgument($"No enum constant org.elasticsearch.action.admin.cluster.health.ClusterHealthRequest.Level.{level.ToUpperInvariant()}");
+        var waitStatus = r.Q("wait_for_status")?.ToLowerInvariant();
+        if (waitStatus != null && !StatusOrder.Contains(waitStatus))
+            throw EsError.IllegalArgument($"No enum constant org.elasticsearch.cluster.health.ClusterHealthStatus.{waitStatus.ToUpperInvariant()}");
+        var waitNodes = r.Q("wait_for_nodes");
+        var nodeCheck = waitNodes is null ? null : NodeCountCheck(waitNodes);
+        var noInit = r.Flag("wait_for_no_initializing_shards");
+        var noReloc = r.Flag("wait_for_no_relocating_shards");
+        var timeout = r.Time("timeout", TimeSpan.FromSeconds(30));
+        var index = r.Param("index");
+        var waits = waitStatus != null || nodeCheck != null || noInit || noReloc || index != null;
+
+        lock (r.Cluster.Sync) r.Cluster.RequireMaster();
+
+        bool Ready()
+        {
+            if (r.Cluster.Master is null) return false;
+            var s = Compute(r.Cluster, index, level);
+            if (index != null && !s.IndexFound) return false;
+            if (waitStatus != null && Array.IndexOf(StatusOrder, s.Status) > Array.IndexOf(StatusOrder, waitStatus)) return false;
+            if (nodeCheck != null && !nodeCheck(s.Nodes)) return false;
+            if (noInit && s.Initializing > 0) return false;
+            if (noReloc && s.Relocating > 0) return false;
+            return true;
+        }
+
+        var met = !waits || await r.Cluster.WaitUntilAsync(Ready, timeout, r.Aborted);
+        lock (r.Cluster.Sync)
+        {
+            r.Cluster.RequireMaster();
+            var s = Compute(r.Cluster, index, level);
+            return Reply.Of(met ? 200 : 408, s.ToJson(r.Cluster, r.Node.Profile, timedOut: !met));
+        }
+    }
+
+    /// <summary>wait_for_nodes forms, tested in TransportClusterHealthAction's order.</summary>
+    static Func<int, bool> NodeCountCheck(string v)
+    {
+        foreach (var (prefix, suffix, op) in new (string, string, Func<int, int, bool>)[]
+        {
+            (">=", "", (a, b) => a >= b), ("ge(", ")", (a, b) => a >= b), ("<=", "", (a, b) => a <= b), ("le(", ")", (a, b) => a <= b),
+            (">", "", (a, b) => a > b), ("gt(", ")", (a, b) => a > b), ("<", "", (a, b) => a < b), ("lt(", ")", (a, b) => a < b),
+        })
+        {
+            if (v.StartsWith(prefix, StringComparison.Ordinal) && v.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                var n = ParseCount(v[prefix.Length..^suffix.Length], v);
+                return count => op(count, n);
+            }
+        }
+        var exact = ParseCount(v, v);
+        return count => count == exact;
+    }
+
+    static int ParseCount(string number, string whole) =>
+        int.TryParse(number, out var n) ? n : throw EsError.IllegalArgument($"For input string: \"{number}\"");
+
+    sealed record HealthState(string Status, int Nodes, int DataNodes, int ActivePrimaries, int Active, int Relocating, int Initializing,
+        int Unassigned, int UnassignedPrimaries, int Delayed, double ActivePercent, bool IndexFound, List<EmulatedIndex> Indices, string Level)
+    {
+        public Dictionary<string, object?> ToJson(EmulatedCluster cluster, VersionProfile profile, bool timedOut)
+        {
+            var d = new Dictionary<string, object?>
+            {
+                ["cluster_name"] = cluster.Name,
+                ["status"] = Status,
+                ["timed_out"] = timedOut,
+                ["number_of_nodes"] = Nodes,
+                ["number_of_data_nodes"] = DataNodes,
+                ["active_primary_shards"] = ActivePrimaries,
+                ["active_shards"] = Active,
+                ["relocating_shards"] = Relocating,
+                ["initializing_shards"] = Initializing,
+                ["unassigned_shards"] = Unassigned,
+            };
+            if (profile.HealthHasUnassignedPrimaries) d["unassigned_primary_shards"] = UnassignedPrimaries;
+            d["delayed_unassigned_shards"] = Delayed;
+            d["number_of_pending_tasks"] = 0;
+            d["number_of_in_flight_fetch"] = 0;
+            d["task_max_waiting_in_queue_millis"] = 0;
+            d["active_shards_percent_as_number"] = ActivePercent;
+            if (Level is "indices" or "shards")
+                d["indices"] = Indices.ToDictionary(i => i.Name, i => (object?)IndexJson(i, Level == "shards"));
+            return d;
+        }
+
+        static Dictionary<string, object?> IndexJson(EmulatedIndex i, bool shards)
+        {
+            var d = new Dictionary<string, object?>
+            {
+                ["status"] = i.Health,
+                ["number_of_shards"] = i.NumberOfShards,
+                ["number_of_replicas"] = i.NumberOfReplicas,
+                ["active_primary_shards"] = i.Copies.Count(c => c.Primary && c.IsActive),
+                ["active_shards"] = i.Copies.Count(c => c.IsActive),
+                ["relocating_shards"] = i.Copies.Count(c => c.State == ShardState.Relocating),
+                ["initializing_shards"] = i.Copies.Count(c => c.State == ShardState.Initializing),
+                ["unassigned_shards"] = i.Copies.Count(c => c.State == ShardState.Unassigned),
+            };
+            if (shards)
+                d["shards"] = i.Copies.GroupBy(c => c.Shard).ToDictionary(g => g.Key.ToString(), g => (object?)new Dictionary<string, object?>
+                {
+                    ["status"] = g.Any(c => c.Primary && !c.IsActive) ? "red" : g.All(c => c.IsActive) ? "green" : "yellow",
+                    ["primary_active"] = g.Any(c => c.Primary && c.IsActive),
+                    ["active_shards"] = g.Count(c => c.IsActive),
+                    ["relocating_shards"] = g.Count(c => c.State == ShardState.Relocating),
+                    ["initializing_shards"] = g.Count(c => c.State == ShardState.Initializing),
+                    ["unassigned_shards"] = g.Count(c => c.State == ShardState.Unassigned),
+                });
+            return d;
+        }
+    }
+
+    static HealthState Compute(EmulatedCluster cluster, string? indexExpression, string level)
+    {
+        var indices = cluster.Indices.ToList();
+        var found = true;
+        if (indexExpression != null && indexExpression is not ("_all" or "*"))
+        {
+            var patterns = indexExpression.Split(',').Select(p => new Regex("^" + Regex.Escape(p).Replace("\\*", ".*") + "$")).ToList();
+            indices = indices.Where(i => patterns.Any(p => p.IsMatch(i.Name))).ToList();
+            found = indices.Count > 0;
+        }
+        var copies = indices.SelectMany(i => i.Copies).ToList();
+        var status = !found ? "red" : indices.Select(i => i.Health).DefaultIfEmpty("green").OrderBy(h => -Array.IndexOf(StatusOrder, h)).First();
+        var active = copies.Count(c => c.IsActive);
+        return new HealthState(
+            status,
+            cluster.RunningNodes.Count(),
+            cluster.RunningNodes.Count(n => n.IsDataNode),
+            copies.Count(c => c.Primary && c.IsActive),
+            active,
+            copies.Count(c => c.State == ShardState.Relocating),
+            copies.Count(c => c.State == ShardState.Initializing),
+            copies.Count(c => c.State == ShardState.Unassigned),
+            copies.Count(c => c.Primary && c.State == ShardState.Unassigned),
+            0,
+            copies.Count == 0 ? 100.0 : Math.Round(100.0 * active / copies.Count, 1),
+            found,
+            indices,
+            level);
+    }
+
+    /// <summary>GET _cluster/settings: nested by default, flat with flat_settings, defaults with include_defaults.</summary>
+    public static Task<Reply> GetSettings(RestRequest r)
+    {
+        var flat = r.Flag("flat_settings");
+        lock (r.Cluster.Sync)
+        {
+            r.Cluster.RequireMaster();
+            var result = new Dictionary<string, object?>
+            {
+                ["persistent"] = Shape(r.Cluster.Persistent, flat),
+                ["transient"] = Shape(r.Cluster.Transient, flat),
+            };
+            if (r.Flag("include_defaults"))
+            {
+                var defaults = SettingsRegistry.DefaultValues
+                    .Where(d => !r.Cluster.Persistent.ContainsKey(d.Key) && !r.Cluster.Transient.ContainsKey(d.Key))
+                    .ToDictionary(d => d.Key, d => d.Value);
+                defaults["cluster.name"] = r.Cluster.Name;
+                result["defaults"] = Shape(defaults, flat);
+            }
+            return Task.FromResult(Reply.Ok(result));
+        }
+    }
+
+    /// <summary>PUT _cluster/settings: nested or flat keys, null resets; echoes what was applied.</summary>
+    public static Task<Reply> PutSettings(RestRequest r)
+    {
+        var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
+        var persistent = Flatten(body["persistent"] as JsonObject);
+        var transient = Flatten(body["transient"] as JsonObject);
+        foreach (var key in body.Select(p => p.Key).Where(k => k is not ("persistent" or "transient")))
+            throw new EsError(400, "x_content_parse_exception", $"[1:2] [cluster_update_settings_request] unknown field [{key}]");
+        if (persistent.Count == 0 && transient.Count == 0)
+            throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
+        r.Cluster.UpdateSettings(persistent, transient);
+        var flat = r.Flag("flat_settings");
+        return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
+        {
+            ["acknowledged"] = true,
+            ["persistent"] = Shape(persistent.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value!), flat),
+            ["transient"] = Shape(transient.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value!), flat),
+        }));
+    }
+
+    static Dictionary<string, string?> Flatten(JsonObject? obj, string prefix = "")
+    {
+        var result = new Dictionary<string, string?>();
+        if (obj is null) return result;
+        foreach (var (key, value) in obj)
+        {
+            var name = prefix + key;
+            if (value is JsonObject child)
+                foreach (var (k, v) in Flatten(child, name + ".")) result[k] = v;
+            else
+                result[name] = value is null ? null : value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+        }
+        return result;
+    }
+
+    /// <summary>Flat keys, or nested objects as Elasticsearch writes settings without flat_settings.</summary>
+    static Dictionary<string, object?> Shape(IReadOnlyDictionary<string, string> settings, bool flat)
+    {
+        var root = new Dictionary<string, object?>();
+        foreach (var (key, value) in settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            if (flat) { root[key] = value; continue; }
+            var parts = key.Split('.');
+            var node = root;
+            foreach (var part in parts[..^1])
+            {
+                if (node.GetValueOrDefault(part) is not Dictionary<string, object?> next)
+                    node[part] = next = new Dictionary<string, object?>();
+                node = next;
+            }
+            node[parts[^1]] = value;
+        }
+        return root;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using EsUpgrade.Emulator.Model;
+
+namespace EsUpgrade.Emulator.Http.Handlers;
+
+public static class NodesHandlers
+{
+    static readonly string[] Metrics = { "_all", "_none", "settings", "os", "process", "remote_cluster_server", "jvm", "thread_pool", "transport", "http", "plugins", "ingest", "indices", "aggregations" };
+
+    /// <summary>GET _nodes[/{node_id}][/{metric}]. A single part that lists only metric names is a metric, as in RestNodesInfoAction.</summary>
+    public static Task<Reply> Info(RestRequest r)
+    {
+        var nodeIds = r.Param("node_id");
+        var metric = r.Param("metric");
+        if (metric is null && nodeIds is not null && nodeIds.Split(',').All(Metrics.Contains))
+            (metric, nodeIds) = (nodeIds, null);
+        var metrics = (metric ?? "_all").Split(',').ToHashSet();
+        foreach (var m in metrics.Where(m => !Metrics.Contains(m)))
+            throw EsError.IllegalArgument($"request [{r.Path}] contains unrecognized metric: [{m}]");
+        bool Want(string m) => metrics.Contains("_all") || metrics.Contains(m);
+
+        lock (r.Cluster.Sync)
+        {
+            var master = r.Cluster.RequireMaster();
+            var selected = Select(r.Cluster, r.Node, nodeIds).ToList();
+            var result = new Dictionary<string, object?>();
+            foreach (var n in selected)
+            {
+                var p = n.Profile;
+                var info = new Dictionary<string, object?>
+                {
+                    ["name"] = n.Name,
+                    ["transport_address"] = n.TransportAddress,
+                    ["host"] = n.Ip,
+                    ["ip"] = n.Ip,
+                    ["version"] = p.Number,
+                };
+                if (p.ReportsTransportVersion)
+                {
+                    info["transport_version"] = 8_000_000 + p.Version.Minor * 1000;
+                    info["index_version"] = 8_000_000 + p.Version.Minor * 100;
+                }
+                info["build_flavor"] = "default";
+                info["build_type"] = "zip";
+                info["build_hash"] = p.BuildHash;
+                info["roles"] = n.Roles;
+                info["attributes"] = n.Attributes;
+                if (Want("http"))
+                    info["http"] = new Dictionary<string, object?>
+                    {
+                        ["bound_address"] = new[] { n.HttpAddress },
+                        ["publish_address"] = n.HttpAddress,
+                        ["max_content_length_in_bytes"] = 104857600,
+                    };
+                if (Want("plugins"))
+                {
+                    info["plugins"] = n.Plugins.Select(name => new Dictionary<string, object?>
+                    {
+                        ["name"] = name, ["version"] = p.Number, ["elasticsearch_version"] = p.Number,
+                        ["description"] = name, ["classname"] = "org.elasticsearch.plugin." + name, ["has_native_controller"] = false,
+                    }).ToList();
+                }
+                result[n.Id] = info;
+            }
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
+            {
+                ["_nodes"] = new Dictionary<string, object?> { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 },
+                ["cluster_name"] = r.Cluster.Name,
+                ["nodes"] = result,
+            }));
+        }
+    }
+
+    /// <summary>
+    /// Node selectors, resolved in order like DiscoveryNodes.resolveNodes: _all, _local, _master, ids,
+    /// names and wildcards add; <c>role:true</c> adds and <c>role:false</c> removes nodes of that role.
+    /// </summary>
+    public static IEnumerable<EmulatedNode> Select(EmulatedCluster cluster, EmulatedNode local, string? selector)
+    {
+        var running = cluster.RunningNodes.ToList();
+        if (string.IsNullOrEmpty(selector)) return running;
+        var chosen = new List<EmulatedNode>();
+        foreach (var part in selector.Split(','))
+        {
+            var colon = part.IndexOf(':');
+            if (part is "_all" or "*") chosen.AddRange(running);
+            else if (part == "_local") chosen.Add(local);
+            else if (part == "_master") { if (cluster.Master != null) chosen.Add(cluster.Master); }
+            else if (colon > 0)
+            {
+                var (attr, value) = (part[..colon], part[(colon + 1)..]);
+                var role = attr switch { "master" or "data" or "ingest" or "ml" or "voting_only" or "transform" or "remote_cluster_client" => attr, _ => attr.StartsWith("data_") ? attr : null };
+                if (role != null && bool.TryParse(value, out var on))
+                {
+                    if (on) chosen.AddRange(running.Where(n => n.Roles.Contains(role)));
+                    else chosen.RemoveAll(n => n.Roles.Contains(role));
+                }
+                else if (attr == "coordinating_only" && bool.TryParse(value, out var co))
+                {
+                    if (co) chosen.AddRange(running.Where(n => n.Roles.Count == 0));
+                    else chosen.RemoveAll(n => n.Roles.Count == 0);
+                }
+                else chosen.AddRange(running.Where(n => n.Attributes.TryGetValue(attr, out var v) && Glob(value).IsMatch(v)));
+            }
+            else chosen.AddRange(running.Where(n => n.Id == part || Glob(part).IsMatch(n.Name) || n.Ip == part));
+        }
+        return chosen.Distinct();
+    }
+
+    static Regex Glob(string pattern) => new("^" + Regex.Escape(pattern).Replace("\\*", ".*") + "$");
+}

@@ -1,0 +1,50 @@
+namespace EsUpgrade.Emulator.Model;
+
+/// <summary>The shape of an emulated cluster: what the command line and test fixtures ask for.</summary>
+public sealed class ClusterSpec
+{
+    public string ClusterName { get; set; } = "emulated";
+    public List<NodeSpec> Nodes { get; set; } = new();
+    public List<IndexSpec> Indices { get; set; } = new();
+    /// <summary>Basic-auth users (name → password); empty means security off.</summary>
+    public Dictionary<string, string> Users { get; set; } = new();
+    public bool Tls { get; set; }
+    /// <summary>Emulated seconds per real second.</summary>
+    public double TimeScale { get; set; } = 1;
+    /// <summary>Emulated bytes per second of a file-based shard recovery.</summary>
+    public long RecoveryBytesPerSecond { get; set; } = 40L * 1024 * 1024;
+
+    public bool SecurityEnabled => Users.Count > 0;
+
+    /// <summary>N nodes of one version, every node master-eligible and holding data (the default role set).</summary>
+    public static ClusterSpec Uniform(int nodes, string version, string prefix = "es")
+    {
+        var spec = new ClusterSpec();
+        for (var i = 1; i <= nodes; i++)
+            spec.Nodes.Add(new NodeSpec { Name = $"{prefix}-{i:00}", Version = version });
+        return spec;
+    }
+}
+
+public sealed class NodeSpec
+{
+    public string Name { get; set; } = "";
+    public string Version { get; set; } = "8.19.0";
+    public List<string> Roles { get; set; } = new(DefaultRoles);
+    public int Port { get; set; }
+    public Dictionary<string, string> Attributes { get; set; } = new();
+    public List<string> Plugins { get; set; } = new();
+
+    public static readonly string[] DefaultRoles =
+        { "data", "data_cold", "data_content", "data_frozen", "data_hot", "data_warm", "ingest", "master", "ml", "remote_cluster_client", "transform" };
+}
+
+public sealed class IndexSpec
+{
+    public string Name { get; set; } = "";
+    public int Shards { get; set; } = 1;
+    public int Replicas { get; set; } = 1;
+    public long Documents { get; set; }
+    /// <summary>The version that created the index (pre-7.0 indices stop 8.x nodes).</summary>
+    public string CreatedVersion { get; set; } = "7.17.0";
+}

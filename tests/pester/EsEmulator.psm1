@@ -1,0 +1,86 @@
+# Starts and drives the Elasticsearch emulator (tests/EsUpgrade.Emulator) as a separate process.
+# Used by the Pester suite and by build.ps1's Demo. Not part of the EsUpgrade module.
+
+$script:RepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
+
+function Get-EsEmulatorPath {
+    $dll = Get-ChildItem "$script:RepoRoot/tests/EsUpgrade.Emulator/bin/*/net10.0/EsUpgrade.Emulator.dll" -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw "The emulator is not built: run ./build.ps1 -Task Build first." }
+    $dll.FullName
+}
+
+function Start-EsEmulator {
+    <#
+    .SYNOPSIS
+    Starts an emulated cluster and returns its layout: nodes (name, version, uri), control uri, CA path and fingerprints.
+    .EXAMPLE
+    $es = Start-EsEmulator -Nodes 3 -Version 7.17.27 -Index 'logs:2:1:1000' -User 'elastic:changeme' -Tls
+    #>
+    [CmdletBinding()]
+    param(
+        [int] $Nodes = 3,
+        [string] $Version = '7.17.27',
+        [string[]] $Node,
+        [string[]] $Index,
+        [string[]] $User,
+        [switch] $Tls,
+        [string] $Name = 'emulated',
+        [double] $TimeScale = 1,
+        [TimeSpan] $StartTimeout = '00:00:30'
+    )
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("esemu-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    $ready = Join-Path $dir 'ready.json'
+    $arguments = @((Get-EsEmulatorPath), '--name', $Name, '--nodes', $Nodes, '--version', $Version,
+        '--time-scale', $TimeScale.ToString([Globalization.CultureInfo]::InvariantCulture),
+        '--ready-file', $ready, '--cert-dir', $dir)
+    foreach ($n in $Node) { $arguments += @('--node', $n) }
+    foreach ($i in $Index) { $arguments += @('--index', $i) }
+    foreach ($u in $User) { $arguments += @('--user', $u) }
+    if ($Tls) { $arguments += '--tls' }
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $dir 'out.log') -RedirectStandardError (Join-Path $dir 'err.log')
+    # Wait for the ready file: the emulator writes it atomically once every node listens.
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $watcher = [IO.FileSystemWatcher]::new($dir, 'ready.json')
+    try {
+        while (-not (Test-Path $ready)) {
+            if ($process.HasExited) { throw "The emulator exited at start: $(Get-Content -Raw (Join-Path $dir 'err.log'))" }
+            if ($watch.Elapsed -gt $StartTimeout) { $process.Kill(); throw "The emulator did not start within $StartTimeout." }
+            $null = $watcher.WaitForChanged([IO.WatcherChangeTypes]::All, 250)
+        }
+    } finally { $watcher.Dispose() }
+    $layout = Get-Content -Raw $ready | ConvertFrom-Json
+    $layout | Add-Member -NotePropertyName Process -NotePropertyValue $process
+    $layout | Add-Member -NotePropertyName Directory -NotePropertyValue $dir
+    $layout | Add-Member -NotePropertyName Uris -NotePropertyValue ([string[]]($layout.nodes.uri))
+    $layout
+}
+
+function Stop-EsEmulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)] $Emulator)
+    process {
+        if (-not $Emulator.Process.HasExited) { $Emulator.Process.Kill(); $Emulator.Process.WaitForExit() }
+        Remove-Item -Recurse -Force $Emulator.Directory -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-EsEmulatorControl {
+    <#
+    .SYNOPSIS
+    Stops or starts a node through the emulator's control API (what an admin's node action would do to a machine).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $NodeName,
+        [Parameter(Mandatory)] [ValidateSet('stop', 'start')] [string] $Action,
+        [string] $Version
+    )
+    $uri = "$($Emulator.control)/nodes/$NodeName/$Action"
+    if ($Version) { $uri += "?version=$Version" }
+    Invoke-RestMethod -Method Post -Uri $uri
+}
+
+Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorPath
