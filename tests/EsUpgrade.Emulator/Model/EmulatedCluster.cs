@@ -168,13 +168,16 @@ public sealed class EmulatedCluster
 
     // ---- masters ----
 
-    /// <summary>Keeps a running master; otherwise elects one when a majority of master-eligible nodes runs.</summary>
+    /// <summary>
+    /// A master needs a majority of the master-eligible nodes (the voting configuration): without it the
+    /// master steps down. With it, a running master stays; otherwise one is elected.
+    /// </summary>
     void Elect()
     {
-        if (Master != null) return;
         var eligible = nodes.Where(n => n.IsMasterEligible).ToList();
         var running = eligible.Where(n => n.Running).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-        masterId = running.Count * 2 > eligible.Count ? running[0].Id : null;
+        if (running.Count * 2 <= eligible.Count) masterId = null;
+        else if (Master is null) masterId = running[0].Id;
     }
 
     // ---- allocation ----

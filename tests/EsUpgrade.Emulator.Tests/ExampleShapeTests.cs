@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace EsUpgrade.Emulator.Tests;
+
+/// <summary>Responses carry the fields of Elastic's published examples, with the same JSON types.</summary>
+public class ExampleShapeTests
+{
+    static void AssertShape(JsonElement example, JsonElement actual, string where = "$")
+    {
+        Assert.True(example.ValueKind == actual.ValueKind || IsNumberOrNull(example, actual),
+            $"{where}: example is {example.ValueKind}, emulator sent {actual.ValueKind}");
+        if (example.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in example.EnumerateObject())
+            {
+                Assert.True(actual.TryGetProperty(p.Name, out var a), $"{where}.{p.Name} is in Elastic's example but not in the emulator's answer");
+                AssertShape(p.Value, a, where + "." + p.Name);
+            }
+        }
+        else if (example.ValueKind == JsonValueKind.Array && example.GetArrayLength() > 0 && actual.GetArrayLength() > 0)
+        {
+            AssertShape(example[0], actual[0], where + "[0]");
+        }
+    }
+
+    // _cat JSON examples have nulls where a platform has no value (load_5m on Windows).
+    static bool IsNumberOrNull(JsonElement example, JsonElement actual) =>
+        example.ValueKind == JsonValueKind.Null || actual.ValueKind == JsonValueKind.Null;
+
+    [Theory]
+    [InlineData("7.17.27", "7.17__info__response.json")]
+    [InlineData("8.17.0", "8.x__info__response.json")]
+    public async Task Root_info_matches_example(string version, string example)
+    {
+        await using var c = await Cluster.StartAsync(1, version);
+        var actual = await c.GetJsonAsync("/");
+        AssertShape(RestSpec.Example(example), actual);
+        Assert.Equal(RestSpec.Example(example).GetProperty("version").GetProperty("lucene_version").GetString(),
+            actual.GetProperty("version").GetProperty("lucene_version").GetString());
+        Assert.Equal(RestSpec.Example(example).GetProperty("version").GetProperty("minimum_wire_compatibility_version").GetString(),
+            actual.GetProperty("version").GetProperty("minimum_wire_compatibility_version").GetString());
+    }
+
+    [Theory]
+    [InlineData("/_cluster/health", "8.x__cluster.health__response.json")]
+    [InlineData("/_cat/nodes?format=json", "8.x__cat.nodes__response.json")]
+    [InlineData("/_cat/health?format=json", "8.x__cat.health__response.json")]
+    [InlineData("/_cluster/settings", "7.x__cluster.get_settings__response.json")]
+    public async Task Answers_match_examples(string path, string example)
+    {
+        await using var c = await Cluster.StartAsync(3, "8.19.0", new Model.IndexSpec { Name = "logs", Shards = 1, Replicas = 1 });
+        AssertShape(RestSpec.Example(example), await c.GetJsonAsync(path));
+    }
+
+    [Fact]
+    public async Task Health_writes_the_shard_percentage_as_a_double()
+    {
+        await using var c = await Cluster.StartAsync(1, "8.19.0");
+        var (_, body) = await c.SendAsync("GET", "/_cluster/health");
+        Assert.Contains("\"active_shards_percent_as_number\":100.0", body);
+    }
+}
