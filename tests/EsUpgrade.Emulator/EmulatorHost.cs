@@ -78,6 +78,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             k.AddServerHeader = false;
             k.Listen(IPAddress.Loopback, node.Port, listen =>
             {
+                // Elasticsearch sends its CA after the node certificate; .NET's server TLS drops a
+                // self-signed root from the handshake, so clients of the emulator can pin only the leaf.
                 if (Tls != null)
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {

@@ -17,7 +17,7 @@ namespace EsUpgrade.Health
         /// <summary>Longest single long poll, so progress is shown and a lost node is noticed.</summary>
         public static readonly TimeSpan PollSlice = TimeSpan.FromSeconds(10);
         public const int ProgressActivityId = 4100;
-        static readonly Regex NodeCountSyntax = new Regex(@"^(>=|<=|>|<|ge\(|le\(|gt\(|lt\()?\d+\)?$");
+        static readonly Regex NodeCountSyntax = new Regex(@"^(\d+|(>=|<=|>|<)\d+|(ge|le|gt|lt)\(\d+\))$");
 
         public static async Task<EsClusterHealth> GetAsync(EsApi api, string? index, HealthLevel level, CancellationToken ct)
         {

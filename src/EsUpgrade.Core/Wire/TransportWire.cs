@@ -70,7 +70,9 @@ namespace EsUpgrade.Wire
         public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken cancellationToken)
         {
             var method = (HttpMethod)Enum.Parse(typeof(HttpMethod), request.Method);
-            var config = new RequestConfiguration { Accept = Json, ContentType = Json, RequestTimeout = request.Timeout };
+            // The fluent descriptor, not init-only properties: those bind differently across the package's target frameworks.
+            var config = new RequestConfigurationDescriptor().Accept(Json).ContentType(Json);
+            if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
             var body = request.Body is null ? null : PostData.String(request.Body);
             StringResponse response;
             try
