@@ -24,6 +24,12 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'EsUpgrade'
 $ResultsDir = Join-Path $Out 'test-results'
 
+# A fresh pwsh of the same version as this one (a loaded module DLL cannot be unloaded or rebuilt in-process).
+function Invoke-FreshPwsh([string[]] $Arguments) {
+    if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { & (Get-Process -Id $PID).Path "$PSHOME/pwsh.dll" -NoProfile -NonInteractive @Arguments }
+    else { & (Get-Process -Id $PID).Path -NoProfile -NonInteractive @Arguments }
+}
+
 function Invoke-Native([string] $What, [scriptblock] $Command) {
     & $Command
     if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
@@ -41,7 +47,11 @@ function Invoke-Build {
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     Copy-Item "$Root/EsUpgrade.psd1" $ModuleOut
     Copy-Item "$Root/src/EsUpgrade/bin/$Configuration/netstandard2.0/*.dll" $ModuleOut
-    Copy-Item "$Root/module/*" $ModuleOut -Recurse
+    Copy-Item "$Root/module/*" $ModuleOut -Recurse -Exclude 'help'
+    New-Item -ItemType Directory -Path "$ModuleOut/en-US" | Out-Null
+    Invoke-FreshPwsh @('-File', "$Root/module/help/New-MamlHelp.ps1", '-ModuleManifest', "$ModuleOut/EsUpgrade.psd1",
+        '-HelpData', "$Root/module/help/EsUpgrade.help.psd1", '-OutFile', "$ModuleOut/en-US/EsUpgrade.dll-Help.xml")
+    if ($LASTEXITCODE -ne 0) { throw 'Writing the help failed.' }
     Write-Host "Module laid out in $ModuleOut"
 }
 
@@ -76,10 +86,8 @@ function Invoke-Test {
 
     Write-Host "`n== Pester (fresh pwsh, built module)" -ForegroundColor Cyan
     $pesterJson = Join-Path $ResultsDir 'pester.json'
-    $pwsh = (Get-Process -Id $PID).Path
-    $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', "$Root/tests/pester/Run-Pester.ps1",
+    Invoke-FreshPwsh @('-File', "$Root/tests/pester/Run-Pester.ps1",
         '-PesterManifest', (Get-PesterManifest), '-ModulePath', "$ModuleOut/EsUpgrade.psd1", '-ResultPath', $pesterJson)
-    if ($pwsh -match 'dotnet(\.exe)?$') { & $pwsh pwsh @pwshArgs } else { & $pwsh @pwshArgs }
     $pester = if (Test-Path $pesterJson) { Get-Content -Raw $pesterJson | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     if ($pester.Passed + $pester.Failed -eq 0) { $pester.Failed = 1; Write-Host 'Pester ran no test.' -ForegroundColor Red }
 
@@ -93,15 +101,13 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    $pwsh = (Get-Process -Id $PID).Path
-    $demoArgs = @('-NoProfile', '-NonInteractive', '-File', "$Root/tests/demo/Demo.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
-    if ($pwsh -match 'dotnet(\.exe)?$') { & $pwsh pwsh @demoArgs } else { & $pwsh @demoArgs }
+    Invoke-FreshPwsh @('-File', "$Root/tests/demo/Demo.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
 function Invoke-Bench {
     Invoke-Build
-    & "$Root/bench/Measure-ImportTime.ps1" -ModulePath "$ModuleOut/EsUpgrade.psd1"
+    Invoke-FreshPwsh @('-File', "$Root/bench/Measure-ImportTime.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
 }
 
 function Invoke-Clean {

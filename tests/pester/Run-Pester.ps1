@@ -6,7 +6,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest
-$env:ESUPGRADE_MODULE = $ModulePath
+$env:ESUPGRADE_MODULE = (Resolve-Path $ModulePath).Path
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot
 $config.Run.PassThru = $true

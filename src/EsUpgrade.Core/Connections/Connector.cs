@@ -27,6 +27,7 @@ namespace EsUpgrade.Connections
             try
             {
                 response = await wire.SendAsync(request, ct).ConfigureAwait(false);
+                log.Debug($"{request} -> HTTP {response.StatusCode} from {Redact.Uri(response.Node)}");
             }
             catch
             {

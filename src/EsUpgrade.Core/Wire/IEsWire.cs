@@ -19,7 +19,15 @@ namespace EsUpgrade.Wire
             Path = path.StartsWith("/", StringComparison.Ordinal) ? path : "/" + path;
             Body = body;
             Timeout = timeout;
+            // JSON, unless the caller asked a _cat API for its text table.
+            Accept = TextFormat.IsMatch(Path) ? "text/plain" : "application/json";
         }
+
+        static readonly System.Text.RegularExpressions.Regex TextFormat =
+            new System.Text.RegularExpressions.Regex(@"[?&]format=(txt|text)(&|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+        /// <summary>The media type asked for: always plain (never <c>compatible-with</c>), so 7.17 and 8.x both answer.</summary>
+        public string Accept { get; }
 
         public string Method { get; }
         /// <summary>Path and query string, e.g. <c>/_cluster/health?level=indices</c>.</summary>

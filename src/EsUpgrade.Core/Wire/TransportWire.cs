@@ -71,7 +71,7 @@ namespace EsUpgrade.Wire
         {
             var method = (HttpMethod)Enum.Parse(typeof(HttpMethod), request.Method);
             // The fluent descriptor, not init-only properties: those bind differently across the package's target frameworks.
-            var config = new RequestConfigurationDescriptor().Accept(Json).ContentType(Json);
+            var config = new RequestConfigurationDescriptor().Accept(request.Accept).ContentType(Json);
             if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
             var body = request.Body is null ? null : PostData.String(request.Body);
             StringResponse response;
@@ -96,9 +96,11 @@ namespace EsUpgrade.Wire
         static IReadOnlyDictionary<string, IReadOnlyList<string>> Headers(ApiCallDetails details)
         {
             var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var name in new[] { "X-elastic-product", "Warning", "WWW-Authenticate", "Content-Type" })
+            foreach (var name in new[] { "X-elastic-product", "Warning", "WWW-Authenticate" })
                 if (details.TryGetHeader(name, out var values))
                     result[name] = values.ToList();
+            if (!string.IsNullOrEmpty(details.ResponseContentType))
+                result["Content-Type"] = new[] { details.ResponseContentType };
             return result;
         }
 

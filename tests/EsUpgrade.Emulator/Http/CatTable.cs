@@ -4,7 +4,7 @@ namespace EsUpgrade.Emulator.Http;
 
 /// <summary>
 /// The _cat APIs' output: aligned text (header with <c>v</c>, columns with <c>h</c>) or, with
-/// <c>format=json</c>, an array of objects whose values are strings.
+/// <c>format=json</c> or an <c>Accept: application/json</c> header (RestTable), an array of objects whose values are strings.
 /// </summary>
 public sealed class CatTable
 {
@@ -21,7 +21,8 @@ public sealed class CatTable
         var known = rows.Count > 0 ? rows[0].Keys.ToHashSet() : defaults.ToHashSet();
         foreach (var c in columns.Where(c => !known.Contains(c) && !defaults.Contains(c)))
             throw Model.EsError.IllegalArgument($"header [{c}] is not recognized");
-        var format = request.Q("format");
+        var format = request.Q("format")
+            ?? (request.Accept.Contains("json", StringComparison.OrdinalIgnoreCase) ? "json" : null);
         if (format is "json")
             return Reply.Ok(rows.Select(r => columns.ToDictionary(c => c, c => r.GetValueOrDefault(c))).ToList());
         if (format is not (null or "" or "txt" or "text"))

@@ -75,6 +75,7 @@ public static class RestDispatcher
                     PathParams = pathParams,
                     Query = query,
                     Body = body,
+                    Accept = http.Request.Headers.Accept.ToString(),
                     Principal = principal,
                     Aborted = http.RequestAborted,
                 });

@@ -16,6 +16,8 @@ public sealed class RestRequest
     public required IReadOnlyDictionary<string, string> PathParams { get; init; }
     public required IReadOnlyDictionary<string, string> Query { get; init; }
     public string? Body { get; init; }
+    /// <summary>The Accept header; _cat APIs pick their format from it when there is no format parameter.</summary>
+    public string Accept { get; init; } = "";
     public SecurityRealm.Principal? Principal { get; init; }
     public CancellationToken Aborted { get; init; }
 

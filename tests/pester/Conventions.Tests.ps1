@@ -1,0 +1,53 @@
+# Every exported cmdlet follows the module's conventions (platyPS-style convention tests).
+BeforeDiscovery {
+    Import-Module $env:ESUPGRADE_MODULE
+    $script:commands = Get-Command -Module EsUpgrade | ForEach-Object { @{ Name = $_.Name; Command = $_ } }
+}
+
+BeforeAll {
+    Import-Module $env:ESUPGRADE_MODULE
+    # Verbs that change a cluster or the session's state; Get/Wait/Test/Connect read or only add a connection.
+    $script:stateChanging = 'Set', 'New', 'Remove', 'Invoke', 'Enable', 'Disable', 'Start', 'Stop', 'Restart', 'Restore', 'Update', 'Disconnect', 'Clear', 'Reset'
+}
+
+Describe 'The module' {
+    It 'exports exactly the cmdlets its manifest lists' {
+        $manifest = Import-PowerShellDataFile $env:ESUPGRADE_MODULE
+        (Get-Command -Module EsUpgrade).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $manifest.FunctionsToExport | Should -BeNullOrEmpty
+        $manifest.AliasesToExport | Should -BeNullOrEmpty
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.PowerShellVersion | Should -Be '5.1'
+    }
+}
+
+Describe '<Name>' -ForEach $commands {
+    It 'uses an approved verb and the Es noun prefix' {
+        (Get-Verb).Verb | Should -Contain $Command.Verb
+        $Command.Noun | Should -Match '^Es[A-Z]'
+    }
+    It 'declares its output type' {
+        $Command.OutputType | Should -Not -BeNullOrEmpty
+    }
+    It 'has help with a synopsis, every parameter described, and an example' {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -Match "^\s*$Name"
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($p in $Command.Parameters.Keys | Where-Object { $common -notcontains $_ }) {
+            ($help.Parameters.Parameter | Where-Object Name -EQ $p).Description.Text | Should -Not -BeNullOrEmpty -Because "-$p needs a description"
+        }
+    }
+    It 'supports ShouldProcess if it changes state' {
+        if ($stateChanging -contains $Command.Verb) {
+            $Command.Parameters.Keys | Should -Contain 'WhatIf'
+            $Command.Parameters.Keys | Should -Contain 'Confirm'
+        }
+    }
+    It 'takes -Connection from the pipeline by property name when it works on a cluster' {
+        if ($Command.Parameters.ContainsKey('Connection')) {
+            $attr = $Command.Parameters['Connection'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+            $attr.ValueFromPipelineByPropertyName | Should -Contain $true
+        }
+    }
+}
