@@ -9,7 +9,6 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('EsUpgrade.Format.ps1xml')
-    TypesToProcess       = @('EsUpgrade.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-EsCluster'
         'Disconnect-EsCluster'

@@ -96,12 +96,20 @@ public sealed class EmulatorHost : IAsyncDisposable
         servers[node.Name] = app;
     }
 
+    /// <summary>Sleeps until the next recovery is due on the cluster's clock, or until the model changes.</summary>
     async Task TickAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         try
         {
-            while (await timer.WaitForNextTickAsync(ct)) Cluster.Tick();
+            while (!ct.IsCancellationRequested)
+            {
+                var (due, changed) = Cluster.Schedule();
+                var wait = due is DateTimeOffset d
+                    ? TimeSpan.FromTicks(Math.Max(0, (long)((d - Cluster.Clock.UtcNow).Ticks / Cluster.Clock.Scale)))
+                    : TimeSpan.FromSeconds(1);
+                await Task.WhenAny(changed, Task.Delay(wait + TimeSpan.FromMilliseconds(1), ct));
+                Cluster.Tick();
+            }
         }
         catch (OperationCanceledException) { }
     }

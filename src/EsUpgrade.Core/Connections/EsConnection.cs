@@ -38,6 +38,8 @@ namespace EsUpgrade.Connections
         public CertificateTrustMode CertificateValidation { get; }
         public DateTimeOffset ConnectedAt { get; }
         public EsServerInfo Server { get; }
+        /// <summary>Whether this is the session's current connection.</summary>
+        public bool IsCurrent => ConnectionRegistry.Session.IsCurrent(this);
         internal IEsWire Wire { get; }
 
         public override string ToString() => Name;

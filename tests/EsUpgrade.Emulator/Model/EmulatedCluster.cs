@@ -133,6 +133,17 @@ public sealed class EmulatedCluster
         }
     }
 
+    /// <summary>When the next modelled process is due (emulated time), if any; and a task that completes on the next change.</summary>
+    public (DateTimeOffset? NextDue, Task Changed) Schedule()
+    {
+        lock (Sync)
+        {
+            var due = indices.SelectMany(i => i.Copies).Where(c => c.State == ShardState.Initializing)
+                .Select(c => (DateTimeOffset?)c.ReadyAt).Min();
+            return (due, changed.Task);
+        }
+    }
+
     /// <summary>Waits (real time) until <paramref name="condition"/> holds under the lock; false on timeout.</summary>
     public async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
     {
