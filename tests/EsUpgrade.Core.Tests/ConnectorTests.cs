@@ -156,6 +156,12 @@ public class ConnectorTests
         Assert.Same(b, registry.Current);
         Assert.Same(a, registry.Find("OLD"));
         Assert.Same(a, registry.Resolve(a));
+        var replaced = await @new.ConnectAsync(name: "NEW");
+        registry.Add(replaced);
+        Assert.False(b.IsOpen);
+        var closed = await Assert.ThrowsAsync<EsException>(() => new EsApi(b).SendAsync(EsRequest.Get("/"), default));
+        Assert.Equal("ConnectionClosed", closed.ErrorId);
+        b = replaced;
         Assert.True(registry.Remove(b));
         Assert.Null(registry.Current);
         Assert.Equal("NoConnection", Assert.Throws<EsException>(() => registry.Resolve(null)).ErrorId);

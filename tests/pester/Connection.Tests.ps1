@@ -141,6 +141,12 @@ Describe 'Disconnect-EsCluster' {
         Disconnect-EsCluster -Name old-cluster -WhatIf
         Get-EsConnection old-cluster | Should -Not -BeNullOrEmpty
     }
+    It 'objects from a closed connection say so' {
+        $node = Get-EsConnection old-cluster | Get-EsNode | Select-Object -First 1
+        Disconnect-EsCluster -Name old-cluster
+        { $node | Get-EsCluster -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionClosed,EsUpgrade.Commands.GetEsClusterCommand'
+        $Error[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
     It 'forgets the connection; cmdlets then say there is none' {
         Get-EsConnection -Current | Disconnect-EsCluster
         Get-EsConnection -Current | Should -BeNullOrEmpty

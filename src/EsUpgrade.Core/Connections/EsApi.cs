@@ -30,6 +30,10 @@ namespace EsUpgrade.Connections
         /// <summary>Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws.</summary>
         public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
         {
+            if (!Connection.IsOpen)
+                throw new EsException(EsErrorKind.InvalidState, "ConnectionClosed",
+                    $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
+                    "Use Get-EsConnection for the open ones.", Connection.Name);
             Log.Verbose($"[{Connection.Name}] {request}");
             var started = Clock.UtcNow;
             var response = await Connection.Wire.SendAsync(request, ct).ConfigureAwait(false);

@@ -23,7 +23,7 @@ namespace EsUpgrade.Connections
         }
 
         /// <summary>For tests that plug in a fake wire.</summary>
-        public static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server) =>
+        internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server) =>
             new EsConnection(name, new ConnectionSettings(new[] { new Uri("http://localhost:9200") }), wire, server);
 
         public string Name { get; }
@@ -42,8 +42,17 @@ namespace EsUpgrade.Connections
         public bool IsCurrent => ConnectionRegistry.Session.IsCurrent(this);
         internal IEsWire Wire { get; }
 
+        /// <summary>False once disconnected or replaced by a newer connection of the same name.</summary>
+        public bool IsOpen => !closed;
+        volatile bool closed;
+
         public override string ToString() => Name;
-        public void Dispose() => Wire.Dispose();
+
+        public void Dispose()
+        {
+            closed = true;
+            Wire.Dispose();
+        }
     }
 
     /// <summary>What <c>GET /</c> says about the server.</summary>
