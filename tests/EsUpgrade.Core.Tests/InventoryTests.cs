@@ -94,8 +94,8 @@ public class InventoryTests
         Assert.Equal("persistent setting [no.such], not recognized", ex.Reason);
         Assert.Equal(EsUpgrade.Errors.EsErrorKind.InvalidArgument, ex.Kind);
 
-        var unknown = await Assert.ThrowsAsync<EsUpgrade.Errors.EsServerException>(() => new EsApi(c).SendAsync(EsRequest.Get("/_nope"), default));
-        Assert.Equal("no handler found for uri [/_nope] and method [GET]", unknown.Reason);
+        var unknown = await Assert.ThrowsAsync<EsUpgrade.Errors.EsServerException>(() => new EsApi(c).SendAsync(EsRequest.Get("/_nope/a/b/c"), default));
+        Assert.Equal("no handler found for uri [/_nope/a/b/c] and method [GET]", unknown.Reason);
     }
 
     [Fact]

@@ -8,7 +8,9 @@ public class ClusterModelTests
     static EmulatedCluster Cluster(int nodes, string version, int shards = 2, int replicas = 1)
     {
         var spec = ClusterSpec.Uniform(nodes, version);
-        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = shards, Replicas = replicas, Documents = 100_000 });
+        // No delayed allocation here: these tests are about where copies go, not when.
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = shards, Replicas = replicas, Documents = 100_000,
+            Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });
         return new EmulatedCluster(spec);
     }
 

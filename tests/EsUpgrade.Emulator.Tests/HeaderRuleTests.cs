@@ -14,12 +14,12 @@ public class HeaderRuleTests
     {
         await using var c = await Cluster.StartAsync(1, "8.19.0");
         var (ok, _) = await c.SendAsync("GET", "/");
-        var (unknown, unknownBody) = await c.SendAsync("GET", "/_nope");
+        var (unknown, unknownBody) = await c.SendAsync("GET", "/_nope/a/b/c");
         Assert.Equal("Elasticsearch", Product(ok));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal("Elasticsearch", Product(unknown));
         // No "status" field in this one body (BEHAVIOUR.md §8).
-        Assert.Equal("{\"error\":\"no handler found for uri [/_nope] and method [GET]\"}", unknownBody);
+        Assert.Equal("{\"error\":\"no handler found for uri [/_nope/a/b/c] and method [GET]\"}", unknownBody);
     }
 
     [Fact]

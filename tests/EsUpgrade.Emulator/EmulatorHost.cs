@@ -44,27 +44,37 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public async Task StopNodeAsync(string name)
     {
-        await lifecycle.WaitAsync();
-        try
-        {
-            Cluster.StopNode(name);
-            if (servers.Remove(name, out var app))
-            {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
-        }
-        finally { lifecycle.Release(); }
+        Cluster.StopNode(name);
+        await ReconcileAsync();
     }
 
-    public async Task StartNodeAsync(string name, string? version = null)
+    /// <summary>Starts a node (optionally at another version, with another elasticsearch.yml); returns its start-up failure, if any.</summary>
+    public async Task<string?> StartNodeAsync(string name, string? version = null, string? configYaml = null)
+    {
+        var refusal = Cluster.StartNode(name, version, configYaml);
+        await ReconcileAsync();
+        return refusal;
+    }
+
+    /// <summary>Opens the port of every node whose process is up and closes the others'.</summary>
+    async Task ReconcileAsync()
     {
         await lifecycle.WaitAsync();
         try
         {
-            if (servers.ContainsKey(name)) return;
-            await ListenAsync(Cluster.Node(name));
-            Cluster.StartNode(name, version);
+            List<EmulatedNode> up, down;
+            lock (Cluster.Sync)
+            {
+                up = Cluster.Nodes.Where(n => n.ProcessUp && !servers.ContainsKey(n.Name)).ToList();
+                down = Cluster.Nodes.Where(n => !n.ProcessUp && servers.ContainsKey(n.Name)).ToList();
+            }
+            foreach (var node in down)
+            {
+                servers.Remove(node.Name, out var app);
+                await app!.StopAsync();
+                await app.DisposeAsync();
+            }
+            foreach (var node in up) await ListenAsync(node);
         }
         finally { lifecycle.Release(); }
     }
@@ -109,6 +119,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                     : TimeSpan.FromSeconds(1);
                 await Task.WhenAny(changed, Task.Delay(wait + TimeSpan.FromMilliseconds(1), ct));
                 Cluster.Tick();
+                await ReconcileAsync();
             }
         }
         catch (OperationCanceledException) { }

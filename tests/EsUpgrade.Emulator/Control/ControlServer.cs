@@ -26,11 +26,19 @@ public static class ControlServer
             await host.StopNodeAsync(name);
             return Results.Json(Layout(host));
         });
-        app.MapPost("/nodes/{name}/start", async (string name, string? version) =>
+        // The body, if any, is the node's new elasticsearch.yml. A start-up failure answers 409 with the node's log line.
+        app.MapPost("/nodes/{name}/start", async (string name, string? version, HttpRequest request) =>
         {
             if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });
-            await host.StartNodeAsync(name, version);
-            return Results.Json(Layout(host));
+            using var reader = new StreamReader(request.Body);
+            var yaml = await reader.ReadToEndAsync();
+            var refusal = await host.StartNodeAsync(name, version, yaml.Length == 0 ? null : yaml);
+            return refusal is null ? Results.Json(Layout(host)) : Results.Json(new { error = refusal }, statusCode: 409);
+        });
+        app.MapGet("/nodes/{name}/log", (string name) =>
+        {
+            lock (host.Cluster.Sync)
+                return host.Cluster.Nodes.FirstOrDefault(n => n.Name == name) is { } node ? Results.Json(node.Log) : Results.NotFound();
         });
         await app.StartAsync();
         return app;
@@ -49,6 +57,8 @@ public static class ControlServer
                     version = n.Profile.Number,
                     roles = n.Roles,
                     running = n.Running,
+                    state = n.State.ToString(),
+                    restarts = n.Restarts,
                     uri = host.NodeUri(n.Name).ToString().TrimEnd('/'),
                 }).ToList(),
             };

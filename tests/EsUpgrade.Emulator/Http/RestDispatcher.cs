@@ -62,6 +62,9 @@ public static class RestDispatcher
             }
             else
             {
+                // A node the cluster refused serves only its own root; everything else needs the cluster.
+                if (node.State == NodeState.Isolated && route.Api is not ("info" or "ping"))
+                    throw EsError.MasterNotDiscovered();
                 var principal = cluster.Security.Enabled
                     ? cluster.Security.Authenticate(http.Request.Headers.Authorization.ToString(), uri, profile)
                     : null;
@@ -94,6 +97,8 @@ public static class RestDispatcher
             response.Headers.WWWAuthenticate = SecurityRealm.Challenges(profile);
         if (!cluster.Security.Enabled && profile.SecurityOffWarning is string warning)
             response.Headers.Append("Warning", warning);
+        foreach (var deprecation in reply.Warnings)
+            response.Headers.Append("Warning", $"299 Elasticsearch-{profile.Number}-{profile.BuildHash} \"{deprecation}\"");
 
         if (reply.Text != null)
         {

@@ -67,6 +67,8 @@ public sealed class Reply
     /// <summary>Serialized as JSON unless <see cref="Text"/> is set.</summary>
     public object? Json { get; init; }
     public string? Text { get; init; }
+    /// <summary>Deprecation messages, sent as Warning headers.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
     public static Reply Ok(object json) => new() { Json = json };
     public static Reply Of(int status, object json) => new() { Status = status, Json = json };

@@ -11,8 +11,10 @@ public sealed class ClusterSpec
     public bool Tls { get; set; }
     /// <summary>Emulated seconds per real second.</summary>
     public double TimeScale { get; set; } = 1;
-    /// <summary>Emulated bytes per second of a file-based shard recovery.</summary>
+    /// <summary>Emulated bytes per second of a file-based shard recovery (indices.recovery.max_bytes_per_sec, 40mb).</summary>
     public long RecoveryBytesPerSecond { get; set; } = 40L * 1024 * 1024;
+    /// <summary>Emulated time a node takes from start to joining the cluster.</summary>
+    public TimeSpan NodeBootTime { get; set; } = TimeSpan.Zero;
 
     public bool SecurityEnabled => Users.Count > 0;
 
@@ -34,6 +36,8 @@ public sealed class NodeSpec
     public int Port { get; set; }
     public Dictionary<string, string> Attributes { get; set; } = new();
     public List<string> Plugins { get; set; } = new();
+    /// <summary>The node's elasticsearch.yml, checked when the node starts.</summary>
+    public string ConfigYaml { get; set; } = "";
 
     public static readonly string[] DefaultRoles =
         { "data", "data_cold", "data_content", "data_frozen", "data_hot", "data_warm", "ingest", "master", "ml", "remote_cluster_client", "transform" };
@@ -47,4 +51,7 @@ public sealed class IndexSpec
     public long Documents { get; set; }
     /// <summary>The version that created the index (pre-7.0 indices stop 8.x nodes).</summary>
     public string CreatedVersion { get; set; } = "7.17.0";
+    /// <summary>index.routing.allocation.include._tier_preference; 7.10+ gives new indices data_content.</summary>
+    public string TierPreference { get; set; } = "data_content";
+    public Dictionary<string, string?> Settings { get; set; } = new();
 }

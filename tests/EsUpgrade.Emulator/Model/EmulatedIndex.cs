@@ -2,34 +2,75 @@ namespace EsUpgrade.Emulator.Model;
 
 public enum ShardState { Unassigned, Initializing, Started, Relocating }
 
+/// <summary>An index: its settings, its documents (counted, with the ids written through the API) and its shard copies.</summary>
 public sealed class EmulatedIndex
 {
-    public EmulatedIndex(IndexSpec spec, string uuid)
+    public const string TierPreferenceSetting = "index.routing.allocation.include._tier_preference";
+    public const string DelayedTimeoutSetting = "index.unassigned.node_left.delayed_timeout";
+
+    public EmulatedIndex(IndexSpec spec, string uuid, DateTimeOffset createdAt)
     {
         Name = spec.Name;
         Uuid = uuid;
         NumberOfShards = spec.Shards;
-        NumberOfReplicas = spec.Replicas;
-        Documents = spec.Documents;
         CreatedVersion = new VersionProfile(spec.CreatedVersion);
+        CreatedAt = createdAt;
+        SeedDocuments = spec.Documents;
+        Settings[TierPreferenceSetting] = spec.TierPreference;
+        foreach (var (k, v) in spec.Settings) Settings[k] = v;
         for (var s = 0; s < NumberOfShards; s++)
-            for (var c = 0; c <= NumberOfReplicas; c++)
-                Copies.Add(new ShardCopy(this, s, primary: c == 0));
+            Copies.Add(new ShardCopy(this, s, primary: true));
+        SetReplicas(spec.Replicas);
     }
 
     public string Name { get; }
     public string Uuid { get; }
     public int NumberOfShards { get; }
-    public int NumberOfReplicas { get; }
-    public long Documents { get; set; }
+    public int NumberOfReplicas { get; private set; }
     public VersionProfile CreatedVersion { get; }
+    public DateTimeOffset CreatedAt { get; }
+    /// <summary>Dynamic index settings by flat name (index.*), beyond shards and replicas.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+    /// <summary>Documents the index was made with, plus those written since (by id).</summary>
+    public long SeedDocuments { get; }
+    public HashSet<string> WrittenIds { get; } = new(StringComparer.Ordinal);
+    public long Documents => SeedDocuments + WrittenIds.Count;
+    /// <summary>Emulated time of the last write and the last flush: a copy flushed since its last write recovers from operations.</summary>
+    public DateTimeOffset LastWriteAt { get; set; }
+    public DateTimeOffset LastFlushAt { get; set; }
+    public bool FlushedSinceLastWrite => LastFlushAt >= LastWriteAt;
     public List<ShardCopy> Copies { get; } = new();
+
     /// <summary>About 1 KiB a document, split evenly across shards.</summary>
     public long ShardSizeBytes => Documents * 1024 / Math.Max(1, NumberOfShards);
 
+    public string[] TierPreference =>
+        (Settings.GetValueOrDefault(TierPreferenceSetting) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public TimeSpan DelayedTimeout =>
+        Settings.GetValueOrDefault(DelayedTimeoutSetting) is string v && Http.RestRequest.ParseTime(v) is TimeSpan t ? t : TimeSpan.FromMinutes(1);
+
+    /// <summary>Elasticsearch's version id, e.g. 7.17.27 → 7172799.</summary>
+    public string VersionCreatedId => $"{CreatedVersion.Version.Major}{CreatedVersion.Version.Minor:00}{CreatedVersion.Version.Build:00}99";
+
+    public void SetReplicas(int replicas)
+    {
+        NumberOfReplicas = replicas;
+        for (var s = 0; s < NumberOfShards; s++)
+        {
+            var replicaCopies = Copies.Where(c => c.Shard == s && !c.Primary).ToList();
+            for (var n = replicaCopies.Count; n < replicas; n++)
+                Copies.Add(new ShardCopy(this, s, primary: false) { UnassignedReason = "REPLICA_ADDED" });
+            foreach (var extra in replicaCopies.OrderBy(c => c.IsActive).Take(Math.Max(0, replicaCopies.Count - replicas)))
+                Copies.Remove(extra);
+        }
+    }
+
+    public int ShardOf(string id) => (int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)NumberOfShards);
+
     public string Health =>
-        Copies.Any(c => c.Primary && c.State is ShardState.Unassigned or ShardState.Initializing) ? "red"
-        : Copies.Any(c => c.State is ShardState.Unassigned or ShardState.Initializing) ? "yellow"
+        Copies.Any(c => c.Primary && !c.IsActive) ? "red"
+        : Copies.Any(c => !c.IsActive) ? "yellow"
         : "green";
 }
 
@@ -49,8 +90,17 @@ public sealed class ShardCopy
     public string? NodeId { get; set; }
     /// <summary>When an initializing copy finishes recovering (emulated time).</summary>
     public DateTimeOffset ReadyAt { get; set; }
-    /// <summary>The node that held this copy before it went unassigned.</summary>
+    public DateTimeOffset RecoveryStartedAt { get; set; }
+    /// <summary>store (its own data), peer (copied from the primary), empty_store (a new primary).</summary>
+    public string RecoveryType { get; set; } = "empty_store";
+    public string? RecoverySourceNodeId { get; set; }
+    public long RecoveryBytes { get; set; }
+    /// <summary>The node that held this copy before it went unassigned; its data is still there.</summary>
     public string? LastNodeId { get; set; }
     public string? UnassignedReason { get; set; } = "INDEX_CREATED";
+    public DateTimeOffset UnassignedAt { get; set; }
+    /// <summary>Delayed allocation: not placed elsewhere before this (emulated time).</summary>
+    public DateTimeOffset? DelayedUntil { get; set; }
     public bool IsActive => State is ShardState.Started or ShardState.Relocating;
+    public bool IsDelayed(DateTimeOffset now) => State == ShardState.Unassigned && DelayedUntil > now;
 }

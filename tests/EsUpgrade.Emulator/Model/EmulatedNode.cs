@@ -1,5 +1,9 @@
 namespace EsUpgrade.Emulator.Model;
 
+/// <summary>Stopped: no process. Booting: starting, not yet in the cluster. Joined: in the cluster.
+/// Isolated: running but refused by the cluster (its HTTP port answers, master-routed calls get 503).</summary>
+public enum NodeState { Stopped, Booting, Joined, Isolated }
+
 public sealed class EmulatedNode
 {
     public EmulatedNode(NodeSpec spec, string id)
@@ -7,27 +11,39 @@ public sealed class EmulatedNode
         Name = spec.Name;
         Id = id;
         Profile = new VersionProfile(spec.Version);
+        DataVersion = Profile;
         Roles = spec.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList();
         Port = spec.Port;
         Attributes = new Dictionary<string, string>(spec.Attributes);
         Plugins = spec.Plugins.ToList();
+        ConfigYaml = spec.ConfigYaml;
     }
 
     public string Name { get; }
-    /// <summary>Persistent node id (22 chars, like Elasticsearch's).</summary>
+    /// <summary>Persistent node id (22 chars, like Elasticsearch's); it survives restarts and upgrades.</summary>
     public string Id { get; }
     public VersionProfile Profile { get; set; }
+    /// <summary>The version that last wrote this node's data path.</summary>
+    public VersionProfile DataVersion { get; set; }
     public IReadOnlyList<string> Roles { get; }
     public int Port { get; set; }
-    public bool Running { get; set; } = true;
+    public NodeState State { get; set; } = NodeState.Joined;
+    public DateTimeOffset JoinAt { get; set; }
+    public bool Running => State == NodeState.Joined;
+    public bool ProcessUp => State is NodeState.Joined or NodeState.Isolated;
     public Dictionary<string, string> Attributes { get; }
     public List<string> Plugins { get; }
+    public string ConfigYaml { get; set; }
+    /// <summary>What the node wrote to its log: start-up failures and join refusals.</summary>
+    public List<string> Log { get; } = new();
+    public int Restarts { get; set; }
 
     public bool IsMasterEligible => Roles.Contains("master");
     public bool IsDataNode => Roles.Any(r => r == "data" || r.StartsWith("data_", StringComparison.Ordinal));
+    public bool HoldsTier(string tier) => Roles.Contains(tier) || Roles.Contains("data");
     public string Ip => "127.0.0.1";
     public string HttpAddress => $"127.0.0.1:{Port}";
-    public string TransportAddress => $"127.0.0.1:{9300 + Math.Abs(Name.GetHashCode()) % 500}";
+    public string TransportAddress => $"127.0.0.1:{9300 + Math.Abs(StringComparer.Ordinal.GetHashCode(Name)) % 500}";
 
     /// <summary>The letters of _cat/nodes' node.role column.</summary>
     public string RoleLetters

@@ -77,4 +77,122 @@ public static class CatHandlers
         }
         return Task.FromResult(table.Render(r));
     }
+
+    /// <summary>Sizes as _cat prints them: 260b, 88.1kb, 31.1mb, 1.2gb.</summary>
+    public static string Bytes(long b)
+    {
+        string[] units = { "b", "kb", "mb", "gb", "tb" };
+        double v = b;
+        var u = 0;
+        while (v >= 1024 && u < units.Length - 1) { v /= 1024; u++; }
+        return u == 0 ? $"{b}b" : v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + units[u];
+    }
+
+    public static Task<Reply> Indices(RestRequest r)
+    {
+        var table = new CatTable("health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size");
+        lock (r.Cluster.Sync)
+        {
+            r.Cluster.RequireMaster();
+            foreach (var i in IndexHandlers.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+                table.Add(new()
+                {
+                    ["health"] = i.Health,
+                    ["status"] = "open",
+                    ["index"] = i.Name,
+                    ["uuid"] = i.Uuid,
+                    ["pri"] = i.NumberOfShards.ToString(),
+                    ["rep"] = i.NumberOfReplicas.ToString(),
+                    ["docs.count"] = i.Documents.ToString(),
+                    ["docs.deleted"] = "0",
+                    ["store.size"] = Bytes(i.ShardSizeBytes * i.Copies.Count(c => c.IsActive)),
+                    ["pri.store.size"] = Bytes(i.ShardSizeBytes * i.Copies.Count(c => c.Primary && c.IsActive)),
+                    ["dataset.size"] = Bytes(i.ShardSizeBytes * i.NumberOfShards),
+                    ["creation.date"] = i.CreatedAt.ToUnixTimeMilliseconds().ToString(),
+                });
+        }
+        return Task.FromResult(table.Render(r));
+    }
+
+    public static Task<Reply> Shards(RestRequest r)
+    {
+        var table = new CatTable("index", "shard", "prirep", "state", "docs", "store", "ip", "node");
+        lock (r.Cluster.Sync)
+        {
+            r.Cluster.RequireMaster();
+            foreach (var i in IndexHandlers.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+                foreach (var c in i.Copies.OrderBy(c => c.Shard).ThenByDescending(c => c.Primary))
+                {
+                    var node = r.Cluster.NodeById(c.NodeId);
+                    var assigned = node != null && c.State != ShardState.Unassigned;
+                    table.Add(new()
+                    {
+                        ["index"] = i.Name,
+                        ["shard"] = c.Shard.ToString(),
+                        ["prirep"] = c.Primary ? "p" : "r",
+                        ["state"] = c.State.ToString().ToUpperInvariant(),
+                        ["docs"] = c.IsActive ? (i.Documents / i.NumberOfShards).ToString() : null,
+                        ["store"] = c.IsActive ? Bytes(i.ShardSizeBytes) : null,
+                        ["dataset"] = c.IsActive ? Bytes(i.ShardSizeBytes) : null,
+                        ["ip"] = assigned ? node!.Ip : null,
+                        ["node"] = assigned ? node!.Name : null,
+                        ["id"] = assigned ? node!.Id : null,
+                        ["unassigned.reason"] = c.State == ShardState.Unassigned ? c.UnassignedReason : null,
+                        ["unassigned.at"] = c.State == ShardState.Unassigned ? c.UnassignedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'") : null,
+                    });
+                }
+        }
+        return Task.FromResult(table.Render(r));
+    }
+
+    /// <summary>_cat/recovery: initializing copies (and with active_only=false, the finished ones) with their progress on the clock.</summary>
+    public static Task<Reply> Recovery(RestRequest r)
+    {
+        var table = new CatTable("index", "shard", "time", "type", "stage", "source_host", "source_node", "target_host", "target_node",
+            "repository", "snapshot", "files", "files_recovered", "files_percent", "files_total", "bytes", "bytes_recovered", "bytes_percent",
+            "bytes_total", "translog_ops", "translog_ops_recovered", "translog_ops_percent");
+        lock (r.Cluster.Sync)
+        {
+            r.Cluster.RequireMaster();
+            var now = r.Cluster.Clock.UtcNow;
+            var activeOnly = r.Flag("active_only");
+            foreach (var i in IndexHandlers.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+                foreach (var c in i.Copies.Where(c => c.State != ShardState.Unassigned && (!activeOnly || c.State == ShardState.Initializing)))
+                {
+                    var done = c.State != ShardState.Initializing;
+                    var span = (c.ReadyAt - c.RecoveryStartedAt).TotalMilliseconds;
+                    var fraction = done || span <= 0 ? 1.0 : Math.Clamp((now - c.RecoveryStartedAt).TotalMilliseconds / span, 0, 1);
+                    var recovered = (long)(c.RecoveryBytes * fraction);
+                    var source = r.Cluster.NodeById(c.RecoverySourceNodeId);
+                    var target = r.Cluster.NodeById(c.NodeId)!;
+                    var percent = (fraction * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+                    table.Add(new()
+                    {
+                        ["index"] = i.Name,
+                        ["shard"] = c.Shard.ToString(),
+                        ["time"] = ((long)((done ? c.ReadyAt : now) - c.RecoveryStartedAt).TotalMilliseconds) + "ms",
+                        ["type"] = c.RecoveryType,
+                        ["stage"] = done ? "done" : c.RecoveryBytes > 0 ? "index" : "translog",
+                        ["source_host"] = source?.Ip ?? "n/a",
+                        ["source_node"] = source?.Name ?? "n/a",
+                        ["target_host"] = target.Ip,
+                        ["target_node"] = target.Name,
+                        ["repository"] = "n/a",
+                        ["snapshot"] = "n/a",
+                        ["files"] = c.RecoveryBytes > 0 ? "12" : "0",
+                        ["files_recovered"] = c.RecoveryBytes > 0 ? ((int)(12 * fraction)).ToString() : "0",
+                        ["files_percent"] = percent,
+                        ["files_total"] = "12",
+                        ["bytes"] = Bytes(c.RecoveryBytes),
+                        ["bytes_recovered"] = Bytes(recovered),
+                        ["bytes_percent"] = percent,
+                        ["bytes_total"] = Bytes(i.ShardSizeBytes),
+                        ["translog_ops"] = "0",
+                        ["translog_ops_recovered"] = "0",
+                        ["translog_ops_percent"] = "100.0%",
+                    });
+                }
+        }
+        return Task.FromResult(table.Render(r));
+    }
 }

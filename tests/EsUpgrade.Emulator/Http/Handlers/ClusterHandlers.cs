@@ -154,7 +154,7 @@ public static class ClusterHandlers
             copies.Count(c => c.State == ShardState.Initializing),
             copies.Count(c => c.State == ShardState.Unassigned),
             copies.Count(c => c.Primary && c.State == ShardState.Unassigned),
-            0,
+            copies.Count(c => c.IsDelayed(cluster.Clock.UtcNow)),
             copies.Count == 0 ? 100.0 : Math.Round(100.0 * active / copies.Count, 1),
             found,
             indices,
@@ -189,8 +189,8 @@ public static class ClusterHandlers
     public static Task<Reply> PutSettings(RestRequest r)
     {
         var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
-        var persistent = Flatten(body["persistent"] as JsonObject);
-        var transient = Flatten(body["transient"] as JsonObject);
+        var persistent = IndexHandlers.Flatten(body["persistent"] as JsonObject);
+        var transient = IndexHandlers.Flatten(body["transient"] as JsonObject);
         foreach (var key in body.Select(p => p.Key).Where(k => k is not ("persistent" or "transient")))
             throw new EsError(400, "x_content_parse_exception", $"[1:2] [cluster_update_settings_request] unknown field [{key}]");
         if (persistent.Count == 0 && transient.Count == 0)
@@ -205,38 +205,96 @@ public static class ClusterHandlers
         }));
     }
 
-    static Dictionary<string, string?> Flatten(JsonObject? obj, string prefix = "")
-    {
-        var result = new Dictionary<string, string?>();
-        if (obj is null) return result;
-        foreach (var (key, value) in obj)
-        {
-            var name = prefix + key;
-            if (value is JsonObject child)
-                foreach (var (k, v) in Flatten(child, name + ".")) result[k] = v;
-            else
-                result[name] = value is null ? null : value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : value.ToJsonString();
-        }
-        return result;
-    }
+    static Dictionary<string, object?> Shape(IReadOnlyDictionary<string, string> settings, bool flat) =>
+        flat ? settings.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => (object?)s.Value)
+             : IndexHandlers.Nested(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)), strip: null);
 
-    /// <summary>Flat keys, or nested objects as Elasticsearch writes settings without flat_settings.</summary>
-    static Dictionary<string, object?> Shape(IReadOnlyDictionary<string, string> settings, bool flat)
+    /// <summary>
+    /// GET|POST _cluster/allocation/explain: the given copy (index, shard, primary), or the first unassigned one,
+    /// with each node's decision in the deciders' words (BEHAVIOUR.md §2).
+    /// </summary>
+    public static Task<Reply> AllocationExplain(RestRequest r)
     {
-        var root = new Dictionary<string, object?>();
-        foreach (var (key, value) in settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+        var body = r.JsonBody();
+        lock (r.Cluster.Sync)
         {
-            if (flat) { root[key] = value; continue; }
-            var parts = key.Split('.');
-            var node = root;
-            foreach (var part in parts[..^1])
+            r.Cluster.RequireMaster();
+            ShardCopy? copy;
+            if (body?["index"] is JsonNode indexNode)
             {
-                if (node.GetValueOrDefault(part) is not Dictionary<string, object?> next)
-                    node[part] = next = new Dictionary<string, object?>();
-                node = next;
+                var index = r.Cluster.Index(indexNode.GetValue<string>()) ?? throw EsError.IndexNotFound(indexNode.GetValue<string>());
+                var shard = body["shard"]?.GetValue<int>() ?? 0;
+                var primary = body["primary"]?.GetValue<bool>() ?? false;
+                copy = index.Copies.Where(c => c.Shard == shard && c.Primary == primary).OrderBy(c => c.IsActive).FirstOrDefault()
+                    ?? throw EsError.IllegalArgument($"unable to find any unassigned shards to explain [ShardId [[{index.Name}][{shard}]], primary={primary}]");
             }
-            node[parts[^1]] = value;
+            else
+            {
+                copy = r.Cluster.AllCopies.FirstOrDefault(c => c.State == ShardState.Unassigned)
+                    ?? throw EsError.IllegalArgument("No shard was specified in the explain API request, so this request explains a randomly chosen unassigned shard. There are no unassigned shards in this cluster, so this API cannot explain anything. Specify a shard in the request body to explain a specific shard.");
+            }
+            var now = r.Cluster.Clock.UtcNow;
+            var result = new Dictionary<string, object?>
+            {
+                ["index"] = copy.Index.Name,
+                ["shard"] = copy.Shard,
+                ["primary"] = copy.Primary,
+                ["current_state"] = copy.State.ToString().ToLowerInvariant(),
+            };
+            if (copy.State == ShardState.Unassigned)
+            {
+                var decisions = r.Cluster.RunningNodes.Where(n => n.IsDataNode).Select(n => (Node: n, Why: r.Cluster.Decide(copy, n))).ToList();
+                result["unassigned_info"] = new Dictionary<string, object?>
+                {
+                    ["reason"] = copy.UnassignedReason,
+                    ["at"] = copy.UnassignedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+                    ["delayed"] = copy.IsDelayed(now),
+                    ["last_allocation_status"] = decisions.Any(d => d.Why is null) ? "no_attempt" : "no",
+                };
+                if (copy.IsDelayed(now))
+                {
+                    result["can_allocate"] = "allocation_delayed";
+                    result["allocate_explanation"] = "The node containing this shard copy recently left the cluster. Elasticsearch is waiting for it to return. If the node does not return within [" + (long)copy.Index.DelayedTimeout.TotalSeconds + "s] then Elasticsearch will allocate this shard to another node. Please wait.";
+                    result["remaining_delay_in_millis"] = (long)(copy.DelayedUntil!.Value - now).TotalMilliseconds;
+                }
+                else
+                {
+                    result["can_allocate"] = decisions.Any(d => d.Why is null) ? "yes" : "no";
+                    result["allocate_explanation"] = decisions.Any(d => d.Why is null)
+                        ? "Elasticsearch can allocate the shard."
+                        : "Elasticsearch isn't allowed to allocate this shard to any of the nodes in the cluster. Choose a node to which you expect this shard to be allocated, find this node in the node-by-node explanation, and address the reasons which prevent Elasticsearch from allocating this shard there.";
+                }
+                result["node_allocation_decisions"] = decisions.Select((d, rank) => (object?)new Dictionary<string, object?>
+                {
+                    ["node_id"] = d.Node.Id,
+                    ["node_name"] = d.Node.Name,
+                    ["transport_address"] = d.Node.TransportAddress,
+                    ["roles"] = d.Node.Roles,
+                    ["node_attributes"] = d.Node.Attributes,
+                    ["node_decision"] = d.Why is null ? "yes" : "no",
+                    ["weight_ranking"] = rank + 1,
+                    ["deciders"] = d.Why is null ? Array.Empty<object>() : new object[]
+                    {
+                        new Dictionary<string, object?>
+                        {
+                            ["decider"] = d.Why[1..d.Why.IndexOf(']')],
+                            ["decision"] = "NO",
+                            ["explanation"] = d.Why[(d.Why.IndexOf(']') + 2)..],
+                        },
+                    },
+                }).ToList();
+            }
+            else
+            {
+                var node = r.Cluster.NodeById(copy.NodeId)!;
+                result["current_node"] = new Dictionary<string, object?>
+                {
+                    ["id"] = node.Id, ["name"] = node.Name, ["transport_address"] = node.TransportAddress, ["roles"] = node.Roles,
+                };
+                result["can_remain_on_current_node"] = "yes";
+                result["can_rebalance_cluster"] = "yes";
+            }
+            return Task.FromResult(Reply.Ok(result));
         }
-        return root;
     }
 }

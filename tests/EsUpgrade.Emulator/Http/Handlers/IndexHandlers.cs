@@ -1,0 +1,269 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EsUpgrade.Emulator.Model;
+
+namespace EsUpgrade.Emulator.Http.Handlers;
+
+/// <summary>Index creation, deletion and settings; documents (index, _bulk, _count); _flush and _refresh.</summary>
+public static class IndexHandlers
+{
+    /// <summary>Index expressions: names, wildcards, comma lists, _all. A missing concrete name is 404 index_not_found_exception.</summary>
+    public static List<EmulatedIndex> Resolve(EmulatedCluster cluster, string? expression)
+    {
+        if (string.IsNullOrEmpty(expression) || expression is "_all" or "*") return cluster.Indices.ToList();
+        var result = new List<EmulatedIndex>();
+        foreach (var part in expression.Split(','))
+        {
+            if (part.Contains('*'))
+            {
+                var glob = new Regex("^" + Regex.Escape(part).Replace("\\*", ".*") + "$");
+                result.AddRange(cluster.Indices.Where(i => glob.IsMatch(i.Name)));
+            }
+            else
+            {
+                result.Add(cluster.Index(part) ?? throw EsError.IndexNotFound(part));
+            }
+        }
+        return result.Distinct().ToList();
+    }
+
+    static Dictionary<string, object?> Shards(int total, int successful) =>
+        new() { ["total"] = total, ["successful"] = successful, ["failed"] = total - successful };
+
+    public static Task<Reply> Create(RestRequest r)
+    {
+        var name = r.Param("index")!;
+        var body = r.JsonBody();
+        var settings = Flatten(body?["settings"] as JsonObject);
+        string? Take(string key) => settings.Remove("index." + key, out var v) || settings.Remove(key, out v) ? v : null;
+        var spec = new IndexSpec
+        {
+            Name = name,
+            Shards = int.Parse(Take("number_of_shards") ?? "1"),
+            Replicas = int.Parse(Take("number_of_replicas") ?? "1"),
+            TierPreference = Take("routing.allocation.include._tier_preference") ?? "data_content",
+            Settings = settings.ToDictionary(s => s.Key.StartsWith("index.", StringComparison.Ordinal) ? s.Key : "index." + s.Key, s => s.Value),
+        };
+        r.Cluster.CreateIndex(spec);
+        return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = name }));
+    }
+
+    public static Task<Reply> Delete(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            foreach (var index in Resolve(r.Cluster, r.Param("index"))) r.Cluster.DeleteIndex(index);
+        }
+        return Task.FromResult(Reply.Acknowledged());
+    }
+
+    public static Task<Reply> Get(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            return Task.FromResult(Reply.Ok(Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i => (object?)new Dictionary<string, object?>
+            {
+                ["aliases"] = new Dictionary<string, object?>(),
+                ["mappings"] = new Dictionary<string, object?>(),
+                ["settings"] = new Dictionary<string, object?> { ["index"] = Nested(SettingsOf(i)) },
+            })));
+        }
+    }
+
+    public static Task<Reply> GetSettings(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var flat = r.Flag("flat_settings");
+            var filter = r.Param("name");
+            return Task.FromResult(Reply.Ok(Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i =>
+            {
+                var settings = SettingsOf(i).Where(s => filter is null || Regex.IsMatch(s.Key, "^" + Regex.Escape(filter).Replace("\\*", ".*") + "$"))
+                    .ToDictionary(s => s.Key, s => s.Value);
+                return (object?)new Dictionary<string, object?> { ["settings"] = flat ? settings.ToDictionary(s => s.Key, s => (object?)s.Value) : Nested(settings) };
+            })));
+        }
+    }
+
+    public static Task<Reply> PutSettings(RestRequest r)
+    {
+        var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
+        var settings = Flatten(body["settings"] as JsonObject ?? body);
+        lock (r.Cluster.Sync)
+            foreach (var index in Resolve(r.Cluster, r.Param("index")))
+                r.Cluster.UpdateIndexSettings(index, settings);
+        return Task.FromResult(Reply.Acknowledged());
+    }
+
+    /// <summary>The settings Elasticsearch reports for an index, by flat name.</summary>
+    static Dictionary<string, string?> SettingsOf(EmulatedIndex i)
+    {
+        var s = new Dictionary<string, string?>
+        {
+            ["index.creation_date"] = i.CreatedAt.ToUnixTimeMilliseconds().ToString(),
+            ["index.number_of_shards"] = i.NumberOfShards.ToString(),
+            ["index.number_of_replicas"] = i.NumberOfReplicas.ToString(),
+            ["index.uuid"] = i.Uuid,
+            ["index.version.created"] = i.VersionCreatedId,
+            ["index.provided_name"] = i.Name,
+        };
+        foreach (var (k, v) in i.Settings) if (v != null) s[k] = v;
+        return s;
+    }
+
+    /// <summary>A document: POST /{index}/_doc, PUT|POST /{index}/_doc/{id}. Creates the index if needed (action.auto_create_index).</summary>
+    public static Task<Reply> IndexDocument(RestRequest r)
+    {
+        var index = IndexForWrite(r.Cluster, r.Param("index")!);
+        var (created, id) = r.Cluster.IndexDocument(index, r.Param("id"));
+        return Task.FromResult(Reply.Of(created ? 201 : 200, WriteResult(index, id, created)));
+    }
+
+    static EmulatedIndex IndexForWrite(EmulatedCluster cluster, string name)
+    {
+        lock (cluster.Sync)
+            return cluster.Index(name) ?? cluster.CreateIndex(new IndexSpec { Name = name, Shards = 1, Replicas = 1 });
+    }
+
+    static Dictionary<string, object?> WriteResult(EmulatedIndex index, string id, bool created) => new()
+    {
+        ["_index"] = index.Name,
+        ["_id"] = id,
+        ["_version"] = 1,
+        ["result"] = created ? "created" : "updated",
+        ["_shards"] = Shards(1 + index.NumberOfReplicas, 1 + index.Copies.Count(c => c.Shard == index.ShardOf(id) && !c.Primary && c.IsActive)),
+        ["_seq_no"] = index.WrittenIds.Count - 1,
+        ["_primary_term"] = 1,
+    };
+
+    /// <summary>_bulk: NDJSON action/source pairs; index and create are applied, others are refused per item.</summary>
+    public static Task<Reply> Bulk(RestRequest r)
+    {
+        var lines = (r.Body ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var items = new List<object?>();
+        var errors = false;
+        for (var n = 0; n < lines.Length; n++)
+        {
+            var action = JsonNode.Parse(lines[n]) as JsonObject ?? throw new EsError(400, "illegal_argument_exception", "Malformed action/metadata line [" + (n + 1) + "]");
+            var (op, meta) = (action.First().Key, action.First().Value as JsonObject ?? new JsonObject());
+            if (op is "index" or "create") n++;
+            var indexName = meta["_index"]?.GetValue<string>() ?? r.Param("index")
+                ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
+            var id = meta["_id"]?.GetValue<string>();
+            try
+            {
+                if (op is not ("index" or "create"))
+                    throw EsError.IllegalArgument($"the emulator does not model bulk [{op}]");
+                var index = IndexForWrite(r.Cluster, indexName);
+                var (created, docId) = r.Cluster.IndexDocument(index, id);
+                var result = WriteResult(index, docId, created);
+                result["status"] = created ? 201 : 200;
+                items.Add(new Dictionary<string, object?> { [op] = result });
+            }
+            catch (EsError e)
+            {
+                errors = true;
+                items.Add(new Dictionary<string, object?>
+                {
+                    [op] = new Dictionary<string, object?>
+                    {
+                        ["_index"] = indexName, ["_id"] = id, ["status"] = e.Status,
+                        ["error"] = new Dictionary<string, object?> { ["type"] = e.Type, ["reason"] = e.Reason },
+                    },
+                });
+            }
+        }
+        return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["took"] = 1, ["errors"] = errors, ["items"] = items }));
+    }
+
+    /// <summary>_count: every primary of the indices must be active (a search fails over to replicas, which are primaries by then).</summary>
+    public static Task<Reply> Count(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var targets = Resolve(r.Cluster, r.Param("index"));
+            var shardCount = targets.Sum(i => i.NumberOfShards);
+            var active = targets.Sum(i => i.Copies.Count(c => c.Primary && c.IsActive));
+            if (shardCount > 0 && active == 0)
+                throw new EsError(503, "search_phase_execution_exception", "all shards failed");
+            if (active < shardCount)
+                throw new EsError(503, "no_shard_available_action_exception", "No shard available for [count]");
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
+            {
+                ["count"] = targets.Sum(i => i.Documents),
+                ["_shards"] = new Dictionary<string, object?> { ["total"] = shardCount, ["successful"] = active, ["skipped"] = 0, ["failed"] = 0 },
+            }));
+        }
+    }
+
+    public static Task<Reply> Flush(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var (total, ok) = r.Cluster.Flush(Resolve(r.Cluster, r.Param("index")));
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, ok) }));
+        }
+    }
+
+    /// <summary>7.x synced flush: a flush plus the deprecation warning; 409 when a copy could not take part.</summary>
+    public static Task<Reply> SyncedFlush(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var targets = Resolve(r.Cluster, r.Param("index"));
+            var (total, ok) = r.Cluster.Flush(targets);
+            var body = new Dictionary<string, object?> { ["_shards"] = Shards(total, ok) };
+            foreach (var i in targets) body[i.Name] = Shards(i.Copies.Count, i.Copies.Count(c => c.IsActive));
+            return Task.FromResult(new Reply
+            {
+                Status = ok == total ? 200 : 409,
+                Json = body,
+                Warnings = new[] { "Synced flush is deprecated and will be removed in 8.0. Use flush at /_flush or /{index}/_flush instead." },
+            });
+        }
+    }
+
+    public static Task<Reply> Refresh(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var targets = Resolve(r.Cluster, r.Param("index"));
+            var total = targets.Sum(i => i.Copies.Count);
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, targets.Sum(i => i.Copies.Count(c => c.IsActive))) }));
+        }
+    }
+
+    public static Dictionary<string, string?> Flatten(JsonObject? obj, string prefix = "")
+    {
+        var result = new Dictionary<string, string?>();
+        if (obj is null) return result;
+        foreach (var (key, value) in obj)
+        {
+            var name = prefix + key;
+            if (value is JsonObject child)
+                foreach (var (k, v) in Flatten(child, name + ".")) result[k] = v;
+            else
+                result[name] = value is null ? null : value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+        }
+        return result;
+    }
+
+    /// <summary>Flat keys as nested objects, the way Elasticsearch writes settings without flat_settings.</summary>
+    public static Dictionary<string, object?> Nested(IEnumerable<KeyValuePair<string, string?>> settings, string? strip = "index.")
+    {
+        var root = new Dictionary<string, object?>();
+        foreach (var (key, value) in settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var parts = (strip != null && key.StartsWith(strip, StringComparison.Ordinal) ? key[strip.Length..] : key).Split('.');
+            var node = root;
+            foreach (var part in parts[..^1])
+            {
+                if (node.GetValueOrDefault(part) is not Dictionary<string, object?> next)
+                    node[part] = next = new Dictionary<string, object?>();
+                node = next;
+            }
+            node[parts[^1]] = value;
+        }
+        return root;
+    }
+}
