@@ -440,7 +440,7 @@ public sealed class EmulatedCluster
                 {
                     var target = PickNode(primary, group);
                     if (target != null)
-                        Assign(primary, target, existingData ? now : now + TimeSpan.FromSeconds(1),
+                        Assign(primary, target, now, existingData ? now : now + TimeSpan.FromSeconds(1),
                             primary.LastNodeId is null ? "empty_store" : "existing_store", null, 0);
                 }
                 if (!primary.IsActive) continue;
@@ -451,7 +451,7 @@ public sealed class EmulatedCluster
                     var returning = target.Id == replica.LastNodeId;
                     var bytes = returning && index.FlushedSinceLastWrite ? 0 : index.ShardSizeBytes;
                     var duration = TimeSpan.FromSeconds(1 + (double)bytes / Math.Max(1, Spec.RecoveryBytesPerSecond));
-                    Assign(replica, target, existingData ? now : now + duration, "peer", primary.NodeId, bytes);
+                    Assign(replica, target, now, existingData ? now : now + duration, "peer", primary.NodeId, bytes);
                 }
             }
         }
@@ -464,12 +464,12 @@ public sealed class EmulatedCluster
             .ThenBy(n => n.Name, StringComparer.Ordinal)
             .FirstOrDefault();
 
-    void Assign(ShardCopy copy, EmulatedNode node, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
+    void Assign(ShardCopy copy, EmulatedNode node, DateTimeOffset now, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
     {
         copy.NodeId = node.Id;
-        copy.State = readyAt <= Clock.UtcNow ? ShardState.Started : ShardState.Initializing;
+        copy.State = readyAt <= now ? ShardState.Started : ShardState.Initializing;
         copy.ReadyAt = readyAt;
-        copy.RecoveryStartedAt = Clock.UtcNow;
+        copy.RecoveryStartedAt = now;
         copy.RecoveryType = recoveryType;
         copy.RecoverySourceNodeId = source;
         copy.RecoveryBytes = bytes;
