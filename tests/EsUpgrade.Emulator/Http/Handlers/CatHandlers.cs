@@ -78,9 +78,12 @@ public static class CatHandlers
         return Task.FromResult(table.Render(r));
     }
 
-    /// <summary>Sizes as _cat prints them: 260b, 88.1kb, 31.1mb, 1.2gb.</summary>
+    /// <summary>Sizes as _cat prints them: 260b, 88.1kb, 31.1mb, 1.2gb; plain numbers with bytes=b.</summary>
+    [ThreadStatic] static bool rawBytes;
+
     public static string Bytes(long b)
     {
+        if (rawBytes) return b.ToString();
         string[] units = { "b", "kb", "mb", "gb", "tb" };
         double v = b;
         var u = 0;
@@ -90,6 +93,7 @@ public static class CatHandlers
 
     public static Task<Reply> Indices(RestRequest r)
     {
+        rawBytes = r.Q("bytes") == "b";
         var table = new CatTable("health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size");
         lock (r.Cluster.Sync)
         {
@@ -116,6 +120,7 @@ public static class CatHandlers
 
     public static Task<Reply> Shards(RestRequest r)
     {
+        rawBytes = r.Q("bytes") == "b";
         var table = new CatTable("index", "shard", "prirep", "state", "docs", "store", "ip", "node");
         lock (r.Cluster.Sync)
         {
@@ -148,6 +153,7 @@ public static class CatHandlers
     /// <summary>_cat/recovery: initializing copies (and with active_only=false, the finished ones) with their progress on the clock.</summary>
     public static Task<Reply> Recovery(RestRequest r)
     {
+        rawBytes = r.Q("bytes") == "b";
         var table = new CatTable("index", "shard", "time", "type", "stage", "source_host", "source_node", "target_host", "target_node",
             "repository", "snapshot", "files", "files_recovered", "files_percent", "files_total", "bytes", "bytes_recovered", "bytes_percent",
             "bytes_total", "translog_ops", "translog_ops_recovered", "translog_ops_percent");

@@ -1,0 +1,88 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EsUpgrade.Connections;
+using EsUpgrade.Diagnostics;
+using EsUpgrade.Errors;
+using EsUpgrade.Health;
+using EsUpgrade.Json;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Inventory
+{
+    /// <summary>Waits for a node to (re)join the cluster, at a given version.</summary>
+    public static class NodeWaiter
+    {
+        public const int ProgressActivityId = 4150;
+
+        /// <summary>
+        /// Returns the node once it is in the cluster at <paramref name="version"/> (any version when null).
+        /// Between looks it long-polls <c>_cluster/health?wait_for_nodes</c> for one more node than it sees, so it
+        /// reacts the moment a node joins. A node that joins at another version fails at once (NodeVersionMismatch).
+        /// </summary>
+        public static async Task<EsNode> WaitAsync(EsApi api, string name, string? version, TimeSpan timeout, CancellationToken ct)
+        {
+            var deadline = api.Clock.UtcNow + timeout;
+            var activity = $"Waiting for node {name} to join {api.Connection.Name}" + (version is null ? "" : $" at {version}");
+            try
+            {
+                while (true)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    int count;
+                    try
+                    {
+                        var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
+                        var rows = cat.EnumerateArray().ToList();
+                        count = rows.Count;
+                        var row = rows.FirstOrDefault(r => r.Str("name") == name);
+                        if (row.ValueKind == JsonValueKind.Object)
+                        {
+                            var seen = row.Str("version");
+                            if (version != null && seen != version)
+                                throw new EsException(EsErrorKind.InvalidState, "NodeVersionMismatch",
+                                    $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
+                            var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
+                            var node = nodes.FirstOrDefault(n => n.Name == name);
+                            if (node != null) return node;
+                        }
+                        api.Log.Progress(new EsProgress(ProgressActivityId, activity, $"{count} nodes in the cluster; {name} not among them yet"));
+                    }
+                    catch (EsException ex) when (IsTransient(ex))
+                    {
+                        api.Log.Verbose($"[{api.Connection.Name}] cluster not answering yet ({ex.Message})");
+                        if (api.Clock.UtcNow >= deadline) throw Timeout(api, name, version, timeout);
+                        await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                        continue;
+                    }
+                    var remaining = deadline - api.Clock.UtcNow;
+                    if (remaining <= TimeSpan.Zero) throw Timeout(api, name, version, timeout);
+                    var slice = remaining < HealthReader.PollSlice ? remaining : HealthReader.PollSlice;
+                    try
+                    {
+                        await api.SendAsync(EsRequest.Get($"/_cluster/health?wait_for_nodes=%3E%3D{count + 1}&timeout={(long)slice.TotalMilliseconds}ms",
+                            slice + TimeSpan.FromSeconds(30)), ct, 408).ConfigureAwait(false);
+                    }
+                    catch (EsException ex) when (IsTransient(ex))
+                    {
+                        await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                    }
+                }
+            }
+            finally
+            {
+                api.Log.Progress(new EsProgress(ProgressActivityId, activity, "Done", 100, completed: true));
+            }
+        }
+
+        static bool IsTransient(EsException ex) =>
+            ex.Kind == EsErrorKind.Connection || (ex is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
+
+        static EsException Timeout(EsApi api, string name, string? version, TimeSpan timeout) =>
+            new EsException(EsErrorKind.Timeout, "NodeRejoinTimeout",
+                $"Node {name} did not join {api.Connection.Name}{(version is null ? "" : " at " + version)} within {timeout}. " +
+                "Look at the node's log: a setting 8.x removed, or indices created before 7.0, stop a node at start.", name);
+    }
+}

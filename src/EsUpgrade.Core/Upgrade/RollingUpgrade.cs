@@ -1,0 +1,471 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using EsUpgrade.Allocation;
+using EsUpgrade.Connections;
+using EsUpgrade.Diagnostics;
+using EsUpgrade.Errors;
+using EsUpgrade.Health;
+using EsUpgrade.Indices;
+using EsUpgrade.Inventory;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Upgrade
+{
+    /// <summary>What the orchestrator needs from its caller: the node action, the per-node confirmation, and where results go.</summary>
+    public interface IUpgradeHost
+    {
+        /// <summary>Stops, upgrades and starts the node (the admin's action). Returns when the action is done, not when the node has joined.</summary>
+        Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct);
+        /// <summary>-Confirm / -WhatIf, asked per node; false skips the node.</summary>
+        Task<bool> ConfirmAsync(PlannedNode node, string targetVersion);
+        void Emit(NodeUpgradeResult result);
+    }
+
+    public sealed class RollingUpgradeOptions
+    {
+        public bool UseMlUpgradeMode { get; set; }
+        public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromMinutes(15);
+        public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromMinutes(60);
+        /// <summary>How long a safety check waits for the cluster to become safe before it fails.</summary>
+        public TimeSpan SafetyTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    }
+
+    public enum NodeUpgradeStatus { Upgraded, AlreadyUpgraded, Skipped, Failed }
+
+    /// <summary>One node's outcome (Invoke-EsRollingUpgrade writes one per node).</summary>
+    public sealed class NodeUpgradeResult
+    {
+        public EsConnection Connection { get; internal set; } = null!;
+        public int Position { get; internal set; }
+        public string Node { get; internal set; } = "";
+        public string FromVersion { get; internal set; } = "";
+        public string ToVersion { get; internal set; } = "";
+        public NodeUpgradeStatus Status { get; internal set; }
+        public DateTimeOffset? Start { get; internal set; }
+        public DateTimeOffset? End { get; internal set; }
+        public TimeSpan? Duration => Start is null || End is null ? (TimeSpan?)null : End - Start;
+        public IReadOnlyList<UpgradeStep> Steps { get; internal set; } = Array.Empty<UpgradeStep>();
+        public string? Error { get; internal set; }
+        public override string ToString() => $"{Node}: {Status}";
+    }
+
+    /// <summary>
+    /// Runs a rolling upgrade node by node: allocation to primaries, flush, optional ML upgrade mode, the node
+    /// action, wait for the node at the target version, allocation back, wait for recovery. Checks ECK's safety
+    /// predicates before each node, checkpoints after every step, and on any failure puts allocation and ML
+    /// upgrade mode back before it stops with an error that says which node, which step, and how to resume.
+    /// </summary>
+    public sealed class RollingUpgrade
+    {
+        public const int ProgressActivityId = 4200;
+        public const int NodeProgressActivityId = 4201;
+        readonly EsApi api;
+        readonly UpgradePlan plan;
+        readonly IUpgradeHost host;
+        readonly IUpgradeStateStore store;
+        readonly RollingUpgradeOptions options;
+        UpgradeState state = null!;
+
+        public RollingUpgrade(EsApi api, UpgradePlan plan, IUpgradeHost host, IUpgradeStateStore store, RollingUpgradeOptions? options = null)
+        {
+            this.api = api;
+            this.plan = plan;
+            this.host = host;
+            this.store = store;
+            this.options = options ?? new RollingUpgradeOptions();
+        }
+
+        IEsLog Log => api.Log;
+        string Target => plan.TargetVersion;
+
+        public async Task RunAsync(CancellationToken ct)
+        {
+            state = LoadOrStart();
+            await CaptureOriginalsAsync(ct).ConfigureAwait(false);
+            var total = state.Nodes.Count;
+            PlannedNode? current = null;
+            UpgradeStep? step = null;
+            try
+            {
+                foreach (var nodeState in state.Nodes.ToList())
+                {
+                    var planned = Planned(nodeState);
+                    current = planned;
+                    var done = state.Nodes.Count(n => n.Done);
+                    Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
+                        $"{done} of {total} nodes upgraded; next {planned.Name}", done * 100 / total));
+                    if (nodeState.Done)
+                    {
+                        host.Emit(Result(planned, nodeState, NodeUpgradeStatus.AlreadyUpgraded));
+                        continue;
+                    }
+                    if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false))
+                    {
+                        host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
+                        continue;
+                    }
+                    nodeState.StartedAt ??= api.Clock.UtcNow;
+                    foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
+                    {
+                        step = s;
+                        if (nodeState.Completed.Contains(s)) continue;
+                        ct.ThrowIfCancellationRequested();
+                        Log.Progress(new EsProgress(NodeProgressActivityId, $"{planned.Name} ({planned.Position}/{total})", Describe(s),
+                            (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
+                        Log.Verbose($"[{planned.Name}] {Describe(s)}");
+                        await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
+                        nodeState.Completed.Add(s);
+                        Checkpoint();
+                    }
+                    step = null;
+                    nodeState.Done = true;
+                    nodeState.EndedAt = api.Clock.UtcNow;
+                    Checkpoint();
+                    Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
+                    host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
+                }
+                current = null;
+                await FinishAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (current != null && (ex is EsException || ex is OperationCanceledException || ex is InvalidOperationException))
+            {
+                var failedNode = current;
+                var restored = await RestoreAsync().ConfigureAwait(false);
+                var at = step is UpgradeStep s ? $"step {s} ({Describe(s)})" : "its confirmation";
+                var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
+                state.LastError = $"{failedNode.Name}, {at}: {why}";
+                Checkpoint();
+                var failed = Result(failedNode, state.Nodes.First(n => n.Name == failedNode.Name), NodeUpgradeStatus.Failed);
+                failed.Error = why;
+                host.Emit(failed);
+                var resume = store is FileUpgradeStateStore f
+                    ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with -StatePath '{f.Path}': it resumes at {failedNode.Name}, {step}."
+                    : "Fix the cause, then run Invoke-EsRollingUpgrade again; give -StatePath so a run can resume where it stopped.";
+                throw new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, "RollingUpgradeFailed",
+                    $"The rolling upgrade stopped at node {failedNode.Name}, {at}: {why} {restored} {resume}", failedNode.Name, ex);
+            }
+            finally
+            {
+                Log.Progress(new EsProgress(NodeProgressActivityId, "node", "Done", 100, ProgressActivityId, completed: true));
+                Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}", "Done", 100, completed: true));
+            }
+        }
+
+        UpgradeState LoadOrStart()
+        {
+            var loaded = store.Load();
+            if (loaded != null)
+            {
+                if (loaded.ClusterUuid != plan.ClusterUuid || loaded.TargetVersion != Target)
+                    throw new EsException(EsErrorKind.InvalidArgument, "StateMismatch",
+                        $"The state file is for cluster {loaded.ClusterName} ({loaded.ClusterUuid}) to {loaded.TargetVersion}, not {plan.ClusterName} ({plan.ClusterUuid}) to {Target}. Use another -StatePath.", loaded.ClusterUuid);
+                if (loaded.CompletedAt != null)
+                    Log.Warning($"The state file says this upgrade already completed at {loaded.CompletedAt}: nothing is restarted.");
+                else
+                    Log.Verbose($"Resuming the upgrade of {loaded.ClusterName} to {Target}: {loaded.Nodes.Count(n => n.Done)} nodes done.");
+                return loaded;
+            }
+            var fresh = new UpgradeState
+            {
+                ClusterUuid = plan.ClusterUuid,
+                ClusterName = plan.ClusterName,
+                TargetVersion = Target,
+                StartedAt = api.Clock.UtcNow,
+                Nodes = plan.Nodes.Select(p => new UpgradeState.NodeState
+                {
+                    Name = p.Name,
+                    Id = p.Id,
+                    FromVersion = p.CurrentVersion,
+                    Position = p.Position,
+                    Group = p.Group,
+                    Roles = p.Roles.ToList(),
+                    IsMasterEligible = p.IsMasterEligible,
+                    Done = p.AlreadyUpgraded,
+                }).ToList(),
+            };
+            store.Save(fresh);
+            return fresh;
+        }
+
+        /// <summary>The node as planned now, or, when it is not in the cluster at this moment, as the state remembers it.</summary>
+        PlannedNode Planned(UpgradeState.NodeState s) =>
+            plan.Nodes.FirstOrDefault(p => p.Name == s.Name) ?? new PlannedNode
+            {
+                Position = s.Position,
+                Name = s.Name,
+                Id = s.Id,
+                CurrentVersion = s.FromVersion,
+                Roles = s.Roles,
+                IsMasterEligible = s.IsMasterEligible,
+                Group = s.Group,
+                Reason = "planned by the first run; not in the cluster when this run started",
+            };
+
+        async Task CaptureOriginalsAsync(CancellationToken ct)
+        {
+            if (state.AllocationCaptured) return;
+            var allocation = await ClusterOperations.GetAllocationAsync(api, ct).ConfigureAwait(false);
+            state.OriginalAllocationPersistent = allocation.Persistent;
+            state.OriginalAllocationTransient = allocation.Transient;
+            state.AllocationCaptured = true;
+            if (allocation.Effective != "all")
+                Log.Warning($"Shard allocation is '{allocation.Effective}' before the upgrade. Between nodes it is set back to all so replicas can recover; at the end it is put back to '{allocation.Effective}'.");
+            Checkpoint();
+        }
+
+        void Checkpoint() => store.Save(state);
+
+        AllocationSetting Original => new AllocationSetting(state.OriginalAllocationPersistent, state.OriginalAllocationTransient);
+
+        async Task RunStepAsync(PlannedNode node, UpgradeState.NodeState nodeState, UpgradeStep step, CancellationToken ct)
+        {
+            switch (step)
+            {
+                case UpgradeStep.SafetyCheck:
+                    await SafetyCheckAsync(node, ct).ConfigureAwait(false);
+                    break;
+                case UpgradeStep.DisableAllocation:
+                    await ClusterOperations.DisableAllocationAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
+                    break;
+                case UpgradeStep.Flush:
+                    var flush = await ClusterOperations.FlushAsync(api, null, synced: false, ct).ConfigureAwait(false);
+                    if (flush.Failed > 0) Log.Warning($"[{node.Name}] flush: {flush.Failed} of {flush.Total} shard copies failed to flush; their recovery may take longer.");
+                    break;
+                case UpgradeStep.MlUpgradeMode:
+                    if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
+                    {
+                        await ClusterOperations.SetMlUpgradeModeAsync(api, true, ct).ConfigureAwait(false);
+                        state.MlUpgradeModeSetByRun = true;
+                    }
+                    break;
+                case UpgradeStep.NodeActionStarted:
+                    // Written before the action runs: a resumed run then knows the action may have happened.
+                    actionStartedThisRun.Add(node.Name);
+                    break;
+                case UpgradeStep.NodeAction:
+                    await NodeActionAsync(node, nodeState, ct).ConfigureAwait(false);
+                    break;
+                case UpgradeStep.WaitForNode:
+                    await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                    break;
+                case UpgradeStep.EnableAllocation:
+                    if (Original.Effective == "all") await ClusterOperations.RestoreAllocationAsync(api, Original, ct).ConfigureAwait(false);
+                    else await ClusterOperations.RestoreAllocationAsync(api, new AllocationSetting(null, null), ct).ConfigureAwait(false);
+                    break;
+                case UpgradeStep.WaitForHealth:
+                    await WaitForRecoveryAsync(node, ct).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// Runs the admin's action once. When a crash came between starting the action and recording it, the
+        /// node tells what happened: at the target version it was restarted already; still booting, it is
+        /// given the node timeout to join; otherwise the action runs (again).
+        /// </summary>
+        async Task NodeActionAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct)
+        {
+            // NodeActionStarted recorded by an earlier run: that run may have restarted the node already.
+            if (!actionStartedThisRun.Contains(node.Name))
+            {
+                var present = await FindNodeAsync(node.Name, ct).ConfigureAwait(false);
+                if (present == Target)
+                {
+                    Log.Verbose($"[{node.Name}] already at {Target}: the action ran before the interruption, not running it again");
+                    return;
+                }
+                if (present is null)
+                {
+                    Log.Verbose($"[{node.Name}] not in the cluster after an interruption: giving it {options.NodeTimeout} to join before running the action again");
+                    try
+                    {
+                        await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (EsException ex) when (ex.ErrorId == "NodeRejoinTimeout") { }
+                }
+            }
+            try
+            {
+                await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (EsException) { throw; }
+            catch (Exception ex)
+            {
+                throw new EsException(EsErrorKind.InvalidState, "NodeActionFailed", $"the node action failed: {ex.Message}", node.Name, ex);
+            }
+        }
+
+        readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
+
+        async Task<string?> FindNodeAsync(string name, CancellationToken ct)
+        {
+            var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
+            foreach (var row in cat.EnumerateArray())
+                if (row.GetProperty("name").GetString() == name) return row.GetProperty("version").GetString();
+            return null;
+        }
+
+        /// <summary>
+        /// ECK's predicates that apply outside Kubernetes: every planned node present (so none is down already,
+        /// and never two master-eligible nodes down); health not red; no primary on this node whose replicas are
+        /// not all started; the elected master only after every other node is upgraded. Waits up to
+        /// <see cref="RollingUpgradeOptions.SafetyTimeout"/> for the cluster to become safe.
+        /// </summary>
+        async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct)
+        {
+            var deadline = api.Clock.UtcNow + options.SafetyTimeout;
+            while (true)
+            {
+                var problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
+                if (problem is null) return;
+                if (api.Clock.UtcNow >= deadline)
+                    throw new EsException(EsErrorKind.InvalidState, "UnsafeToRestart", $"it is not safe to restart {node.Name}: {problem}", node.Name);
+                Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
+                var slice = TimeSpan.FromSeconds(5);
+                await api.SendAsync(EsRequest.Get($"/_cluster/health?wait_for_status=green&timeout={(long)slice.TotalMilliseconds}ms", slice + TimeSpan.FromSeconds(30)), ct, 408).ConfigureAwait(false);
+            }
+        }
+
+        async Task<string?> SafetyProblemAsync(PlannedNode node, CancellationToken ct)
+        {
+            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+            var missing = state.Nodes.Where(p => nodes.All(n => n.Name != p.Name)).Select(p => p.Name).ToList();
+            if (missing.Count > 0)
+                return $"node(s) {string.Join(", ", missing)} are not in the cluster; one node at a time";
+            var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
+            if (health.Status == "red")
+                return "the cluster is red";
+            if (health.InitializingShards > 0 || health.RelocatingShards > 0)
+                return $"{health.InitializingShards} shard copies initializing and {health.RelocatingShards} relocating";
+            var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+            var exposed = shards.Where(s => s.Primary && s.Node == node.Name)
+                .Where(p => shards.Any(r => !r.Primary && r.Index == p.Index && r.Shard == p.Shard && r.State != "STARTED"))
+                .Select(p => $"{p.Index}[{p.Shard}]").ToList();
+            if (exposed.Count > 0 && !await ReplicasHeldBackByVersionAsync(nodes, shards, ct).ConfigureAwait(false))
+                return $"primaries {string.Join(", ", exposed.Take(5))} on {node.Name} have replicas that are not started";
+            if (node.IsElectedMaster || nodes.FirstOrDefault(n => n.Name == node.Name)?.IsElectedMaster == true)
+            {
+                var behind = nodes.Where(n => n.Name != node.Name && n.VersionNumber != Target).Select(n => n.Name).ToList();
+                if (behind.Count > 0)
+                    return $"{node.Name} is the elected master and goes last; not yet upgraded: {string.Join(", ", behind)}";
+            }
+            return null;
+        }
+
+        /// <summary>Mid-upgrade, replicas of primaries on upgraded nodes cannot go to older nodes: that yellow is expected.</summary>
+        async Task<bool> ReplicasHeldBackByVersionAsync(IReadOnlyList<EsNode> nodes, IReadOnlyList<EsShard> shards, CancellationToken ct)
+        {
+            await Task.CompletedTask.ConfigureAwait(false);
+            var versionOf = nodes.ToDictionary(n => n.Name, n => n.Version);
+            var oldest = nodes.Where(n => n.IsDataNode).Select(n => n.Version).DefaultIfEmpty().Min();
+            var unassigned = shards.Where(s => s.State == "UNASSIGNED").ToList();
+            return unassigned.Count > 0 && unassigned.All(r => !r.Primary && shards.Any(p =>
+                p.Primary && p.Index == r.Index && p.Shard == r.Shard && p.Node != null && versionOf.TryGetValue(p.Node, out var v) && v > oldest!));
+        }
+
+        /// <summary>Green — or yellow with nothing initializing or relocating when the yellow is replicas held back by version.</summary>
+        async Task WaitForRecoveryAsync(PlannedNode node, CancellationToken ct)
+        {
+            var settled = new HealthCondition { Status = HealthStatus.Yellow, NoInitializingShards = true, NoRelocatingShards = true };
+            var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
+            if (health.Status == "green") return;
+            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+            var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+            if (await ReplicasHeldBackByVersionAsync(nodes, shards, ct).ConfigureAwait(false))
+            {
+                Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version");
+                return;
+            }
+            await HealthReader.WaitAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
+        }
+
+        async Task FinishAsync(CancellationToken ct)
+        {
+            if (state.CompletedAt != null) return;
+            if (state.Nodes.Any(n => !n.Done))
+            {
+                // Some nodes were skipped (-Confirm): put things back but leave the run open for a later resume.
+                await RestoreAsync().ConfigureAwait(false);
+                Checkpoint();
+                return;
+            }
+            await ClusterOperations.RestoreAllocationAsync(api, Original, ct).ConfigureAwait(false);
+            if (state.MlUpgradeModeSetByRun)
+            {
+                await ClusterOperations.SetMlUpgradeModeAsync(api, false, ct).ConfigureAwait(false);
+                state.MlUpgradeModeSetByRun = false;
+            }
+            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+            var behind = nodes.Where(n => n.VersionNumber != Target).Select(n => $"{n.Name} ({n.VersionNumber})").ToList();
+            if (behind.Count > 0)
+                Log.Warning($"Nodes not at {Target} after the upgrade: {string.Join(", ", behind)}.");
+            state.CompletedAt = api.Clock.UtcNow;
+            state.LastError = null;
+            Checkpoint();
+        }
+
+        /// <summary>Puts allocation and ML upgrade mode back, whatever happened; says what it did. Never throws.</summary>
+        async Task<string> RestoreAsync()
+        {
+            var said = new List<string>();
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            try
+            {
+                await ClusterOperations.RestoreAllocationAsync(api, Original, cts.Token).ConfigureAwait(false);
+                said.Add($"Shard allocation was put back ({Original}).");
+            }
+            catch (Exception ex) when (ex is EsException || ex is OperationCanceledException)
+            {
+                said.Add($"Shard allocation could NOT be put back ({ex.Message}): run Enable-EsShardAllocation once the cluster answers.");
+                Log.Warning(said.Last());
+            }
+            if (state.MlUpgradeModeSetByRun)
+            {
+                try
+                {
+                    await ClusterOperations.SetMlUpgradeModeAsync(api, false, cts.Token).ConfigureAwait(false);
+                    state.MlUpgradeModeSetByRun = false;
+                    said.Add("ML upgrade mode was turned off.");
+                }
+                catch (Exception ex) when (ex is EsException || ex is OperationCanceledException)
+                {
+                    said.Add($"ML upgrade mode could NOT be turned off ({ex.Message}): run Set-EsMlUpgradeMode -Enabled:$false.");
+                    Log.Warning(said.Last());
+                }
+            }
+            return string.Join(" ", said);
+        }
+
+        NodeUpgradeResult Result(PlannedNode node, UpgradeState.NodeState s, NodeUpgradeStatus status) => new NodeUpgradeResult
+        {
+            Connection = api.Connection,
+            Position = node.Position,
+            Node = node.Name,
+            FromVersion = s.FromVersion.Length > 0 ? s.FromVersion : node.CurrentVersion,
+            ToVersion = Target,
+            Status = status,
+            Start = s.StartedAt,
+            End = s.EndedAt,
+            Steps = s.Completed.ToList(),
+        };
+
+        static string Describe(UpgradeStep step) => step switch
+        {
+            UpgradeStep.SafetyCheck => "checking it is safe to restart the node",
+            UpgradeStep.DisableAllocation => "shard allocation to primaries only",
+            UpgradeStep.Flush => "flushing",
+            UpgradeStep.MlUpgradeMode => "ML upgrade mode",
+            UpgradeStep.NodeActionStarted => "starting the node action",
+            UpgradeStep.NodeAction => "running the node action (stop, upgrade, start)",
+            UpgradeStep.WaitForNode => "waiting for the node to join at the new version",
+            UpgradeStep.EnableAllocation => "shard allocation back",
+            UpgradeStep.WaitForHealth => "waiting for the shards to recover",
+            _ => step.ToString(),
+        };
+    }
+}

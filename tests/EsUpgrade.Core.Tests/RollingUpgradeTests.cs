@@ -1,0 +1,325 @@
+using EsUpgrade.Allocation;
+using EsUpgrade.Connections;
+using EsUpgrade.Emulator.Model;
+using EsUpgrade.Errors;
+using EsUpgrade.Inventory;
+using EsUpgrade.Upgrade;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Core.Tests;
+
+public class RollingUpgradeTests
+{
+    const string Target = "8.19.0";
+
+    /// <summary>The node action the tests use: what an admin's Stop-Service / unzip / Start-Service does, through the emulator.</summary>
+    sealed class EmulatorHostActions : IUpgradeHost
+    {
+        readonly Emulated es;
+        public EmulatorHostActions(Emulated es) => this.es = es;
+        public List<NodeUpgradeResult> Results { get; } = new();
+        public List<string> Actions { get; } = new();
+        public Func<string, string> VersionFor { get; set; } = _ => Target;
+        public HashSet<string> NeverStart { get; } = new();
+        public Dictionary<string, string> Yaml { get; } = new();
+        public Func<PlannedNode, bool> Confirm { get; set; } = _ => true;
+        /// <summary>Stops the run (as Ctrl+C does) right after restarting this node, before the run can record it.</summary>
+        public string? StopAfterRestarting { get; set; }
+        public CancellationTokenSource Stop { get; } = new();
+
+        public async Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
+        {
+            Actions.Add(node.Name);
+            await es.Host.StopNodeAsync(node.Name);
+            if (NeverStart.Contains(node.Name)) return;
+            var refusal = await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
+            if (refusal != null) throw new InvalidOperationException("the node did not start: " + refusal);
+            if (StopAfterRestarting == node.Name)
+            {
+                StopAfterRestarting = null;
+                Stop.Cancel();
+                Stop.Token.ThrowIfCancellationRequested();
+            }
+        }
+
+        public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) => Task.FromResult(Confirm(node));
+        public void Emit(NodeUpgradeResult result) => Results.Add(result);
+    }
+
+    /// <summary>A state store that stops the run right after its Nth save, as a killed process would: no clean-up at all.</summary>
+    sealed class CrashingStore : IUpgradeStateStore
+    {
+        readonly FileUpgradeStateStore file;
+        readonly int crashAfter;
+        int saves;
+        public CrashingStore(string path, int crashAfter) { file = new FileUpgradeStateStore(path); this.crashAfter = crashAfter; }
+        public int Saves => saves;
+        public UpgradeState? Load() => file.Load();
+        public void Save(UpgradeState state)
+        {
+            file.Save(state);
+            if (++saves == crashAfter) throw new SimulatedCrash();
+        }
+    }
+
+    sealed class SimulatedCrash : Exception { }
+
+    static ClusterSpec ThreeNodes() => new()
+    {
+        ClusterName = "three",
+        TimeScale = 60,
+        Nodes = ClusterSpec.Uniform(3, "7.17.27").Nodes,
+        Indices = { new IndexSpec { Name = "logs", Shards = 3, Replicas = 1, Documents = 30_000 }, new IndexSpec { Name = "metrics", Shards = 1, Replicas = 2, Documents = 5_000 } },
+    };
+
+    /// <summary>3 master-eligible nodes and 6 data nodes in hot, warm and frozen tiers.</summary>
+    public static ClusterSpec NineNodes()
+    {
+        var spec = new ClusterSpec { ClusterName = "nine", TimeScale = 60 };
+        foreach (var n in new[] { "master-1", "master-2", "master-3" }) spec.Nodes.Add(new NodeSpec { Name = n, Version = "7.17.27", Roles = new() { "master" } });
+        foreach (var n in new[] { "hot-1", "hot-2" }) spec.Nodes.Add(new NodeSpec { Name = n, Version = "7.17.27", Roles = new() { "data_hot", "data_content", "ingest" } });
+        foreach (var n in new[] { "warm-1", "warm-2" }) spec.Nodes.Add(new NodeSpec { Name = n, Version = "7.17.27", Roles = new() { "data_warm" } });
+        foreach (var n in new[] { "frozen-1", "frozen-2" }) spec.Nodes.Add(new NodeSpec { Name = n, Version = "7.17.27", Roles = new() { "data_frozen" } });
+        spec.Indices.Add(new IndexSpec { Name = "logs-hot", Shards = 2, Replicas = 1, Documents = 200_000, TierPreference = "data_hot" });
+        spec.Indices.Add(new IndexSpec { Name = "logs-warm", Shards = 2, Replicas = 1, Documents = 500_000, TierPreference = "data_warm,data_hot" });
+        spec.Indices.Add(new IndexSpec { Name = "logs-frozen", Shards = 1, Replicas = 1, Documents = 900_000, TierPreference = "data_frozen" });
+        spec.Indices.Add(new IndexSpec { Name = "orders", Shards = 1, Replicas = 1, Documents = 12_345 });
+        return spec;
+    }
+
+    static async Task<(EsApi Api, UpgradePlan Plan)> PlanAsync(Emulated es)
+    {
+        var connection = await es.ConnectAsync();
+        var api = new EsApi(connection, new RecordingLog());
+        var nodes = await InventoryReader.GetNodesAsync(api, null, default);
+        return (api, UpgradePlanner.Plan(connection, nodes, Target));
+    }
+
+    static async Task<long> CountAsync(EsApi api) =>
+        (await api.GetJsonAsync(EsRequest.Get("/_count"), default)).GetProperty("count").GetInt64();
+
+    static void AssertUpgraded(Emulated es)
+    {
+        lock (es.Host.Cluster.Sync)
+        {
+            Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(Target, n.Profile.Number));
+            Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(NodeState.Joined, n.State));
+            Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(1, n.Restarts));
+            Assert.Empty(es.Host.Cluster.Persistent);
+            Assert.Empty(es.Host.Cluster.Transient);
+        }
+    }
+
+    [Fact]
+    public void Plans_tiers_then_other_nodes_then_masters_with_the_elected_master_last()
+    {
+        var nodes = new EmulatedCluster(NineNodes()).Nodes;
+        var esNodes = nodes.Select(n => FakeNode(n.Name, n.Roles, n.Name == "master-1")).ToList();
+        var plan = UpgradePlanner.Plan(FakeConnection(), esNodes, Target);
+        Assert.Equal(new[] { "frozen-1", "frozen-2", "warm-1", "warm-2", "hot-1", "hot-2", "master-2", "master-3", "master-1" }, plan.Nodes.Select(n => n.Name));
+        Assert.Equal("elected master", plan.Nodes.Last().Group);
+        Assert.All(plan.Nodes, n => Assert.False(string.IsNullOrEmpty(n.Reason)));
+    }
+
+    [Theory]
+    [InlineData("9.1.0", "UnsupportedTargetVersion")]
+    [InlineData("8.x", "UnsupportedTargetVersion")]
+    [InlineData("7.17.28", "UnsupportedTargetVersion")]
+    public void Refuses_a_target_that_is_not_8x(string target, string errorId) =>
+        Assert.Equal(errorId, Assert.Throws<EsException>(() => UpgradePlanner.Plan(FakeConnection(), new[] { FakeNode("a", new[] { "master" }, true) }, target)).ErrorId);
+
+    [Fact]
+    public void Refuses_a_cluster_not_on_717()
+    {
+        var nodes = new[] { FakeNode("a", new[] { "master" }, true), FakeNode("b", new[] { "data" }, false, "7.16.3") };
+        var ex = Assert.Throws<EsException>(() => UpgradePlanner.Plan(FakeConnection(), nodes, Target));
+        Assert.Equal("ClusterNotOn717", ex.ErrorId);
+        Assert.Contains("b (7.16.3)", ex.Message);
+    }
+
+    static EsConnection FakeConnection() => EsConnection.ForWire("fake", new NoWire(), new EsServerInfo("n", "c", "u", "7.17.27", null, null));
+
+    sealed class NoWire : IEsWire
+    {
+        public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct) => throw new NotSupportedException();
+        public void Dispose() { }
+    }
+
+    static EsNode FakeNode(string name, IEnumerable<string> roles, bool master, string version = "7.17.27")
+    {
+        var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(new { name, version, roles })).RootElement;
+        return InventoryReader.ReadNode(FakeConnection(), name + "-id", json, master ? name + "-id" : null);
+    }
+
+    [Fact]
+    public async Task Upgrades_a_three_node_cluster_and_keeps_every_document()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var before = await CountAsync(api);
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+
+        AssertUpgraded(es);
+        Assert.Equal(before, await CountAsync(api));
+        Assert.Equal(plan.Nodes.Select(n => n.Name), host.Actions);
+        Assert.All(host.Results, r => Assert.Equal(NodeUpgradeStatus.Upgraded, r.Status));
+        Assert.Equal(plan.Nodes.Last().Name, host.Actions.Last());
+    }
+
+    [Fact]
+    public async Task Upgrades_nine_nodes_in_tier_order_with_the_ml_upgrade_mode()
+    {
+        await using var es = await Emulated.StartAsync(NineNodes());
+        var (api, plan) = await PlanAsync(es);
+        var before = await CountAsync(api);
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore(), new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default);
+
+        AssertUpgraded(es);
+        Assert.Equal(before, await CountAsync(api));
+        Assert.Equal(new[] { "frozen-1", "frozen-2", "warm-1", "warm-2", "hot-1", "hot-2", "master-2", "master-3", "master-1" }, host.Actions);
+        Assert.False(await ClusterOperations.GetMlUpgradeModeAsync(api, default));
+        Assert.Equal("green", (await Health.HealthReader.GetAsync(api, null, Health.HealthLevel.Cluster, default)).Status);
+    }
+
+    [Fact]
+    public async Task Survives_a_crash_after_every_checkpoint()
+    {
+        // First a clean run, to count the checkpoints.
+        int checkpoints;
+        var dir = Directory.CreateTempSubdirectory("esupgrade-state-");
+        await using (var es = await Emulated.StartAsync(ThreeNodes()))
+        {
+            var (api, plan) = await PlanAsync(es);
+            var counting = new CrashingStore(Path.Combine(dir.FullName, "count.json"), int.MaxValue);
+            await new RollingUpgrade(api, plan, new EmulatorHostActions(es), counting).RunAsync(default);
+            checkpoints = counting.Saves;
+        }
+        Assert.True(checkpoints > 30, $"only {checkpoints} checkpoints");
+
+        for (var crashAt = 1; crashAt < checkpoints; crashAt++)
+        {
+            await using var es = await Emulated.StartAsync(ThreeNodes());
+            var path = Path.Combine(dir.FullName, $"crash-{crashAt}.json");
+            var (api, plan) = await PlanAsync(es);
+            var before = await CountAsync(api);
+            var host = new EmulatorHostActions(es);
+            await Assert.ThrowsAsync<SimulatedCrash>(() => new RollingUpgrade(api, plan, host, new CrashingStore(path, crashAt)).RunAsync(default));
+
+            // A new process: a new plan from what the cluster looks like now, the same state file.
+            var (api2, plan2) = await PlanAsync(es);
+            await new RollingUpgrade(api2, plan2, host, new FileUpgradeStateStore(path)).RunAsync(default);
+
+            AssertUpgraded(es); // every node restarted exactly once
+            Assert.Equal(before, await CountAsync(api2));
+            Assert.NotNull(new FileUpgradeStateStore(path).Load()!.CompletedAt);
+        }
+        dir.Delete(recursive: true);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(2, 0)]
+    [InlineData(1, 30)]
+    public async Task A_stop_between_the_restart_and_its_checkpoint_puts_allocation_back_and_does_not_restart_the_node_again(int position, int bootSeconds)
+    {
+        var spec = ThreeNodes();
+        spec.NodeBootTime = TimeSpan.FromSeconds(bootSeconds); // 30 s at scale 60: still booting when the run resumes
+        await using var es = await Emulated.StartAsync(spec);
+        var path = Path.Combine(Path.GetTempPath(), $"mid-action-{Guid.NewGuid():N}.json");
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es) { StopAfterRestarting = plan.Nodes[position].Name };
+        var stopped = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new FileUpgradeStateStore(path)).RunAsync(host.Stop.Token));
+        Assert.Contains("the run was stopped", stopped.Message);
+        lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
+
+        var (api2, plan2) = await PlanAsync(es);
+        await new RollingUpgrade(api2, plan2, host, new FileUpgradeStateStore(path)).RunAsync(default);
+        AssertUpgraded(es);
+        Assert.Equal(plan.Nodes.Select(n => n.Name), host.Actions);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task A_node_that_never_rejoins_stops_the_run_with_allocation_put_back()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es);
+        host.NeverStart.Add(plan.Nodes[1].Name);
+        var path = Path.Combine(Path.GetTempPath(), $"never-{Guid.NewGuid():N}.json");
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new FileUpgradeStateStore(path),
+            new RollingUpgradeOptions { NodeTimeout = TimeSpan.FromSeconds(2) }).RunAsync(default));
+
+        Assert.Equal("RollingUpgradeFailed", ex.ErrorId);
+        Assert.Contains($"node {plan.Nodes[1].Name}, step WaitForNode", ex.Message);
+        Assert.Contains("Shard allocation was put back", ex.Message);
+        Assert.Contains(path, ex.Message);
+        Assert.Equal("NodeRejoinTimeout", ((EsException)ex.InnerException!).ErrorId);
+        lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
+        Assert.Equal(NodeUpgradeStatus.Failed, host.Results.Last().Status);
+        Assert.Equal(UpgradeStep.NodeAction, new FileUpgradeStateStore(path).Load()!.Nodes[1].Completed.Last());
+
+        // Once the node is fixed, the same state file resumes without restarting anything twice.
+        await es.Host.StartNodeAsync(plan.Nodes[1].Name, Target);
+        var (api2, plan2) = await PlanAsync(es);
+        await new RollingUpgrade(api2, plan2, host, new FileUpgradeStateStore(path)).RunAsync(default);
+        AssertUpgraded(es);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task A_node_that_rejoins_at_the_wrong_version_stops_the_run()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es) { VersionFor = _ => "8.18.0" };
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal("NodeVersionMismatch", ((EsException)ex.InnerException!).ErrorId);
+        Assert.Contains("8.18.0", ex.Message);
+        lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
+    }
+
+    [Fact]
+    public async Task A_node_that_refuses_to_start_stops_the_run_with_its_log_line()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es);
+        host.Yaml[plan.Nodes[0].Name] = "discovery.zen.minimum_master_nodes: 2\n";
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore(),
+            new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default));
+        Assert.Equal("NodeActionFailed", ((EsException)ex.InnerException!).ErrorId);
+        Assert.Contains("unknown setting [discovery.zen.minimum_master_nodes]", ex.Message);
+        Assert.Contains("ML upgrade mode was turned off", ex.Message);
+        lock (es.Host.Cluster.Sync)
+        {
+            Assert.Empty(es.Host.Cluster.Persistent);
+            Assert.False(es.Host.Cluster.MlUpgradeMode);
+        }
+    }
+
+    [Fact]
+    public async Task Restores_an_allocation_setting_that_was_there_before()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.enable\":\"all\"}}"), default);
+        await new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default);
+        lock (es.Host.Cluster.Sync) Assert.Equal("all", es.Host.Cluster.Persistent["cluster.routing.allocation.enable"]);
+    }
+
+    [Fact]
+    public async Task A_state_file_of_another_cluster_is_refused()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"other-{Guid.NewGuid():N}.json");
+        new FileUpgradeStateStore(path).Save(new UpgradeState { ClusterUuid = "someone-else", ClusterName = "other", TargetVersion = Target });
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new FileUpgradeStateStore(path)).RunAsync(default));
+        Assert.Equal("StateMismatch", ex.ErrorId);
+        lock (es.Host.Cluster.Sync) Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(0, n.Restarts));
+        File.Delete(path);
+    }
+}
