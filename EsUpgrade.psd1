@@ -11,14 +11,23 @@
     FormatsToProcess     = @('EsUpgrade.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-EsCluster'
+        'Disable-EsShardAllocation'
         'Disconnect-EsCluster'
+        'Enable-EsShardAllocation'
         'Get-EsCluster'
         'Get-EsClusterHealth'
         'Get-EsClusterSetting'
         'Get-EsConnection'
+        'Get-EsIndex'
         'Get-EsNode'
+        'Get-EsShard'
+        'Invoke-EsFlush'
         'Invoke-EsRequest'
+        'Invoke-EsRollingUpgrade'
+        'New-EsUpgradePlan'
+        'Set-EsMlUpgradeMode'
         'Wait-EsClusterHealth'
+        'Wait-EsNode'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -28,7 +37,7 @@
             Tags         = @('Elasticsearch', 'Upgrade', 'RollingUpgrade', 'Snapshot', 'Elastic', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://github.com/esupgrade/EsUpgrade'
-            ReleaseNotes = '0.1.0: connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
+            ReleaseNotes = '0.1.0: rolling upgrade to 8.x (New-EsUpgradePlan, Invoke-EsRollingUpgrade: resumable, safety checks, restores allocation on failure), indices and shards, allocation, flush, ML upgrade mode, Wait-EsNode; connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
         }
     }
 }

@@ -129,4 +129,116 @@
             @{ Code = 'Invoke-EsRequest -Method PUT -Path /_cluster/settings -Body @{ persistent = @{ ''cluster.routing.allocation.enable'' = $null } }'; Remarks = 'Resets shard allocation to its default.' }
         )
     }
+    'Get-EsIndex' = @{
+        Synopsis    = 'Lists indices with health, shards, documents, size and the version that created them.'
+        Description = 'Reads _cat/indices and each index''s index.version.created. An index created before 7.0 stops an 8.x node from starting: reindex it on 7.17 (or delete it) before the upgrade.'
+        Parameters  = @{
+            Name       = 'Index names or patterns; wildcards allowed.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsIndex | Where-Object { $_.CreatedVersion -lt [version]''7.0'' }'; Remarks = 'Indices that block an upgrade to 8.x.' }
+        )
+    }
+    'Get-EsShard' = @{
+        Synopsis    = 'Lists shard copies: state, node, and why an unassigned copy is unassigned.'
+        Description = 'Reads _cat/shards. Mid-upgrade, replicas whose primary is on an upgraded node stay unassigned until a node of the new version can take them.'
+        Parameters  = @{
+            Index      = 'Index names or patterns; wildcards allowed.'
+            State      = 'Only copies in these states: STARTED, INITIALIZING, RELOCATING, UNASSIGNED.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsShard -State UNASSIGNED'; Remarks = 'Unassigned copies with the reason.' }
+        )
+    }
+    'Disable-EsShardAllocation' = @{
+        Synopsis    = 'Restricts shard allocation before a node restarts, and remembers the setting it found.'
+        Description = 'Sets cluster.routing.allocation.enable (persistent by default) to primaries, new_primaries or none, so the cluster does not copy a restarting node''s shards elsewhere. The value found before is kept for Enable-EsShardAllocation. If a transient value is set, it is the transient value that is changed, since it wins.'
+        Parameters  = @{
+            Mode       = 'Primaries (default), NewPrimaries or None.'
+            Transient  = 'Set the transient value instead of the persistent one.'
+            Connection = 'The cluster to change; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = "Disable-EsShardAllocation`n# restart the node`nEnable-EsShardAllocation"; Remarks = 'The manual round of one node of a rolling upgrade.' }
+        )
+    }
+    'Enable-EsShardAllocation' = @{
+        Synopsis    = 'Puts shard allocation back.'
+        Description = 'Restores cluster.routing.allocation.enable to what Disable-EsShardAllocation found in this session, or resets it to the default (all). Returns the setting as it now stands.'
+        Parameters  = @{
+            Default    = 'Reset both scopes to the default (all) instead of restoring the remembered value.'
+            Connection = 'The cluster to change; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Enable-EsShardAllocation'; Remarks = 'Puts back what Disable-EsShardAllocation found.' }
+            @{ Code = 'Enable-EsShardAllocation -Default'; Remarks = 'After an interrupted upgrade: allocation back to all.' }
+        )
+    }
+    'Invoke-EsFlush' = @{
+        Synopsis    = 'Flushes indices so that copies recover quickly after a restart.'
+        Description = 'POST _flush. A copy flushed since its last write comes back after a restart by replaying operations instead of copying files. -Synced runs the 7.x synced flush, which 8.0 removed.'
+        Parameters  = @{
+            Index      = 'Indices to flush; all when omitted. Wildcards allowed.'
+            Synced     = 'The 7.x synced flush (deprecated). Refused on 8.x.'
+            Connection = 'The cluster to flush; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Invoke-EsFlush'; Remarks = 'Flushes every index.' }
+        )
+    }
+    'Set-EsMlUpgradeMode' = @{
+        Synopsis    = 'Turns machine learning upgrade mode on or off.'
+        Description = 'POST _ml/set_upgrade_mode. While it is on, anomaly detection jobs and datafeeds pause so nodes can restart safely. Returns the mode as it now stands.'
+        Parameters  = @{
+            Enabled    = 'True to turn upgrade mode on, false to turn it off.'
+            Connection = 'The cluster to change; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Set-EsMlUpgradeMode -Enabled $false'; Remarks = 'After an interrupted upgrade: jobs run again.' }
+        )
+    }
+    'Wait-EsNode' = @{
+        Synopsis    = 'Waits until a node has joined the cluster at a given version.'
+        Description = 'Looks for the node in _cat/nodes; in between it long-polls _cluster/health for one more node, so it returns the moment the node joins. A node that joins at another version fails at once with NodeVersionMismatch; a node that does not join in time fails with NodeRejoinTimeout.'
+        Parameters  = @{
+            Name       = 'The node name.'
+            Version    = 'The version the node must run, such as 8.19.0.'
+            Timeout    = 'How long to wait: a TimeSpan, "hh:mm:ss", or seconds. Default 15 minutes.'
+            Connection = 'The cluster to watch; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Wait-EsNode es-02 -Version 8.19.0 -Timeout 600'; Remarks = 'Waits up to 10 minutes for es-02 to come back on 8.19.0.' }
+        )
+    }
+    'New-EsUpgradePlan' = @{
+        Synopsis    = 'Shows the order in which a rolling upgrade takes the nodes, and why.'
+        Description = 'Orders the nodes as Elastic''s docs and its Kubernetes operator do: data tiers frozen, cold, warm, hot, content; then nodes that are neither master-eligible nor data nodes; then master-eligible nodes; the elected master last. Refuses a cluster not entirely on 7.17.x, and a target that is not 8.x. Warns about single-node tiers and fewer than three master-eligible nodes. The plan can be piped to Invoke-EsRollingUpgrade.'
+        Parameters  = @{
+            TargetVersion = 'The 8.x version to upgrade to, such as 8.19.0.'
+            Connection    = 'The cluster to plan; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = '(New-EsUpgradePlan 8.19.0).Nodes'; Remarks = 'The order, with a reason for each node.' }
+        )
+    }
+    'Invoke-EsRollingUpgrade' = @{
+        Synopsis    = 'Upgrades a cluster to 8.x node by node, safely and resumably.'
+        Description = "For each node, in the plan's order: checks it is safe (every node present, not red, no primary on the node with replicas not started, the elected master only after all others), sets allocation to primaries, flushes, optionally turns on ML upgrade mode, runs -NodeAction (your stop / install / start, run in this session with the node and the target version), waits for the node to join at the target version, puts allocation back and waits for green, or for yellow with nothing recovering when the yellow is replicas waiting for nodes of the new version.`nWith -StatePath it checkpoints after every step: run it again with the same path after a crash or an Azure Automation restart and it resumes at the first unfinished step, never restarting a node twice. On any failure it puts shard allocation and ML upgrade mode back and stops with RollingUpgradeFailed, saying which node, which step and how to resume. -WhatIf shows the plan and changes nothing; -Confirm asks before each node. Writes one result per node."
+        Parameters  = @{
+            TargetVersion = 'The 8.x version to upgrade to, such as 8.19.0.'
+            Plan          = 'A plan from New-EsUpgradePlan.'
+            NodeAction    = 'A script block run for each node: param($Node, $TargetVersion). It should stop the node, install the new version (carrying config/), and start it; it need not wait for the node to join.'
+            StatePath     = 'The checkpoint file. A second run with the same path resumes where the first stopped.'
+            MlUpgradeMode = 'Turn ML upgrade mode on before the first node and off after the last.'
+            NodeTimeout   = 'How long to wait for each node to join at the new version. Default 15 minutes.'
+            HealthTimeout = 'How long to wait for each node''s shards to recover. Default 60 minutes.'
+            Connection    = 'The cluster to upgrade; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file.' }
+            @{ Code = 'New-EsUpgradePlan 8.19.0 | Invoke-EsRollingUpgrade -NodeAction $action -WhatIf'; Remarks = 'Shows what would happen and changes nothing.' }
+        )
+    }
 }

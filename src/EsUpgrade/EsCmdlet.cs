@@ -35,6 +35,12 @@ namespace EsUpgrade.Commands
             return task.GetAwaiter().GetResult();
         }
 
+        /// <summary>
+        /// From core work running under <see cref="Run{T}"/>: runs <paramref name="func"/> on the pipeline thread
+        /// (a ScriptBlock, ShouldProcess, WriteObject) and hands its result back to the worker.
+        /// </summary>
+        protected static Task<T> OnPipelineThread<T>(IEsLog log, Func<T> func) => ((QueuedLog)log).Invoke(func);
+
         protected void Run(Func<IEsLog, CancellationToken, Task> work) =>
             Run<bool>(async (log, ct) => { await work(log, ct).ConfigureAwait(false); return true; });
 
@@ -104,6 +110,17 @@ namespace EsUpgrade.Commands
             {
                 try { queue.TryAdd(write); }
                 catch (InvalidOperationException) { } // the work has finished; nothing is listening any more
+            }
+
+            public Task<T> Invoke<T>(Func<T> func)
+            {
+                var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+                Post(_ =>
+                {
+                    try { done.SetResult(func()); }
+                    catch (Exception ex) { done.SetException(ex); }
+                });
+                return done.Task;
             }
 
             public void Verbose(string message) => Post(c => c.WriteVerbose(message));

@@ -4,6 +4,8 @@ using EsUpgrade.Emulator.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EsUpgrade.Emulator;
@@ -83,6 +85,8 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Signals belong to the process (Program.cs), not to each node's server.
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -136,4 +140,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
         servers.Clear();
     }
+}
+
+/// <summary>A host lifetime that leaves SIGTERM and Ctrl+C to the process.</summary>
+public sealed class ProcessOwnedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

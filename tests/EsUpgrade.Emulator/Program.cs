@@ -40,8 +40,8 @@ if (readyFile != null)
 Console.WriteLine(json);
 
 var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; done.TrySetResult(); });
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; done.TrySetResult(); });
 await done.Task;
 await control.StopAsync();
 return 0;

@@ -27,6 +27,7 @@ function Start-EsEmulator {
         [switch] $Tls,
         [string] $Name = 'emulated',
         [double] $TimeScale = 1,
+        [int] $BootSeconds = 0,
         [TimeSpan] $StartTimeout = '00:00:30'
     )
     $dir = Join-Path ([IO.Path]::GetTempPath()) ("esemu-" + [guid]::NewGuid().ToString('N'))
@@ -39,6 +40,7 @@ function Start-EsEmulator {
     foreach ($i in $Index) { $arguments += @('--index', $i) }
     foreach ($u in $User) { $arguments += @('--user', $u) }
     if ($Tls) { $arguments += '--tls' }
+    if ($BootSeconds) { $arguments += @('--boot-seconds', $BootSeconds) }
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $dir 'out.log') -RedirectStandardError (Join-Path $dir 'err.log')
     # Wait for the ready file: the emulator writes it atomically once every node listens.
     $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -76,11 +78,21 @@ function Invoke-EsEmulatorControl {
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)] [string] $NodeName,
         [Parameter(Mandatory)] [ValidateSet('stop', 'start')] [string] $Action,
-        [string] $Version
+        [string] $Version,
+        # The node's new elasticsearch.yml.
+        [string] $Config
     )
     $uri = "$($Emulator.control)/nodes/$NodeName/$Action"
     if ($Version) { $uri += "?version=$Version" }
-    Invoke-RestMethod -Method Post -Uri $uri
+    try {
+        if ($Config) { Invoke-RestMethod -Method Post -Uri $uri -Body $Config -ContentType 'application/yaml' }
+        else { Invoke-RestMethod -Method Post -Uri $uri }
+    } catch {
+        # A node that refuses to start answers 409 with the line it logged.
+        $detail = $_.ErrorDetails.Message | ConvertFrom-Json -ErrorAction SilentlyContinue
+        if ($detail.error) { throw "Node $NodeName did not start: $($detail.error)" }
+        throw
+    }
 }
 
 Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorPath

@@ -29,6 +29,8 @@ namespace EsUpgrade.Upgrade
         public bool UseMlUpgradeMode { get; set; }
         public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromMinutes(15);
         public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromMinutes(60);
+        /// <summary>After a crash during a node action, how long a node that is not in the cluster is awaited before the action runs again.</summary>
+        public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromMinutes(3);
         /// <summary>How long a safety check waits for the cluster to become safe before it fails.</summary>
         public TimeSpan SafetyTimeout { get; set; } = TimeSpan.FromMinutes(10);
     }
@@ -84,6 +86,7 @@ namespace EsUpgrade.Upgrade
         public async Task RunAsync(CancellationToken ct)
         {
             state = LoadOrStart();
+            if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
             await CaptureOriginalsAsync(ct).ConfigureAwait(false);
             var total = state.Nodes.Count;
             PlannedNode? current = null;
@@ -133,6 +136,12 @@ namespace EsUpgrade.Upgrade
             catch (Exception ex) when (current != null && (ex is EsException || ex is OperationCanceledException || ex is InvalidOperationException))
             {
                 var failedNode = current;
+                if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: "NodeActionFailed" })
+                {
+                    // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
+                    state.Nodes.First(n => n.Name == failedNode.Name).Completed.Remove(UpgradeStep.NodeActionStarted);
+                    step = UpgradeStep.NodeActionStarted;
+                }
                 var restored = await RestoreAsync().ConfigureAwait(false);
                 var at = step is UpgradeStep s ? $"step {s} ({Describe(s)})" : "its confirmation";
                 var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
@@ -203,6 +212,22 @@ namespace EsUpgrade.Upgrade
                 Group = s.Group,
                 Reason = "planned by the first run; not in the cluster when this run started",
             };
+
+        /// <summary>
+        /// Before any node restarts: an index created before the target's oldest readable version stops every
+        /// upgraded node from starting, and a node that cannot start cannot be rolled back.
+        /// </summary>
+        async Task PreflightAsync(CancellationToken ct)
+        {
+            var oldestReadable = EsVersion.Parse(Target).Major - 1;
+            var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
+            var ancient = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldestReadable).ToList();
+            if (ancient.Count > 0)
+                throw new EsException(EsErrorKind.InvalidState, "IncompatibleIndices",
+                    $"Indices created before {oldestReadable}.0 would stop every {Target} node from starting: " +
+                    string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") +
+                    $". Reindex them on 7.17 (or delete them) first; no node was restarted.", ancient[0].Name);
+        }
 
         async Task CaptureOriginalsAsync(CancellationToken ct)
         {
@@ -279,10 +304,12 @@ namespace EsUpgrade.Upgrade
                 }
                 if (present is null)
                 {
-                    Log.Verbose($"[{node.Name}] not in the cluster after an interruption: giving it {options.NodeTimeout} to join before running the action again");
+                    // Maybe still starting after the interrupted run restarted it: a grace period before acting again.
+                    var grace = options.NodeTimeout < options.ResumeGrace ? options.NodeTimeout : options.ResumeGrace;
+                    Log.Verbose($"[{node.Name}] not in the cluster after an interruption: giving it {grace} to join before running the action again");
                     try
                     {
-                        await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                        await NodeWaiter.WaitAsync(api, node.Name, Target, grace, ct).ConfigureAwait(false);
                         return;
                     }
                     catch (EsException ex) when (ex.ErrorId == "NodeRejoinTimeout") { }

@@ -17,6 +17,7 @@ public static class EmulatorCommandLine
           --base-port P             first node port (default: any free port)
           --control-port P          control API port (default: any free port)
           --time-scale X            emulated seconds per real second (default 1)
+          --boot-seconds S          emulated seconds from a node's start to its joining (default 0)
           --ready-file PATH         write ports and fingerprints as JSON when listening
         """;
 
@@ -59,6 +60,7 @@ public static class EmulatorCommandLine
                 case "--control-port": controlPort = int.Parse(Next()); break;
                 case "--time-scale": spec.TimeScale = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--ready-file": readyFile = Next(); break;
+                case "--boot-seconds": spec.NodeBootTime = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }

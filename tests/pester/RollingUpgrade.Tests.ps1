@@ -1,0 +1,183 @@
+# The rolling upgrade and its building blocks, as a user runs them.
+BeforeAll {
+    Import-Module $env:ESUPGRADE_MODULE
+    Import-Module "$PSScriptRoot/EsEmulator.psm1"
+    $script:target = '8.19.0'
+    # What an admin's -NodeAction does to a machine; here, through the emulator's control API.
+    $script:upgradeNode = {
+        param($Node, $TargetVersion)
+        Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
+        Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
+    }
+    function Start-NineNodeCluster {
+        Start-EsEmulator -Name nine -TimeScale 60 -Index 'logs-hot:2:1:200000', 'logs-warm:2:1:500000', 'orders:1:1:12345' -Node @(
+            'master-1=7.17.27:master', 'master-2=7.17.27:master', 'master-3=7.17.27:master',
+            'hot-1=7.17.27:data_hot,data_content,ingest', 'hot-2=7.17.27:data_hot,data_content,ingest',
+            'warm-1=7.17.27:data_warm', 'warm-2=7.17.27:data_warm', 'frozen-1=7.17.27:data_frozen', 'frozen-2=7.17.27:data_frozen')
+    }
+    function Get-Restarts { (Invoke-RestMethod "$($es.control)/nodes").nodes | ForEach-Object { $_.restarts } }
+}
+
+Describe 'Building blocks' {
+    AfterEach {
+        Get-EsConnection | Disconnect-EsCluster
+        if ($es) { $es | Stop-EsEmulator; $script:es = $null }
+    }
+    BeforeEach {
+        $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -Index 'logs:2:1:5000', 'old-logs:1:1:10:6.8.23'
+        Connect-EsCluster -Uri $es.Uris
+    }
+
+    It 'Get-EsIndex shows the version that created each index' {
+        $old = Get-EsIndex old-logs
+        $old.CreatedVersion | Should -Be ([version]'6.8.23')
+        (Get-EsIndex | Where-Object { $_.CreatedVersion -lt [version]'7.0' }).Name | Should -Be 'old-logs'
+        (Get-EsIndex logs).DocsCount | Should -Be 5000
+    }
+
+    It 'Get-EsShard lists copies and filters by state' {
+        (Get-EsShard logs).Count | Should -Be 4
+        Get-EsShard -State UNASSIGNED | Should -BeNullOrEmpty
+    }
+
+    It 'Disable-EsShardAllocation remembers the value; Enable-EsShardAllocation puts it back' {
+        Invoke-EsRequest -Method PUT /_cluster/settings -Body @{ persistent = @{ 'cluster.routing.allocation.enable' = 'all' } } | Out-Null
+        $change = Disable-EsShardAllocation
+        $change.Applied | Should -Be 'primaries'
+        $change.Previous.Persistent | Should -Be 'all'
+        (Get-EsClusterSetting cluster.routing.allocation.enable).Value | Should -Be 'primaries'
+        (Enable-EsShardAllocation).Persistent | Should -Be 'all'
+        Disable-EsShardAllocation -Mode None -WhatIf
+        (Get-EsClusterSetting cluster.routing.allocation.enable).Value | Should -Be 'all'
+    }
+
+    It 'Invoke-EsFlush flushes; -Synced works on 7.17' {
+        (Invoke-EsFlush).Failed | Should -Be 0
+        (Invoke-EsFlush -Synced).Synced | Should -BeTrue
+    }
+
+    It 'Set-EsMlUpgradeMode turns the mode on and off' {
+        Set-EsMlUpgradeMode -Enabled $true | Should -BeTrue
+        Set-EsMlUpgradeMode -Enabled $false | Should -BeFalse
+    }
+
+    It 'Wait-EsNode returns when the node is back at the version, and fails fast on another version' {
+        Invoke-EsEmulatorControl -Emulator $es -NodeName es-03 -Action stop | Out-Null
+        Invoke-EsEmulatorControl -Emulator $es -NodeName es-03 -Action start | Out-Null
+        (Wait-EsNode es-03 -Version 7.17.27 -Timeout 30).VersionNumber | Should -Be '7.17.27'
+        { Wait-EsNode es-03 -Version 8.19.0 -Timeout 30 } | Should -Throw -ErrorId 'NodeVersionMismatch,EsUpgrade.Commands.WaitEsNodeCommand'
+    }
+
+    It 'New-EsUpgradePlan refuses a target that is not 8.x, and a 6.x index is caught before any node restarts' {
+        { New-EsUpgradePlan 9.0.0 -ErrorAction Stop } | Should -Throw -ErrorId 'UnsupportedTargetVersion,EsUpgrade.Commands.NewEsUpgradePlanCommand'
+        { Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $upgradeNode -Confirm:$false } |
+            Should -Throw -ErrorId 'IncompatibleIndices,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
+        $Error[0].Exception.Message | Should -BeLike '*old-logs (6.8.23)*'
+        Get-Restarts | Should -Be @(0, 0, 0)
+        (Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-EsRollingUpgrade' {
+    AfterEach {
+        Get-EsConnection | Disconnect-EsCluster
+        if ($es) { $es | Stop-EsEmulator; $script:es = $null }
+    }
+    It 'takes a 3-node cluster to 8.x and keeps every document' {
+        $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -Index 'logs:3:1:30000', 'metrics:1:2:5000'
+        Connect-EsCluster -Uri $es.Uris
+        $before = (Invoke-EsRequest /_count).count
+        $results = Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $upgradeNode -Confirm:$false
+        $results.Count | Should -Be 3
+        $results.Status | Sort-Object -Unique | Should -Be 'Upgraded'
+        $results[-1].Node | Should -Be 'es-01' -Because 'the elected master goes last'
+        (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be $target
+        (Invoke-EsRequest /_count).count | Should -Be $before
+        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+        Get-Restarts | Should -Be @(1, 1, 1)
+    }
+
+    It 'takes 3 masters and 6 data nodes (hot, warm, frozen) to 8.x in tier order, with progress and the ML upgrade mode' {
+        $script:es = Start-NineNodeCluster
+        Connect-EsCluster -Uri $es.Uris
+        $before = (Invoke-EsRequest /_count).count
+        $plan = New-EsUpgradePlan $target
+        $plan.Nodes.Name | Should -Be @('frozen-1', 'frozen-2', 'warm-1', 'warm-2', 'hot-1', 'hot-2', 'master-2', 'master-3', 'master-1')
+        $results = $plan | Invoke-EsRollingUpgrade -NodeAction $upgradeNode -MlUpgradeMode -Confirm:$false -InformationAction SilentlyContinue
+        $results.Node | Should -Be $plan.Nodes.Name
+        (Get-EsCluster).Versions | Should -Be "$target (9)"
+        (Invoke-EsRequest /_count).count | Should -Be $before
+        (Invoke-EsRequest /_ml/info).upgrade_mode | Should -BeFalse
+        (Get-EsClusterHealth).Status | Should -Be 'green'
+    }
+
+    It '-WhatIf shows the plan and changes nothing' {
+        $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -Index 'logs:1:1:100'
+        Connect-EsCluster -Uri $es.Uris
+        $out = Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $upgradeNode -WhatIf
+        $out | Should -BeOfType 'EsUpgrade.Upgrade.UpgradePlan'
+        Get-Restarts | Should -Be @(0, 0, 0)
+        (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be '7.17.27'
+        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+    }
+
+    It 'a node that refuses to start stops the run with allocation restored; after the fix, the same state file resumes' {
+        $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -Index 'logs:2:1:1000'
+        Connect-EsCluster -Uri $es.Uris
+        $state = Join-Path $es.Directory 'upgrade.json'
+        $script:broken = 'es-03'
+        $action = {
+            param($Node, $TargetVersion)
+            Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
+            $config = if ($Node.Name -eq $broken) { "discovery.zen.minimum_master_nodes: 2`n" } else { "node.roles: [ master, data ]`n" }
+            Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion -Config $config | Out-Null
+        }
+        $failure = try { Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $action -StatePath $state -Confirm:$false -OutVariable first | Out-Null } catch { $_ }
+        $failure = @($failure)
+        $failure[0].FullyQualifiedErrorId | Should -Be 'RollingUpgradeFailed,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
+        $failure[0].TargetObject | Should -Be 'es-03'
+        $failure[0].Exception.Message | Should -BeLike '*unknown setting `[discovery.zen.minimum_master_nodes`]*'
+        $failure[0].Exception.Message | Should -BeLike "*-StatePath '$state'*"
+        ($first | Where-Object Status -EQ 'Failed').Node | Should -Be 'es-03'
+        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+
+        $script:broken = 'none'   # the admin fixes elasticsearch.yml
+        $second = Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $action -StatePath $state -Confirm:$false
+        ($second | Where-Object Status -EQ 'AlreadyUpgraded').Count | Should -Be 1
+        ($second | Where-Object Status -EQ 'Upgraded').Node | Should -Be @('es-03', 'es-01')
+        Get-Restarts | Should -Be @(1, 1, 1)
+        (Get-Content -Raw $state | ConvertFrom-Json).CompletedAt | Should -Not -BeNullOrEmpty
+    }
+
+    It 'a run killed mid-upgrade resumes from the state file in a new process without restarting a node twice' {
+        $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -BootSeconds 20 -Index 'logs:2:1:1000'
+        $state = Join-Path $es.Directory 'killed.json'
+        $runner = Join-Path $es.Directory 'run.ps1'
+        # The runbook: a separate pwsh, killed once the second node's action has started.
+        Set-Content $runner @"
+Import-Module '$env:ESUPGRADE_MODULE'
+Import-Module '$PSScriptRoot/EsEmulator.psm1'
+`$es = Get-Content -Raw '$($es.Directory)/ready.json' | ConvertFrom-Json
+Connect-EsCluster -Uri `$es.nodes.uri
+Invoke-EsRollingUpgrade -TargetVersion $target -StatePath '$state' -Confirm:`$false -NodeAction {
+    param(`$Node, `$TargetVersion)
+    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action stop | Out-Null
+    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action start -Version `$TargetVersion | Out-Null
+    if (`$Node.Position -eq 2) { Set-Content '$($es.Directory)/killme' 'now'; Start-Sleep -Seconds 600 }
+}
+"@
+        $pwsh = if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { @((Get-Process -Id $PID).Path, "$PSHOME/pwsh.dll") } else { @((Get-Process -Id $PID).Path) }
+        $run = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner)) -PassThru `
+            -RedirectStandardOutput (Join-Path $es.Directory 'run.out') -RedirectStandardError (Join-Path $es.Directory 'run.err')
+        $watcher = [IO.FileSystemWatcher]::new($es.Directory, 'killme')
+        try { while (-not (Test-Path "$($es.Directory)/killme") -and -not $run.HasExited) { $null = $watcher.WaitForChanged('Created', 500) } } finally { $watcher.Dispose() }
+        $run.Kill($true); $run.WaitForExit()
+
+        Connect-EsCluster -Uri $es.Uris
+        $results = Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $upgradeNode -StatePath $state -Confirm:$false
+        (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be $target
+        Get-Restarts | Should -Be @(1, 1, 1)
+        $results.Count | Should -Be 3
+        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+    }
+}
