@@ -108,6 +108,7 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     Invoke-FreshPwsh @('-File', "$Root/bench/Measure-ImportTime.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
+    Invoke-FreshPwsh @('-File', "$Root/bench/Measure-UpgradeOverhead.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
 }
 
 function Invoke-Clean {

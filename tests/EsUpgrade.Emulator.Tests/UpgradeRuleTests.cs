@@ -234,4 +234,25 @@ public class UpgradeRuleTests
         var (health, _) = await c.SendAsync("GET", "/_cluster/health", node: 2);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
     }
+
+    [Fact]
+    public void The_ideal_schedule_is_the_union_of_boots_and_recoveries()
+    {
+        var spec = Three(indices: new IndexSpec { Name = "logs", Shards = 1, Replicas = 1, Documents = 10 });
+        spec.NodeBootTime = TimeSpan.FromSeconds(20);
+        var c = new EmulatedCluster(spec);
+        Assert.Equal(TimeSpan.Zero, c.ImposedWait);
+        var holder = c.NodeById(c.AllCopies.Single(x => !x.Primary).NodeId)!.Name;
+        c.UpdateSettings(new Dictionary<string, string?> { ["cluster.routing.allocation.enable"] = "primaries" }, new Dictionary<string, string?>());
+        c.Flush(c.Indices);
+        c.StopNode(holder);
+        Assert.Null(c.StartNode(holder));
+        c.Clock.Advance(TimeSpan.FromSeconds(25)); // the orchestrator notices 5 s late: not imposed
+        c.Tick();
+        Assert.Equal(TimeSpan.FromSeconds(20), c.ImposedWait);
+        c.UpdateSettings(new Dictionary<string, string?> { ["cluster.routing.allocation.enable"] = null }, new Dictionary<string, string?>());
+        c.Clock.Advance(TimeSpan.FromSeconds(3));
+        c.Tick();
+        Assert.Equal(TimeSpan.FromSeconds(21), c.ImposedWait); // + 1 s operations-based recovery
+    }
 }

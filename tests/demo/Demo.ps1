@@ -62,4 +62,45 @@ finally {
     Get-EsConnection | Disconnect-EsCluster
     $old, $new | Stop-EsEmulator
 }
+
+Step 'A rolling upgrade: a 9-node 7.17.27 cluster (3 masters; hot, warm and frozen data tiers) to 8.19.0'
+$nine = Start-EsEmulator -Name prod -TimeScale 30 -BootSeconds 20 -Index 'logs-hot:3:1:400000::data_hot', 'logs-warm:2:1:900000::data_warm,data_hot', 'logs-frozen:1:1:2000000::data_frozen', 'orders:2:1:25000' -Node @(
+    'master-1=7.17.27:master', 'master-2=7.17.27:master', 'master-3=7.17.27:master',
+    'hot-1=7.17.27:data_hot,data_content,ingest', 'hot-2=7.17.27:data_hot,data_content,ingest',
+    'warm-1=7.17.27:data_warm', 'warm-2=7.17.27:data_warm', 'frozen-1=7.17.27:data_frozen', 'frozen-2=7.17.27:data_frozen')
+try {
+    Connect-EsCluster -Uri $nine.Uris
+
+    Step 'Before: Get-EsNode, Get-EsIndex, where the shards are'
+    Get-EsNode | Out-Host
+    Get-EsIndex | Out-Host
+    Get-EsShard | Group-Object Node | Sort-Object Name | ForEach-Object { '{0,-10} {1}' -f $_.Name, (($_.Group | ForEach-Object { "$($_.Index)[$($_.Shard)]$(if ($_.Primary) { 'p' } else { 'r' })" }) -join ' ') } | Out-Host
+    $countBefore = (Invoke-EsRequest /_count).count
+
+    Step '(New-EsUpgradePlan 8.19.0).Nodes'
+    $plan = New-EsUpgradePlan 8.19.0
+    $plan.Nodes | Out-Host
+
+    Step 'Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath ... -NodeAction { stop; install 8.19.0; start }  (emulated time runs 30x)'
+    $state = Join-Path $nine.Directory 'upgrade-state.json'
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $plan | Invoke-EsRollingUpgrade -StatePath $state -MlUpgradeMode -Confirm:$false -NodeAction {
+        param($Node, $TargetVersion)
+        # An admin would write: Invoke-Command -ComputerName $Node.Node.Host { Stop-Service ...; unzip ...; Start-Service ... }
+        Invoke-EsEmulatorControl -Emulator $nine -NodeName $Node.Name -Action stop | Out-Null
+        Invoke-EsEmulatorControl -Emulator $nine -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
+    } | Out-Host
+    Write-Host ("Upgraded in {0:N1} s (real time)." -f $watch.Elapsed.TotalSeconds)
+
+    Step 'After: Get-EsCluster, Get-EsNode, document count'
+    Get-EsCluster | Out-Host
+    Get-EsNode | Out-Host
+    $countAfter = (Invoke-EsRequest /_count).count
+    Write-Host "Documents before: $countBefore; after: $countAfter" -ForegroundColor $(if ($countBefore -eq $countAfter) { 'Green' } else { 'Red' })
+    Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults | Out-Host
+}
+finally {
+    Get-EsConnection | Disconnect-EsCluster
+    $nine | Stop-EsEmulator
+}
 Write-Host "`nDemo done." -ForegroundColor Green

@@ -10,7 +10,7 @@ BeforeAll {
         Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
     }
     function Start-NineNodeCluster {
-        Start-EsEmulator -Name nine -TimeScale 60 -Index 'logs-hot:2:1:200000', 'logs-warm:2:1:500000', 'orders:1:1:12345' -Node @(
+        Start-EsEmulator -Name nine -TimeScale 60 -Index 'logs-hot:2:1:200000::data_hot', 'logs-warm:2:1:500000::data_warm,data_hot', 'logs-frozen:1:1:900000::data_frozen', 'orders:1:1:12345' -Node @(
             'master-1=7.17.27:master', 'master-2=7.17.27:master', 'master-3=7.17.27:master',
             'hot-1=7.17.27:data_hot,data_content,ingest', 'hot-2=7.17.27:data_hot,data_content,ingest',
             'warm-1=7.17.27:data_warm', 'warm-2=7.17.27:data_warm', 'frozen-1=7.17.27:data_frozen', 'frozen-2=7.17.27:data_frozen')
@@ -103,6 +103,8 @@ Describe 'Invoke-EsRollingUpgrade' {
         $before = (Invoke-EsRequest /_count).count
         $plan = New-EsUpgradePlan $target
         $plan.Nodes.Name | Should -Be @('frozen-1', 'frozen-2', 'warm-1', 'warm-2', 'hot-1', 'hot-2', 'master-2', 'master-3', 'master-1')
+        (Get-EsShard logs-frozen).Node | Sort-Object | Should -Be @('frozen-1', 'frozen-2') -Because 'the tiers hold data, so their restarts matter'
+        (Get-EsShard logs-warm).Node | Sort-Object -Unique | Should -Be @('warm-1', 'warm-2')
         $results = $plan | Invoke-EsRollingUpgrade -NodeAction $upgradeNode -MlUpgradeMode -Confirm:$false -InformationAction SilentlyContinue
         $results.Node | Should -Be $plan.Nodes.Name
         (Get-EsCluster).Versions | Should -Be "$target (9)"

@@ -16,6 +16,8 @@ namespace EsUpgrade.Health
     {
         /// <summary>Longest single long poll, so progress is shown and a lost node is noticed.</summary>
         public static readonly TimeSpan PollSlice = TimeSpan.FromSeconds(10);
+        /// <summary>Pause before asking again when the cluster did not answer (a node restarting, a master election).</summary>
+        public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
         public const int ProgressActivityId = 4100;
         static readonly Regex NodeCountSyntax = new Regex(@"^(\d+|(>=|<=|>|<)\d+|(ge|le|gt|lt)\(\d+\))$");
 
@@ -54,7 +56,7 @@ namespace EsUpgrade.Health
                     {
                         // A node restarting or a master election: the cluster will answer again.
                         api.Log.Verbose($"[{api.Connection.Name}] health not available yet ({ex.Message}); trying again");
-                        await clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                        await clock.Delay(RetryDelay, ct).ConfigureAwait(false);
                     }
                     if (clock.UtcNow >= deadline)
                         throw new EsException(EsErrorKind.Timeout, "ClusterHealthTimeout",

@@ -54,7 +54,7 @@ namespace EsUpgrade.Inventory
                     {
                         api.Log.Verbose($"[{api.Connection.Name}] cluster not answering yet ({ex.Message})");
                         if (api.Clock.UtcNow >= deadline) throw Timeout(api, name, version, timeout);
-                        await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                        await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
                         continue;
                     }
                     var remaining = deadline - api.Clock.UtcNow;
@@ -67,7 +67,7 @@ namespace EsUpgrade.Inventory
                     }
                     catch (EsException ex) when (IsTransient(ex))
                     {
-                        await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                        await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
                     }
                 }
             }

@@ -31,6 +31,10 @@ namespace EsUpgrade.Wire
                 .ThrowExceptions(false)
                 .ParseAllHeaders(true)
                 .RequestTimeout(settings.RequestTimeout)
+                // Nodes restart one after another in an upgrade: a node that failed is tried again soon,
+                // so the pool is never left with every node marked dead.
+                .DeadTimeout(TimeSpan.FromSeconds(2))
+                .MaxDeadTimeout(TimeSpan.FromSeconds(10))
                 .UserAgent(UserAgent.Create("EsUpgrade/" + typeof(TransportWire).Assembly.GetName().Version));
 
             var auth = Authorization(settings);

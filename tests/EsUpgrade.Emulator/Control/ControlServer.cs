@@ -22,6 +22,14 @@ public static class ControlServer
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         app.MapGet("/nodes", () => Results.Json(Layout(host)));
+        // The ideal schedule so far: emulated seconds in which a node was booting or a copy recovering.
+        app.MapGet("/stats", () => Results.Json(new
+        {
+            imposedWaitSeconds = host.Cluster.ImposedWait.TotalSeconds,
+            clockSeconds = (host.Cluster.Clock.UtcNow - DateTimeOffset.UnixEpoch).TotalSeconds,
+            timeScale = host.Cluster.Clock.Scale,
+        }));
+        app.MapPost("/stats/reset", () => { host.Cluster.ResetImposedWait(); return Results.Ok(); });
         app.MapPost("/nodes/{name}/stop", async (string name) =>
         {
             if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });

@@ -10,7 +10,7 @@ public static class EmulatorCommandLine
           --nodes N                 N nodes, all roles (default 3)
           --version V               their version (default 7.17.27)
           --node NAME=VERSION[:ROLE,ROLE...]   one node (repeat; replaces --nodes)
-          --index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION]   an index (repeat)
+          --index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION[:TIER_PREFERENCE]]   an index (repeat); tiers like data_warm,data_hot
           --user NAME:PASSWORD      a user; any user turns security on (repeat)
           --tls                     HTTPS with a generated CA (see --cert-dir)
           --cert-dir DIR            where http_ca.crt is written
@@ -47,7 +47,12 @@ public static class EmulatorCommandLine
                 case "--index":
                     var p = Next().Split(':');
                     if (p.Length < 4) throw new ArgumentException("--index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION]");
-                    spec.Indices.Add(new IndexSpec { Name = p[0], Shards = int.Parse(p[1]), Replicas = int.Parse(p[2]), Documents = long.Parse(p[3]), CreatedVersion = p.Length > 4 ? p[4] : "7.17.0" });
+                    spec.Indices.Add(new IndexSpec
+                    {
+                        Name = p[0], Shards = int.Parse(p[1]), Replicas = int.Parse(p[2]), Documents = long.Parse(p[3]),
+                        CreatedVersion = p.Length > 4 && p[4].Length > 0 ? p[4] : "7.17.0",
+                        TierPreference = p.Length > 5 ? p[5] : "data_content",
+                    });
                     break;
                 case "--user":
                     var u = Next().Split(':', 2);

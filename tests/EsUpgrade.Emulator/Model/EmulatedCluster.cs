@@ -50,6 +50,39 @@ public sealed class EmulatedCluster
     public EmulatedNode? Master => masterId is null ? null : nodes.FirstOrDefault(n => n.Id == masterId && n.Running);
     public IEnumerable<ShardCopy> AllCopies => indices.SelectMany(i => i.Copies);
 
+    // ---- the ideal schedule ----
+    DateTimeOffset? busySince;
+    TimeSpan busyTotal;
+
+    /// <summary>
+    /// Emulated time during which the cluster imposed a wait — a node booting or a shard copy recovering —
+    /// summed over the union of those intervals. An orchestrator that waits exactly that long is ideal.
+    /// </summary>
+    public TimeSpan ImposedWait
+    {
+        get { lock (Sync) return busyTotal + (busySince is DateTimeOffset since ? Clock.UtcNow - since : TimeSpan.Zero); }
+    }
+
+    public void ResetImposedWait()
+    {
+        lock (Sync) { busyTotal = TimeSpan.Zero; busySince = null; TrackBusy(Clock.UtcNow); }
+    }
+
+    /// <summary>Opens or closes the current busy interval; <paramref name="at"/> is when the state changed.</summary>
+    void TrackBusy(DateTimeOffset at)
+    {
+        var started = nodes.Where(n => n.State == NodeState.Booting).Select(n => n.JoinAt - Spec.NodeBootTime)
+            .Concat(AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => c.RecoveryStartedAt)).ToList();
+        var busy = started.Count > 0;
+        // The interval opens when the first of its waits began, which may be a moment before this call.
+        if (busy && busySince is null) busySince = started.Min() < at ? started.Min() : at;
+        else if (!busy && busySince is DateTimeOffset since)
+        {
+            busyTotal += at - since;
+            busySince = null;
+        }
+    }
+
     public EmulatedNode Node(string name) =>
         nodes.FirstOrDefault(n => n.Name == name) ?? throw new ArgumentException($"no node named [{name}]");
 
@@ -78,6 +111,7 @@ public sealed class EmulatedCluster
             var wasJoined = node.Running;
             node.State = NodeState.Stopped;
             if (wasJoined) Leave(node);
+            TrackBusy(Clock.UtcNow);
             Signal();
         }
     }
@@ -105,8 +139,11 @@ public sealed class EmulatedCluster
             node.DataVersion = profile;
             node.Restarts++;
             node.State = NodeState.Booting;
-            node.JoinAt = Clock.UtcNow + Spec.NodeBootTime;
-            if (node.JoinAt <= Clock.UtcNow) Join(node);
+            var now = Clock.UtcNow;
+            node.JoinAt = now + Spec.NodeBootTime;
+            TrackBusy(now);
+            if (node.JoinAt <= now) Join(node);
+            TrackBusy(now);
             Signal();
             return null;
         }
@@ -155,6 +192,7 @@ public sealed class EmulatedCluster
             Apply(Persistent, persistent);
             Apply(Transient, transient);
             Reroute();
+            TrackBusy(Clock.UtcNow);
             Signal();
         }
     }
@@ -268,16 +306,21 @@ public sealed class EmulatedCluster
         {
             var now = Clock.UtcNow;
             var any = false;
-            foreach (var node in nodes.Where(n => n.State == NodeState.Booting && n.JoinAt <= now))
+            // Work is done when it was due, not when the ticker noticed: the ideal schedule ends there.
+            var lastDue = DateTimeOffset.MinValue;
+            foreach (var node in nodes.Where(n => n.State == NodeState.Booting && n.JoinAt <= now).OrderBy(n => n.JoinAt).ToList())
             {
                 Join(node);
+                if (node.JoinAt > lastDue) lastDue = node.JoinAt;
                 any = true;
             }
-            foreach (var copy in AllCopies.Where(c => c.State == ShardState.Initializing && c.ReadyAt <= now))
+            foreach (var copy in AllCopies.Where(c => c.State == ShardState.Initializing && c.ReadyAt <= now).ToList())
             {
                 copy.State = ShardState.Started;
+                if (copy.ReadyAt > lastDue) lastDue = copy.ReadyAt;
                 any = true;
             }
+            if (any) TrackBusy(lastDue);
             if (AllCopies.Any(c => c.State == ShardState.Unassigned && c.DelayedUntil <= now))
             {
                 foreach (var copy in AllCopies.Where(c => c.State == ShardState.Unassigned && c.DelayedUntil <= now)) copy.DelayedUntil = null;
@@ -286,6 +329,7 @@ public sealed class EmulatedCluster
             if (any)
             {
                 Reroute();
+                TrackBusy(now);
                 Signal();
             }
         }
