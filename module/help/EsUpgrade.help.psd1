@@ -229,7 +229,7 @@
         Parameters  = @{
             TargetVersion = 'The 8.x version to upgrade to, such as 8.19.0.'
             Plan          = 'A plan from New-EsUpgradePlan.'
-            NodeAction    = 'A script block run for each node: param($Node, $TargetVersion). It should stop the node, install the new version (carrying config/), and start it; it need not wait for the node to join.'
+            NodeAction    = 'A script block run for each node: param($Node, $TargetVersion); $Node has Name, Host, Roles, CurrentVersion. It should stop the node, install the new version (carrying config/), and start it; it need not wait for the node to join.'
             StatePath     = 'The checkpoint file. A second run with the same path resumes where the first stopped.'
             MlUpgradeMode = 'Turn ML upgrade mode on before the first node and off after the last.'
             NodeTimeout   = 'How long to wait for each node to join at the new version. Default 15 minutes.'
@@ -237,7 +237,7 @@
             Connection    = 'The cluster to upgrade; default the current connection.'
         }
         Examples    = @(
-            @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file.' }
+            @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file.' }
             @{ Code = 'New-EsUpgradePlan 8.19.0 | Invoke-EsRollingUpgrade -NodeAction $action -WhatIf'; Remarks = 'Shows what would happen and changes nothing.' }
         )
     }

@@ -46,23 +46,50 @@ public class RollingUpgradeTests
         public void Emit(NodeUpgradeResult result) => Results.Add(result);
     }
 
-    /// <summary>A state store that stops the run right after its Nth save, as a killed process would: no clean-up at all.</summary>
+    /// <summary>
+    /// Kills the run right after its Nth save, as a killed process would: from then on nothing it does reaches
+    /// the cluster (its wire is dead) or the state file.
+    /// </summary>
     sealed class CrashingStore : IUpgradeStateStore
     {
         readonly FileUpgradeStateStore file;
         readonly int crashAfter;
+        readonly KillableWire wire;
         int saves;
-        public CrashingStore(string path, int crashAfter) { file = new FileUpgradeStateStore(path); this.crashAfter = crashAfter; }
+        public CrashingStore(string path, int crashAfter, KillableWire wire) { file = new FileUpgradeStateStore(path); this.crashAfter = crashAfter; this.wire = wire; }
         public int Saves => saves;
         public UpgradeState? Load() => file.Load();
         public void Save(UpgradeState state)
         {
+            if (wire.Dead) return;
             file.Save(state);
-            if (++saves == crashAfter) throw new SimulatedCrash();
+            if (++saves == crashAfter)
+            {
+                wire.Dead = true;
+                throw new IOException("the process was killed");
+            }
         }
     }
 
-    sealed class SimulatedCrash : Exception { }
+    sealed class KillableWire : IEsWire
+    {
+        readonly IEsWire inner;
+        public KillableWire(IEsWire inner) => this.inner = inner;
+        public bool Dead { get; set; }
+        public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct) =>
+            Dead ? throw new EsException(EsErrorKind.Connection, "ClusterUnreachable", "dead process") : inner.SendAsync(request, ct);
+        public void Dispose() => inner.Dispose();
+    }
+
+    static async Task<(EsApi Api, UpgradePlan Plan, KillableWire Wire)> KillablePlanAsync(Emulated es)
+    {
+        var settings = es.Settings();
+        var wire = new KillableWire(new TransportWire(settings));
+        var connection = await Connector.ConnectAsync(null, settings, wire, new RecordingLog(), default);
+        var api = new EsApi(connection, new RecordingLog());
+        var nodes = await InventoryReader.GetNodesAsync(api, null, default);
+        return (api, UpgradePlanner.Plan(connection, nodes, Target), wire);
+    }
 
     static ClusterSpec ThreeNodes() => new()
     {
@@ -191,8 +218,8 @@ public class RollingUpgradeTests
         var dir = Directory.CreateTempSubdirectory("esupgrade-state-");
         await using (var es = await Emulated.StartAsync(ThreeNodes()))
         {
-            var (api, plan) = await PlanAsync(es);
-            var counting = new CrashingStore(Path.Combine(dir.FullName, "count.json"), int.MaxValue);
+            var (api, plan, wire) = await KillablePlanAsync(es);
+            var counting = new CrashingStore(Path.Combine(dir.FullName, "count.json"), int.MaxValue, wire);
             await new RollingUpgrade(api, plan, new EmulatorHostActions(es), counting).RunAsync(default);
             checkpoints = counting.Saves;
         }
@@ -202,10 +229,10 @@ public class RollingUpgradeTests
         {
             await using var es = await Emulated.StartAsync(ThreeNodes());
             var path = Path.Combine(dir.FullName, $"crash-{crashAt}.json");
-            var (api, plan) = await PlanAsync(es);
+            var (api, plan, wire) = await KillablePlanAsync(es);
             var before = await CountAsync(api);
             var host = new EmulatorHostActions(es);
-            await Assert.ThrowsAsync<SimulatedCrash>(() => new RollingUpgrade(api, plan, host, new CrashingStore(path, crashAt)).RunAsync(default));
+            await Assert.ThrowsAnyAsync<Exception>(() => new RollingUpgrade(api, plan, host, new CrashingStore(path, crashAt, wire)).RunAsync(default));
 
             // A new process: a new plan from what the cluster looks like now, the same state file.
             var (api2, plan2) = await PlanAsync(es);

@@ -86,7 +86,7 @@ try {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     $plan | Invoke-EsRollingUpgrade -StatePath $state -MlUpgradeMode -Confirm:$false -NodeAction {
         param($Node, $TargetVersion)
-        # An admin would write: Invoke-Command -ComputerName $Node.Node.Host { Stop-Service ...; unzip ...; Start-Service ... }
+        # An admin would write: Invoke-Command -ComputerName $Node.Host { Stop-Service ...; unzip ...; Start-Service ... }
         Invoke-EsEmulatorControl -Emulator $nine -NodeName $Node.Name -Action stop | Out-Null
         Invoke-EsEmulatorControl -Emulator $nine -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
     } | Out-Host

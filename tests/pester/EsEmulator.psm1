@@ -77,7 +77,7 @@ function Invoke-EsEmulatorControl {
     param(
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)] [string] $NodeName,
-        [Parameter(Mandatory)] [ValidateSet('stop', 'start')] [string] $Action,
+        [Parameter(Mandatory)] [ValidateSet('stop', 'start', 'crash')] [string] $Action,
         [string] $Version,
         # The node's new elasticsearch.yml.
         [string] $Config

@@ -133,7 +133,7 @@ namespace EsUpgrade.Upgrade
                 current = null;
                 await FinishAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (current != null && (ex is EsException || ex is OperationCanceledException || ex is InvalidOperationException))
+            catch (Exception ex) when (current != null)
             {
                 var failedNode = current;
                 if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: "NodeActionFailed" })
@@ -146,7 +146,8 @@ namespace EsUpgrade.Upgrade
                 var at = step is UpgradeStep s ? $"step {s} ({Describe(s)})" : "its confirmation";
                 var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
                 state.LastError = $"{failedNode.Name}, {at}: {why}";
-                Checkpoint();
+                try { Checkpoint(); }
+                catch (Exception saveError) { Log.Warning($"The state file could not be updated: {saveError.Message}"); }
                 var failed = Result(failedNode, state.Nodes.First(n => n.Name == failedNode.Name), NodeUpgradeStatus.Failed);
                 failed.Error = why;
                 host.Emit(failed);
@@ -192,6 +193,7 @@ namespace EsUpgrade.Upgrade
                     Group = p.Group,
                     Roles = p.Roles.ToList(),
                     IsMasterEligible = p.IsMasterEligible,
+                    Host = p.Host,
                     Done = p.AlreadyUpgraded,
                 }).ToList(),
             };
@@ -209,6 +211,7 @@ namespace EsUpgrade.Upgrade
                 CurrentVersion = s.FromVersion,
                 Roles = s.Roles,
                 IsMasterEligible = s.IsMasterEligible,
+                Host = s.Host,
                 Group = s.Group,
                 Reason = "planned by the first run; not in the cluster when this run started",
             };
@@ -373,7 +376,7 @@ namespace EsUpgrade.Upgrade
             var exposed = shards.Where(s => s.Primary && s.Node == node.Name)
                 .Where(p => shards.Any(r => !r.Primary && r.Index == p.Index && r.Shard == p.Shard && r.State != "STARTED"))
                 .Select(p => $"{p.Index}[{p.Shard}]").ToList();
-            if (exposed.Count > 0 && !await ReplicasHeldBackByVersionAsync(nodes, shards, ct).ConfigureAwait(false))
+            if (exposed.Count > 0 && !ReplicasHeldBackByVersion(nodes, shards))
                 return $"primaries {string.Join(", ", exposed.Take(5))} on {node.Name} have replicas that are not started";
             if (node.IsElectedMaster || nodes.FirstOrDefault(n => n.Name == node.Name)?.IsElectedMaster == true)
             {
@@ -385,9 +388,8 @@ namespace EsUpgrade.Upgrade
         }
 
         /// <summary>Mid-upgrade, replicas of primaries on upgraded nodes cannot go to older nodes: that yellow is expected.</summary>
-        async Task<bool> ReplicasHeldBackByVersionAsync(IReadOnlyList<EsNode> nodes, IReadOnlyList<EsShard> shards, CancellationToken ct)
+        static bool ReplicasHeldBackByVersion(IReadOnlyList<EsNode> nodes, IReadOnlyList<EsShard> shards)
         {
-            await Task.CompletedTask.ConfigureAwait(false);
             var versionOf = nodes.ToDictionary(n => n.Name, n => n.Version);
             var oldest = nodes.Where(n => n.IsDataNode).Select(n => n.Version).DefaultIfEmpty().Min();
             var unassigned = shards.Where(s => s.State == "UNASSIGNED").ToList();
@@ -403,7 +405,7 @@ namespace EsUpgrade.Upgrade
             if (health.Status == "green") return;
             var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
             var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-            if (await ReplicasHeldBackByVersionAsync(nodes, shards, ct).ConfigureAwait(false))
+            if (ReplicasHeldBackByVersion(nodes, shards))
             {
                 Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version");
                 return;
@@ -446,7 +448,7 @@ namespace EsUpgrade.Upgrade
                 await ClusterOperations.RestoreAllocationAsync(api, Original, cts.Token).ConfigureAwait(false);
                 said.Add($"Shard allocation was put back ({Original}).");
             }
-            catch (Exception ex) when (ex is EsException || ex is OperationCanceledException)
+            catch (Exception ex)
             {
                 said.Add($"Shard allocation could NOT be put back ({ex.Message}): run Enable-EsShardAllocation once the cluster answers.");
                 Log.Warning(said.Last());
@@ -459,7 +461,7 @@ namespace EsUpgrade.Upgrade
                     state.MlUpgradeModeSetByRun = false;
                     said.Add("ML upgrade mode was turned off.");
                 }
-                catch (Exception ex) when (ex is EsException || ex is OperationCanceledException)
+                catch (Exception ex)
                 {
                     said.Add($"ML upgrade mode could NOT be turned off ({ex.Message}): run Set-EsMlUpgradeMode -Enabled:$false.");
                     Log.Warning(said.Last());

@@ -14,6 +14,8 @@ namespace EsUpgrade.Upgrade
         public string Name { get; internal set; } = "";
         public string Id { get; internal set; } = "";
         public string CurrentVersion { get; internal set; } = "";
+        /// <summary>The node's host (as Elasticsearch reports it), for a node action that reaches the machine.</summary>
+        public string? Host { get; internal set; }
         public IReadOnlyList<string> Roles { get; internal set; } = Array.Empty<string>();
         public bool IsMasterEligible { get; internal set; }
         public bool IsElectedMaster { get; internal set; }
@@ -21,8 +23,8 @@ namespace EsUpgrade.Upgrade
         public string Group { get; internal set; } = "";
         public string Reason { get; internal set; } = "";
         public bool AlreadyUpgraded { get; internal set; }
-        /// <summary>The node as Get-EsNode saw it, for a node action that needs its address.</summary>
-        public EsNode Node { get; internal set; } = null!;
+        /// <summary>The node as Get-EsNode saw it; null for a node that was down when a run resumed.</summary>
+        public EsNode? Node { get; internal set; }
         public override string ToString() => $"{Position}. {Name}";
     }
 
@@ -103,6 +105,7 @@ namespace EsUpgrade.Upgrade
                     Name = n.Name,
                     Id = n.Id,
                     CurrentVersion = n.VersionNumber,
+                    Host = n.Host,
                     Roles = n.Roles,
                     IsMasterEligible = n.IsMasterEligible,
                     IsElectedMaster = n.IsElectedMaster,

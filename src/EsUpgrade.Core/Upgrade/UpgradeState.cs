@@ -40,6 +40,7 @@ namespace EsUpgrade.Upgrade
             public string Group { get; set; } = "";
             public List<string> Roles { get; set; } = new List<string>();
             public bool IsMasterEligible { get; set; }
+            public string? Host { get; set; }
             public List<UpgradeStep> Completed { get; set; } = new List<UpgradeStep>();
             public DateTimeOffset? StartedAt { get; set; }
             public DateTimeOffset? EndedAt { get; set; }

@@ -30,12 +30,14 @@ public static class ControlServer
             timeScale = host.Cluster.Clock.Scale,
         }));
         app.MapPost("/stats/reset", () => { host.Cluster.ResetImposedWait(); return Results.Ok(); });
-        app.MapPost("/nodes/{name}/stop", async (string name) =>
-        {
-            if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });
-            await host.StopNodeAsync(name);
-            return Results.Json(Layout(host));
-        });
+        // A crash and a clean stop look the same to the cluster here: the node leaves, its port closes.
+        foreach (var verb in new[] { "stop", "crash" })
+            app.MapPost("/nodes/{name}/" + verb, async (string name) =>
+            {
+                if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });
+                await host.StopNodeAsync(name);
+                return Results.Json(Layout(host));
+            });
         // The body, if any, is the node's new elasticsearch.yml. A start-up failure answers 409 with the node's log line.
         app.MapPost("/nodes/{name}/start", async (string name, string? version, HttpRequest request) =>
         {
