@@ -27,9 +27,13 @@ public class RollingUpgradeTests
         public string? StopAfterRestarting { get; set; }
         public CancellationTokenSource Stop { get; } = new();
 
+        /// <summary>cluster.routing.allocation.enable as each node action found it.</summary>
+        public List<string> AllocationAtAction { get; } = new();
+
         public async Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
         {
             Actions.Add(node.Name);
+            lock (es.Host.Cluster.Sync) AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
             await es.Host.StopNodeAsync(node.Name);
             if (NeverStart.Contains(node.Name)) return;
             var refusal = await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
@@ -315,7 +319,8 @@ public class RollingUpgradeTests
         var (api, plan) = await PlanAsync(es);
         var host = new EmulatorHostActions(es);
         host.Yaml[plan.Nodes[0].Name] = "discovery.zen.minimum_master_nodes: 2\n";
-        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore(),
+        var store = new MemoryUpgradeStateStore();
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, store,
             new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default));
         Assert.Equal("NodeActionFailed", ((EsException)ex.InnerException!).ErrorId);
         Assert.Contains("unknown setting [discovery.zen.minimum_master_nodes]", ex.Message);
@@ -325,6 +330,12 @@ public class RollingUpgradeTests
             Assert.Empty(es.Host.Cluster.Persistent);
             Assert.False(es.Host.Cluster.MlUpgradeMode);
         }
+
+        // The admin fixes elasticsearch.yml; the resumed run sets allocation and ML upgrade mode again before the restart.
+        host.Yaml[plan.Nodes[0].Name] = "node.roles: [ master, data ]\n";
+        await new RollingUpgrade(api, plan, host, store, new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default);
+        Assert.All(host.AllocationAtAction, a => Assert.Equal("primaries", a));
+        AssertUpgraded(es);
     }
 
     [Fact]

@@ -139,7 +139,7 @@ Describe 'Invoke-EsRollingUpgrade' {
         $failure[0].FullyQualifiedErrorId | Should -Be 'RollingUpgradeFailed,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
         $failure[0].TargetObject | Should -Be 'es-03'
         $failure[0].Exception.Message | Should -BeLike '*unknown setting `[discovery.zen.minimum_master_nodes`]*'
-        $failure[0].Exception.Message | Should -BeLike "*-StatePath '$state'*"
+        $failure[0].Exception.Message | Should -BeLike "*-StatePath '$state': it resumes at es-03, SafetyCheck*"
         ($first | Where-Object Status -EQ 'Failed').Node | Should -Be 'es-03'
         Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
 

@@ -136,14 +136,21 @@ namespace EsUpgrade.Upgrade
             catch (Exception ex) when (current != null)
             {
                 var failedNode = current;
+                var failedState = state.Nodes.First(n => n.Name == failedNode.Name);
+                var at = step is UpgradeStep failedStep ? $"step {failedStep} ({Describe(failedStep)})" : "its confirmation";
                 if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: "NodeActionFailed" })
                 {
                     // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
-                    state.Nodes.First(n => n.Name == failedNode.Name).Completed.Remove(UpgradeStep.NodeActionStarted);
-                    step = UpgradeStep.NodeActionStarted;
+                    failedState.Completed.Remove(UpgradeStep.NodeActionStarted);
                 }
+                if (!failedState.Completed.Contains(UpgradeStep.NodeActionStarted))
+                {
+                    // Allocation and ML upgrade mode are put back below: before its restart, the node needs them set again.
+                    failedState.Completed.RemoveAll(c => c < UpgradeStep.NodeActionStarted && c != UpgradeStep.SafetyCheck);
+                    failedState.Completed.Remove(UpgradeStep.SafetyCheck);
+                }
+                var resumeAt = Enum.GetValues(typeof(UpgradeStep)).Cast<UpgradeStep>().First(x => !failedState.Completed.Contains(x));
                 var restored = await RestoreAsync().ConfigureAwait(false);
-                var at = step is UpgradeStep s ? $"step {s} ({Describe(s)})" : "its confirmation";
                 var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
                 state.LastError = $"{failedNode.Name}, {at}: {why}";
                 try { Checkpoint(); }
@@ -152,7 +159,7 @@ namespace EsUpgrade.Upgrade
                 failed.Error = why;
                 host.Emit(failed);
                 var resume = store is FileUpgradeStateStore f
-                    ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with -StatePath '{f.Path}': it resumes at {failedNode.Name}, {step}."
+                    ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with -StatePath '{f.Path}': it resumes at {failedNode.Name}, {resumeAt}."
                     : "Fix the cause, then run Invoke-EsRollingUpgrade again; give -StatePath so a run can resume where it stopped.";
                 throw new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, "RollingUpgradeFailed",
                     $"The rolling upgrade stopped at node {failedNode.Name}, {at}: {why} {restored} {resume}", failedNode.Name, ex);
@@ -364,9 +371,11 @@ namespace EsUpgrade.Upgrade
         async Task<string?> SafetyProblemAsync(PlannedNode node, CancellationToken ct)
         {
             var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            var missing = state.Nodes.Where(p => nodes.All(n => n.Name != p.Name)).Select(p => p.Name).ToList();
+            var missing = state.Nodes.Where(p => p.Name != node.Name && nodes.All(n => n.Name != p.Name)).Select(p => p.Name).ToList();
             if (missing.Count > 0)
                 return $"node(s) {string.Join(", ", missing)} are not in the cluster; one node at a time";
+            // Down already (say, it refused to start last time): restarting it takes nothing more away.
+            if (nodes.All(n => n.Name != node.Name)) return null;
             var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
             if (health.Status == "red")
                 return "the cluster is red";
