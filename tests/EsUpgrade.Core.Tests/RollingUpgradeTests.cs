@@ -27,6 +27,9 @@ public class RollingUpgradeTests
         public string? StopAfterRestarting { get; set; }
         public CancellationTokenSource Stop { get; } = new();
 
+        /// <summary>Runs after a node's restart, inside its action (say, an index rolled over meanwhile).</summary>
+        public Action<string>? AfterRestart { get; set; }
+
         /// <summary>cluster.routing.allocation.enable as each node action found it.</summary>
         public List<string> AllocationAtAction { get; } = new();
 
@@ -38,6 +41,7 @@ public class RollingUpgradeTests
             if (NeverStart.Contains(node.Name)) return;
             var refusal = await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
             if (refusal != null) throw new InvalidOperationException("the node did not start: " + refusal);
+            AfterRestart?.Invoke(node.Name);
             if (StopAfterRestarting == node.Name)
             {
                 StopAfterRestarting = null;
@@ -149,6 +153,7 @@ public class RollingUpgradeTests
         var plan = UpgradePlanner.Plan(FakeConnection(), esNodes, Target);
         Assert.Equal(new[] { "frozen-1", "frozen-2", "warm-1", "warm-2", "hot-1", "hot-2", "master-2", "master-3", "master-1" }, plan.Nodes.Select(n => n.Name));
         Assert.Equal("elected master", plan.Nodes.Last().Group);
+        Assert.Contains(plan.Warnings, w => w.Contains("has one URI"));
         Assert.All(plan.Nodes, n => Assert.False(string.IsNullOrEmpty(n.Reason)));
     }
 
@@ -336,6 +341,28 @@ public class RollingUpgradeTests
         await new RollingUpgrade(api, plan, host, store, new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default);
         Assert.All(host.AllocationAtAction, a => Assert.Equal("primaries", a));
         AssertUpgraded(es);
+    }
+
+    [Fact]
+    public async Task Accepts_the_yellow_of_replicas_that_cannot_go_to_older_nodes()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var log = (RecordingLog)api.Log;
+        var host = new EmulatorHostActions(es);
+        // While the first node restarts, a new index is created: its primary goes to the new node (the least
+        // loaded), and its replica can go to no older node until a second node runs 8.x.
+        host.AfterRestart = name =>
+        {
+            if (name != plan.Nodes[0].Name) return;
+            var index = es.Host.Cluster.CreateIndex(new IndexSpec { Name = "logs-rollover", Shards = 1, Replicas = 1 });
+            lock (es.Host.Cluster.Sync) Assert.Equal(name, es.Host.Cluster.NodeById(index.Copies.Single(c => c.Primary).NodeId)!.Name);
+        };
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore(), new RollingUpgradeOptions { HealthTimeout = TimeSpan.FromSeconds(20) }).RunAsync(default);
+
+        Assert.Contains(log.Lines, l => l.Contains("yellow is expected"));
+        AssertUpgraded(es);
+        Assert.Equal("green", (await Health.HealthReader.GetAsync(api, null, Health.HealthLevel.Cluster, default)).Status);
     }
 
     [Fact]

@@ -127,6 +127,8 @@ namespace EsUpgrade.Upgrade
                 if (members.Count == 1)
                     warnings.Add($"The {tier.Group} has a single node ({members[0].Name}): its data is unavailable while that node restarts.");
             }
+            if (connection.Nodes.Count == 1 && nodes.Count > 1 && connection.CloudId is null)
+                warnings.Add($"The connection '{connection.Name}' has one URI ({connection.Nodes[0]}): while that node restarts, calls have nowhere to fail over to. Connect with several node URIs.");
             var masters = nodes.Count(n => n.IsMasterEligible);
             if (masters < 3)
                 warnings.Add($"Only {masters} master-eligible node(s): restarting one of them loses the master quorum for a moment.");
