@@ -20,9 +20,8 @@ namespace EsUpgrade.Commands
 
         protected CancellationToken Cancellation => cancel.Token;
 
+        // Not disposed: a token source without timers holds nothing, and Ctrl+C may come after EndProcessing.
         protected override void StopProcessing() => cancel.Cancel();
-
-        protected override void EndProcessing() => cancel.Dispose();
 
         /// <summary>Runs core work off the pipeline thread and pumps its messages until it is done.</summary>
         protected T Run<T>(Func<IEsLog, CancellationToken, Task<T>> work)

@@ -53,6 +53,15 @@ public class ExampleShapeTests
     }
 
     [Fact]
+    public async Task Shutdown_status_matches_example()
+    {
+        await using var c = await Cluster.StartAsync(2, "8.19.0");
+        var id = c.Model.Nodes[1].Id;
+        await c.SendAsync("PUT", $"/_nodes/{id}/shutdown", "{\"type\":\"restart\",\"reason\":\"upgrade\",\"allocation_delay\":\"10m\"}");
+        AssertShape(RestSpec.Example("8.x__shutdown.get_node__response.json"), await c.GetJsonAsync("/_nodes/shutdown"));
+    }
+
+    [Fact]
     public async Task Health_writes_the_shard_percentage_as_a_double()
     {
         await using var c = await Cluster.StartAsync(1, "8.19.0");

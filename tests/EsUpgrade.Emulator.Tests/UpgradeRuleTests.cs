@@ -184,6 +184,7 @@ public class UpgradeRuleTests
         var status = (await c.GetJsonAsync("/_nodes/shutdown")).GetProperty("nodes")[0];
         Assert.Equal("RESTART", status.GetProperty("type").GetString());
         Assert.Equal("COMPLETE", status.GetProperty("status").GetString());
+        Assert.Equal("10m", status.GetProperty("allocation_delay").GetString()); // as in examples/8.x__shutdown.get_node__response.json
         var (bad, badBody) = await c.SendAsync("PUT", $"/_nodes/{node.Id}/shutdown", "{\"type\":\"remove\"}");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("Validation Failed: 1: the reason for shutdown is required;", badBody);

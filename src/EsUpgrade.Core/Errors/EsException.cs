@@ -34,6 +34,10 @@ namespace EsUpgrade.Errors
         public EsErrorKind Kind { get; }
         public string ErrorId { get; }
         public object? Target { get; }
+
+        /// <summary>The cluster did not answer now but will: a node restarting, a master election (502/503, no connection).</summary>
+        public bool IsTransient =>
+            Kind == EsErrorKind.Connection || (this is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
     }
 
     /// <summary>Elasticsearch answered with an error status.</summary>

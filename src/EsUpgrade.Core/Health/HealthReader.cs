@@ -52,7 +52,7 @@ namespace EsUpgrade.Health
                             $"{last.Status}, {last.NumberOfNodes} nodes, {last.InitializingShards} initializing, {last.RelocatingShards} relocating, {last.UnassignedShards} unassigned",
                             (int)Math.Min(99, Math.Max(0, last.ActiveShardsPercent))));
                     }
-                    catch (EsException ex) when (IsTransient(ex) && clock.UtcNow < deadline)
+                    catch (EsException ex) when (ex.IsTransient && clock.UtcNow < deadline)
                     {
                         // A node restarting or a master election: the cluster will answer again.
                         api.Log.Verbose($"[{api.Connection.Name}] health not available yet ({ex.Message}); trying again");
@@ -70,9 +70,6 @@ namespace EsUpgrade.Health
                 api.Log.Progress(new EsProgress(ProgressActivityId, activity, "Done", 100, completed: true));
             }
         }
-
-        static bool IsTransient(EsException ex) =>
-            ex.Kind == EsErrorKind.Connection || (ex is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
 
         static void Validate(HealthCondition condition, TimeSpan timeout)
         {

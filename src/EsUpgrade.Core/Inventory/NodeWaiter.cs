@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
@@ -34,13 +35,10 @@ namespace EsUpgrade.Inventory
                     int count;
                     try
                     {
-                        var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
-                        var rows = cat.EnumerateArray().ToList();
-                        count = rows.Count;
-                        var row = rows.FirstOrDefault(r => r.Str("name") == name);
-                        if (row.ValueKind == JsonValueKind.Object)
+                        var versions = await VersionsAsync(api, ct).ConfigureAwait(false);
+                        count = versions.Count;
+                        if (versions.TryGetValue(name, out var seen))
                         {
-                            var seen = row.Str("version");
                             if (version != null && seen != version)
                                 throw new EsException(EsErrorKind.InvalidState, "NodeVersionMismatch",
                                     $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
@@ -50,7 +48,7 @@ namespace EsUpgrade.Inventory
                         }
                         api.Log.Progress(new EsProgress(ProgressActivityId, activity, $"{count} nodes in the cluster; {name} not among them yet"));
                     }
-                    catch (EsException ex) when (IsTransient(ex))
+                    catch (EsException ex) when (ex.IsTransient)
                     {
                         api.Log.Verbose($"[{api.Connection.Name}] cluster not answering yet ({ex.Message})");
                         if (api.Clock.UtcNow >= deadline) throw Timeout(api, name, version, timeout);
@@ -65,7 +63,7 @@ namespace EsUpgrade.Inventory
                         await api.SendAsync(EsRequest.Get($"/_cluster/health?wait_for_nodes=%3E%3D{count + 1}&timeout={(long)slice.TotalMilliseconds}ms",
                             slice + TimeSpan.FromSeconds(30)), ct, 408).ConfigureAwait(false);
                     }
-                    catch (EsException ex) when (IsTransient(ex))
+                    catch (EsException ex) when (ex.IsTransient)
                     {
                         await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
                     }
@@ -77,8 +75,12 @@ namespace EsUpgrade.Inventory
             }
         }
 
-        static bool IsTransient(EsException ex) =>
-            ex.Kind == EsErrorKind.Connection || (ex is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
+        /// <summary>Each node in the cluster now, by name, with its version (<c>_cat/nodes</c>).</summary>
+        public static async Task<IReadOnlyDictionary<string, string>> VersionsAsync(EsApi api, CancellationToken ct)
+        {
+            var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
+            return cat.EnumerateArray().ToDictionary(r => r.Str("name") ?? "", r => r.Str("version") ?? "");
+        }
 
         static EsException Timeout(EsApi api, string name, string? version, TimeSpan timeout) =>
             new EsException(EsErrorKind.Timeout, "NodeRejoinTimeout",

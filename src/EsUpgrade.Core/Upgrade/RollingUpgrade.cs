@@ -306,7 +306,8 @@ namespace EsUpgrade.Upgrade
             // NodeActionStarted recorded by an earlier run: that run may have restarted the node already.
             if (!actionStartedThisRun.Contains(node.Name))
             {
-                var present = await FindNodeAsync(node.Name, ct).ConfigureAwait(false);
+                var versions = await NodeWaiter.VersionsAsync(api, ct).ConfigureAwait(false);
+                var present = versions.TryGetValue(node.Name, out var v) ? v : null;
                 if (present == Target)
                 {
                     Log.Verbose($"[{node.Name}] already at {Target}: the action ran before the interruption, not running it again");
@@ -339,13 +340,6 @@ namespace EsUpgrade.Upgrade
 
         readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
 
-        async Task<string?> FindNodeAsync(string name, CancellationToken ct)
-        {
-            var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
-            foreach (var row in cat.EnumerateArray())
-                if (row.GetProperty("name").GetString() == name) return row.GetProperty("version").GetString();
-            return null;
-        }
 
         /// <summary>
         /// ECK's predicates that apply outside Kubernetes: every planned node present (so none is down already,

@@ -3,8 +3,11 @@ using System.Text;
 
 namespace EsUpgrade.Emulator.Model;
 
-/// <summary>A node shutdown registered through the node shutdown API.</summary>
-public sealed record ShutdownRecord(string NodeId, string Type, string Reason, TimeSpan? AllocationDelay, long StartedMillis);
+/// <summary>A node shutdown registered through the node shutdown API; <see cref="AllocationDelayText"/> is echoed as given ("10m").</summary>
+public sealed record ShutdownRecord(string NodeId, string Type, string Reason, string? AllocationDelayText, long StartedMillis)
+{
+    public TimeSpan? AllocationDelay => AllocationDelayText is null ? null : Http.RestRequest.ParseTime(AllocationDelayText);
+}
 
 /// <summary>
 /// The cluster as Elasticsearch would hold it: nodes, the elected master, settings, indices and shard
@@ -186,9 +189,9 @@ public sealed class EmulatedCluster
     {
         lock (Sync)
         {
-            var master = RequireMaster();
-            foreach (var (k, v) in persistent) SettingsRegistry.Validate("persistent", k, v, master.Profile);
-            foreach (var (k, v) in transient) SettingsRegistry.Validate("transient", k, v, master.Profile);
+            RequireMaster();
+            foreach (var (k, v) in persistent) SettingsRegistry.Validate("persistent", k, v);
+            foreach (var (k, v) in transient) SettingsRegistry.Validate("transient", k, v);
             Apply(Persistent, persistent);
             Apply(Transient, transient);
             Reroute();

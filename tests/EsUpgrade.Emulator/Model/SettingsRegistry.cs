@@ -33,7 +33,7 @@ public static class SettingsRegistry
     public static bool IsKnown(string key) => Defaults.ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal);
 
     /// <summary>Throws the 400 Elasticsearch gives for an unknown key or a bad value.</summary>
-    public static void Validate(string scope, string key, string? value, VersionProfile masterVersion)
+    public static void Validate(string scope, string key, string? value)
     {
         if (!IsKnown(key))
             throw EsError.IllegalArgument($"{scope} setting [{key}], not recognized");

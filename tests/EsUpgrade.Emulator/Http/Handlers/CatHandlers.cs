@@ -42,26 +42,24 @@ public static class CatHandlers
         {
             r.Cluster.RequireMaster();
             var now = DateTimeOffset.UtcNow;
-            var copies = r.Cluster.Indices.SelectMany(i => i.Copies).ToList();
-            var status = r.Cluster.Indices.Any(i => i.Health == "red") ? "red" : r.Cluster.Indices.Any(i => i.Health == "yellow") ? "yellow" : "green";
-            var active = copies.Count(c => c.IsActive);
+            var h = ClusterHandlers.Compute(r.Cluster);
             table.Add(new()
             {
                 ["epoch"] = now.ToUnixTimeSeconds().ToString(),
                 ["timestamp"] = now.ToString("HH:mm:ss"),
                 ["cluster"] = r.Cluster.Name,
-                ["status"] = status,
-                ["node.total"] = r.Cluster.RunningNodes.Count().ToString(),
-                ["node.data"] = r.Cluster.RunningNodes.Count(n => n.IsDataNode).ToString(),
-                ["shards"] = active.ToString(),
-                ["pri"] = copies.Count(c => c.Primary && c.IsActive).ToString(),
-                ["relo"] = copies.Count(c => c.State == ShardState.Relocating).ToString(),
-                ["init"] = copies.Count(c => c.State == ShardState.Initializing).ToString(),
-                ["unassign"] = copies.Count(c => c.State == ShardState.Unassigned).ToString(),
-                ["unassign.pri"] = copies.Count(c => c.Primary && c.State == ShardState.Unassigned).ToString(),
+                ["status"] = h.Status,
+                ["node.total"] = h.Nodes.ToString(),
+                ["node.data"] = h.DataNodes.ToString(),
+                ["shards"] = h.Active.ToString(),
+                ["pri"] = h.ActivePrimaries.ToString(),
+                ["relo"] = h.Relocating.ToString(),
+                ["init"] = h.Initializing.ToString(),
+                ["unassign"] = h.Unassigned.ToString(),
+                ["unassign.pri"] = h.UnassignedPrimaries.ToString(),
                 ["pending_tasks"] = "0",
                 ["max_task_wait_time"] = "-",
-                ["active_shards_percent"] = (copies.Count == 0 ? 100.0 : 100.0 * active / copies.Count).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%",
+                ["active_shards_percent"] = h.ActivePercent.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%",
             });
         }
         return Task.FromResult(table.Render(r));

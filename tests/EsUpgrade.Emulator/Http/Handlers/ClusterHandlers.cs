@@ -75,7 +75,8 @@ public static class ClusterHandlers
     static int ParseCount(string number, string whole) =>
         int.TryParse(number, out var n) ? n : throw EsError.IllegalArgument($"For input string: \"{number}\"");
 
-    sealed record HealthState(string Status, int Nodes, int DataNodes, int ActivePrimaries, int Active, int Relocating, int Initializing,
+    /// <summary>Cluster health as _cluster/health and _cat/health report it.</summary>
+    internal sealed record HealthState(string Status, int Nodes, int DataNodes, int ActivePrimaries, int Active, int Relocating, int Initializing,
         int Unassigned, int UnassignedPrimaries, int Delayed, double ActivePercent, bool IndexFound, List<EmulatedIndex> Indices, string Level)
     {
         public Dictionary<string, object?> ToJson(EmulatedCluster cluster, VersionProfile profile, bool timedOut)
@@ -131,7 +132,7 @@ public static class ClusterHandlers
         }
     }
 
-    static HealthState Compute(EmulatedCluster cluster, string? indexExpression, string level)
+    internal static HealthState Compute(EmulatedCluster cluster, string? indexExpression = null, string level = "cluster")
     {
         var indices = cluster.Indices.ToList();
         var found = true;

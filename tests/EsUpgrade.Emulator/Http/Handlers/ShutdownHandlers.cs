@@ -19,13 +19,15 @@ public static class ShutdownHandlers
         if (type != null && type.ToUpperInvariant() is not ("RESTART" or "REMOVE" or "REPLACE" or "SIGTERM"))
             throw EsError.IllegalArgument($"unknown shutdown type: {type}");
         if (delay != null && type?.ToUpperInvariant() != "RESTART") problems.Add("allocation_delay is only allowed for RESTART-type shutdown requests");
+        if (delay != null && RestRequest.ParseTime(delay) is null)
+            throw EsError.IllegalArgument($"failed to parse setting [allocation_delay] with value [{delay}] as a time value: unit is missing or unrecognized");
         if (problems.Count > 0)
             throw new EsError(400, "action_request_validation_exception", "Validation Failed: " + string.Concat(problems.Select((p, i) => $"{i + 1}: {p};")));
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
             r.Cluster.Shutdowns[nodeId] = new ShutdownRecord(nodeId, type!.ToUpperInvariant(), reason!,
-                delay is null ? null : RestRequest.ParseTime(delay), r.Cluster.Clock.UtcNow.ToUnixTimeMilliseconds());
+                delay, r.Cluster.Clock.UtcNow.ToUnixTimeMilliseconds());
             r.Cluster.Signal();
         }
         return Task.FromResult(Reply.Acknowledged());
@@ -46,7 +48,7 @@ public static class ShutdownHandlers
                     ["reason"] = s.Reason,
                     ["shutdown_startedmillis"] = s.StartedMillis,
                 };
-                if (s.AllocationDelay is TimeSpan delay) d["allocation_delay"] = $"{(long)delay.TotalMilliseconds}ms";
+                if (s.AllocationDelayText != null) d["allocation_delay"] = s.AllocationDelayText;
                 var remaining = s.Type == "RESTART" ? 0 : r.Cluster.AllCopies.Count(c => c.NodeId == s.NodeId);
                 d["status"] = remaining == 0 ? "COMPLETE" : "IN_PROGRESS";
                 d["shard_migration"] = new Dictionary<string, object?>
