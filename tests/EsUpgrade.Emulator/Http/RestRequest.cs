@@ -41,22 +41,11 @@ public sealed class RestRequest
         }
     }
 
-    /// <summary>Elasticsearch time values: 30s, 500ms, 1m, 2h, 0.</summary>
+    /// <summary>A time-value query parameter (30s, 500ms, 1m): <paramref name="fallback"/> when absent, 400 when it has no unit.</summary>
     public TimeSpan Time(string name, TimeSpan fallback)
     {
         var v = Q(name);
-        if (string.IsNullOrEmpty(v)) return fallback;
-        return ParseTime(v) ?? throw EsError.IllegalArgument(
-            $"failed to parse setting [{name}] with value [{v}] as a time value: unit is missing or unrecognized");
-    }
-
-    public static TimeSpan? ParseTime(string v)
-    {
-        if (v is "0" or "-1") return TimeSpan.Zero;
-        foreach (var (suffix, unit) in new[] { ("nanos", 1e-6), ("micros", 1e-3), ("ms", 1.0), ("s", 1000.0), ("m", 60000.0), ("h", 3600000.0), ("d", 86400000.0) })
-            if (v.EndsWith(suffix, StringComparison.Ordinal) && double.TryParse(v[..^suffix.Length], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n))
-                return TimeSpan.FromMilliseconds(n * unit);
-        return null;
+        return string.IsNullOrEmpty(v) ? fallback : TimeValue.Parse(name, v);
     }
 }
 

@@ -48,7 +48,7 @@ public sealed class EmulatedIndex
         (Settings.GetValueOrDefault(TierPreferenceSetting) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public TimeSpan DelayedTimeout =>
-        Settings.GetValueOrDefault(DelayedTimeoutSetting) is string v && Http.RestRequest.ParseTime(v) is TimeSpan t ? t : TimeSpan.FromMinutes(1);
+        Settings.GetValueOrDefault(DelayedTimeoutSetting) is string v && TimeValue.TryParse(v) is TimeSpan t ? t : TimeSpan.FromMinutes(1);
 
     /// <summary>Elasticsearch's version id, e.g. 7.17.27 → 7172799.</summary>
     public string VersionCreatedId => $"{CreatedVersion.Version.Major}{CreatedVersion.Version.Minor:00}{CreatedVersion.Version.Build:00}99";

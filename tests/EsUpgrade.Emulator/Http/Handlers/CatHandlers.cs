@@ -42,7 +42,7 @@ public static class CatHandlers
         {
             r.Cluster.RequireMaster();
             var now = DateTimeOffset.UtcNow;
-            var h = ClusterHandlers.Compute(r.Cluster);
+            var h = ClusterHealth.Compute(r.Cluster);
             table.Add(new()
             {
                 ["epoch"] = now.ToUnixTimeSeconds().ToString(),
@@ -96,7 +96,7 @@ public static class CatHandlers
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
-            foreach (var i in IndexHandlers.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
                 table.Add(new()
                 {
                     ["health"] = i.Health,
@@ -123,7 +123,7 @@ public static class CatHandlers
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
-            foreach (var i in IndexHandlers.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
                 foreach (var c in i.Copies.OrderBy(c => c.Shard).ThenByDescending(c => c.Primary))
                 {
                     var node = r.Cluster.NodeById(c.NodeId);
@@ -160,7 +160,7 @@ public static class CatHandlers
             r.Cluster.RequireMaster();
             var now = r.Cluster.Clock.UtcNow;
             var activeOnly = r.Flag("active_only");
-            foreach (var i in IndexHandlers.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
                 foreach (var c in i.Copies.Where(c => c.State != ShardState.Unassigned && (!activeOnly || c.State == ShardState.Initializing)))
                 {
                     var done = c.State != ShardState.Initializing;

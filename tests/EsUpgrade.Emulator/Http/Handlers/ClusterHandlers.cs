@@ -1,13 +1,10 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using EsUpgrade.Emulator.Model;
 
 namespace EsUpgrade.Emulator.Http.Handlers;
 
 public static class ClusterHandlers
 {
-    static readonly string[] StatusOrder = { "green", "yellow", "red" };
-
     /// <summary>
     /// GET _cluster/health[/{index}] with the wait_for_* long poll: answers the moment the conditions
     /// hold, or 408 with timed_out=true when the timeout passes (BEHAVIOUR.md §1).
@@ -20,7 +17,7 @@ public static class ClusterHandlers
         if (level is not ("cluster" or "indices" or "shards"))
             throw EsError.IllegalArgument($"No enum constant org.elasticsearch.action.admin.cluster.health.ClusterHealthRequest.Level.{level.ToUpperInvariant()}");
         var waitStatus = r.Q("wait_for_status")?.ToLowerInvariant();
-        if (waitStatus != null && !StatusOrder.Contains(waitStatus))
+        if (waitStatus != null && !ClusterHealth.StatusOrder.Contains(waitStatus))
             throw EsError.IllegalArgument($"No enum constant org.elasticsearch.cluster.health.ClusterHealthStatus.{waitStatus.ToUpperInvariant()}");
         var waitNodes = r.Q("wait_for_nodes");
         var nodeCheck = waitNodes is null ? null : NodeCountCheck(waitNodes);
@@ -35,9 +32,9 @@ public static class ClusterHandlers
         bool Ready()
         {
             if (r.Cluster.Master is null) return false;
-            var s = Compute(r.Cluster, index, level);
+            var s = ClusterHealth.Compute(r.Cluster, index);
             if (index != null && !s.IndexFound) return false;
-            if (waitStatus != null && Array.IndexOf(StatusOrder, s.Status) > Array.IndexOf(StatusOrder, waitStatus)) return false;
+            if (waitStatus != null && !ClusterHealth.AtLeast(s.Status, waitStatus)) return false;
             if (nodeCheck != null && !nodeCheck(s.Nodes)) return false;
             if (noInit && s.Initializing > 0) return false;
             if (noReloc && s.Relocating > 0) return false;
@@ -48,8 +45,8 @@ public static class ClusterHandlers
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
-            var s = Compute(r.Cluster, index, level);
-            return Reply.Of(met ? 200 : 408, s.ToJson(r.Cluster, r.Node.Profile, timedOut: !met));
+            var s = ClusterHealth.Compute(r.Cluster, index);
+            return Reply.Of(met ? 200 : 408, HealthJson(s, r.Cluster, r.Node.Profile, level, timedOut: !met));
         }
     }
 
@@ -75,91 +72,57 @@ public static class ClusterHandlers
     static int ParseCount(string number, string whole) =>
         int.TryParse(number, out var n) ? n : throw EsError.IllegalArgument($"For input string: \"{number}\"");
 
-    /// <summary>Cluster health as _cluster/health and _cat/health report it.</summary>
-    internal sealed record HealthState(string Status, int Nodes, int DataNodes, int ActivePrimaries, int Active, int Relocating, int Initializing,
-        int Unassigned, int UnassignedPrimaries, int Delayed, double ActivePercent, bool IndexFound, List<EmulatedIndex> Indices, string Level)
+    /// <summary>The _cluster/health body: cluster fields by version, then indices (and shards) when the level asks.</summary>
+    static Dictionary<string, object?> HealthJson(ClusterHealth h, EmulatedCluster cluster, VersionProfile profile, string level, bool timedOut)
     {
-        public Dictionary<string, object?> ToJson(EmulatedCluster cluster, VersionProfile profile, bool timedOut)
+        var d = new Dictionary<string, object?>
         {
-            var d = new Dictionary<string, object?>
-            {
-                ["cluster_name"] = cluster.Name,
-                ["status"] = Status,
-                ["timed_out"] = timedOut,
-                ["number_of_nodes"] = Nodes,
-                ["number_of_data_nodes"] = DataNodes,
-                ["active_primary_shards"] = ActivePrimaries,
-                ["active_shards"] = Active,
-                ["relocating_shards"] = Relocating,
-                ["initializing_shards"] = Initializing,
-                ["unassigned_shards"] = Unassigned,
-            };
-            if (profile.HealthHasUnassignedPrimaries) d["unassigned_primary_shards"] = UnassignedPrimaries;
-            d["delayed_unassigned_shards"] = Delayed;
-            d["number_of_pending_tasks"] = 0;
-            d["number_of_in_flight_fetch"] = 0;
-            d["task_max_waiting_in_queue_millis"] = 0;
-            d["active_shards_percent_as_number"] = ActivePercent;
-            if (Level is "indices" or "shards")
-                d["indices"] = Indices.ToDictionary(i => i.Name, i => (object?)IndexJson(i, Level == "shards"));
-            return d;
-        }
-
-        static Dictionary<string, object?> IndexJson(EmulatedIndex i, bool shards)
-        {
-            var d = new Dictionary<string, object?>
-            {
-                ["status"] = i.Health,
-                ["number_of_shards"] = i.NumberOfShards,
-                ["number_of_replicas"] = i.NumberOfReplicas,
-                ["active_primary_shards"] = i.Copies.Count(c => c.Primary && c.IsActive),
-                ["active_shards"] = i.Copies.Count(c => c.IsActive),
-                ["relocating_shards"] = i.Copies.Count(c => c.State == ShardState.Relocating),
-                ["initializing_shards"] = i.Copies.Count(c => c.State == ShardState.Initializing),
-                ["unassigned_shards"] = i.Copies.Count(c => c.State == ShardState.Unassigned),
-            };
-            if (shards)
-                d["shards"] = i.Copies.GroupBy(c => c.Shard).ToDictionary(g => g.Key.ToString(), g => (object?)new Dictionary<string, object?>
-                {
-                    ["status"] = g.Any(c => c.Primary && !c.IsActive) ? "red" : g.All(c => c.IsActive) ? "green" : "yellow",
-                    ["primary_active"] = g.Any(c => c.Primary && c.IsActive),
-                    ["active_shards"] = g.Count(c => c.IsActive),
-                    ["relocating_shards"] = g.Count(c => c.State == ShardState.Relocating),
-                    ["initializing_shards"] = g.Count(c => c.State == ShardState.Initializing),
-                    ["unassigned_shards"] = g.Count(c => c.State == ShardState.Unassigned),
-                });
-            return d;
-        }
+            ["cluster_name"] = cluster.Name,
+            ["status"] = h.Status,
+            ["timed_out"] = timedOut,
+            ["number_of_nodes"] = h.Nodes,
+            ["number_of_data_nodes"] = h.DataNodes,
+            ["active_primary_shards"] = h.ActivePrimaries,
+            ["active_shards"] = h.Active,
+            ["relocating_shards"] = h.Relocating,
+            ["initializing_shards"] = h.Initializing,
+            ["unassigned_shards"] = h.Unassigned,
+        };
+        if (profile.HealthHasUnassignedPrimaries) d["unassigned_primary_shards"] = h.UnassignedPrimaries;
+        d["delayed_unassigned_shards"] = h.Delayed;
+        d["number_of_pending_tasks"] = 0;
+        d["number_of_in_flight_fetch"] = 0;
+        d["task_max_waiting_in_queue_millis"] = 0;
+        d["active_shards_percent_as_number"] = h.ActivePercent;
+        if (level is "indices" or "shards")
+            d["indices"] = h.Indices.ToDictionary(i => i.Name, i => (object?)IndexHealthJson(i, level == "shards"));
+        return d;
     }
 
-    internal static HealthState Compute(EmulatedCluster cluster, string? indexExpression = null, string level = "cluster")
+    static Dictionary<string, object?> IndexHealthJson(EmulatedIndex i, bool shards)
     {
-        var indices = cluster.Indices.ToList();
-        var found = true;
-        if (indexExpression != null && indexExpression is not ("_all" or "*"))
+        var d = new Dictionary<string, object?>
         {
-            var patterns = indexExpression.Split(',').Select(p => new Regex("^" + Regex.Escape(p).Replace("\\*", ".*") + "$")).ToList();
-            indices = indices.Where(i => patterns.Any(p => p.IsMatch(i.Name))).ToList();
-            found = indices.Count > 0;
-        }
-        var copies = indices.SelectMany(i => i.Copies).ToList();
-        var status = !found ? "red" : indices.Select(i => i.Health).DefaultIfEmpty("green").OrderBy(h => -Array.IndexOf(StatusOrder, h)).First();
-        var active = copies.Count(c => c.IsActive);
-        return new HealthState(
-            status,
-            cluster.RunningNodes.Count(),
-            cluster.RunningNodes.Count(n => n.IsDataNode),
-            copies.Count(c => c.Primary && c.IsActive),
-            active,
-            copies.Count(c => c.State == ShardState.Relocating),
-            copies.Count(c => c.State == ShardState.Initializing),
-            copies.Count(c => c.State == ShardState.Unassigned),
-            copies.Count(c => c.Primary && c.State == ShardState.Unassigned),
-            copies.Count(c => c.IsDelayed(cluster.Clock.UtcNow)),
-            copies.Count == 0 ? 100.0 : Math.Round(100.0 * active / copies.Count, 1),
-            found,
-            indices,
-            level);
+            ["status"] = i.Health,
+            ["number_of_shards"] = i.NumberOfShards,
+            ["number_of_replicas"] = i.NumberOfReplicas,
+            ["active_primary_shards"] = i.Copies.Count(c => c.Primary && c.IsActive),
+            ["active_shards"] = i.Copies.Count(c => c.IsActive),
+            ["relocating_shards"] = i.Copies.Count(c => c.State == ShardState.Relocating),
+            ["initializing_shards"] = i.Copies.Count(c => c.State == ShardState.Initializing),
+            ["unassigned_shards"] = i.Copies.Count(c => c.State == ShardState.Unassigned),
+        };
+        if (shards)
+            d["shards"] = i.Copies.GroupBy(c => c.Shard).ToDictionary(g => g.Key.ToString(), g => (object?)new Dictionary<string, object?>
+            {
+                ["status"] = g.Any(c => c.Primary && !c.IsActive) ? "red" : g.All(c => c.IsActive) ? "green" : "yellow",
+                ["primary_active"] = g.Any(c => c.Primary && c.IsActive),
+                ["active_shards"] = g.Count(c => c.IsActive),
+                ["relocating_shards"] = g.Count(c => c.State == ShardState.Relocating),
+                ["initializing_shards"] = g.Count(c => c.State == ShardState.Initializing),
+                ["unassigned_shards"] = g.Count(c => c.State == ShardState.Unassigned),
+            });
+        return d;
     }
 
     /// <summary>GET _cluster/settings: nested by default, flat with flat_settings, defaults with include_defaults.</summary>
@@ -190,8 +153,8 @@ public static class ClusterHandlers
     public static Task<Reply> PutSettings(RestRequest r)
     {
         var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
-        var persistent = IndexHandlers.Flatten(body["persistent"] as JsonObject);
-        var transient = IndexHandlers.Flatten(body["transient"] as JsonObject);
+        var persistent = SettingsJson.Flatten(body["persistent"] as JsonObject);
+        var transient = SettingsJson.Flatten(body["transient"] as JsonObject);
         foreach (var key in body.Select(p => p.Key).Where(k => k is not ("persistent" or "transient")))
             throw new EsError(400, "x_content_parse_exception", $"[1:2] [cluster_update_settings_request] unknown field [{key}]");
         if (persistent.Count == 0 && transient.Count == 0)
@@ -208,7 +171,7 @@ public static class ClusterHandlers
 
     static Dictionary<string, object?> Shape(IReadOnlyDictionary<string, string> settings, bool flat) =>
         flat ? settings.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => (object?)s.Value)
-             : IndexHandlers.Nested(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)), strip: null);
+             : SettingsJson.Nested(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)), strip: null);
 
     /// <summary>
     /// GET|POST _cluster/allocation/explain: the given copy (index, shard, primary), or the first unassigned one,

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using EsUpgrade.Emulator.Model;
 
 namespace EsUpgrade.Emulator.Http.Handlers;
@@ -7,26 +6,6 @@ namespace EsUpgrade.Emulator.Http.Handlers;
 /// <summary>Index creation, deletion and settings; documents (index, _bulk, _count); _flush and _refresh.</summary>
 public static class IndexHandlers
 {
-    /// <summary>Index expressions: names, wildcards, comma lists, _all. A missing concrete name is 404 index_not_found_exception.</summary>
-    public static List<EmulatedIndex> Resolve(EmulatedCluster cluster, string? expression)
-    {
-        if (string.IsNullOrEmpty(expression) || expression is "_all" or "*") return cluster.Indices.ToList();
-        var result = new List<EmulatedIndex>();
-        foreach (var part in expression.Split(','))
-        {
-            if (part.Contains('*'))
-            {
-                var glob = new Regex("^" + Regex.Escape(part).Replace("\\*", ".*") + "$");
-                result.AddRange(cluster.Indices.Where(i => glob.IsMatch(i.Name)));
-            }
-            else
-            {
-                result.Add(cluster.Index(part) ?? throw EsError.IndexNotFound(part));
-            }
-        }
-        return result.Distinct().ToList();
-    }
-
     static Dictionary<string, object?> Shards(int total, int successful) =>
         new() { ["total"] = total, ["successful"] = successful, ["failed"] = total - successful };
 
@@ -34,7 +13,7 @@ public static class IndexHandlers
     {
         var name = r.Param("index")!;
         var body = r.JsonBody();
-        var settings = Flatten(body?["settings"] as JsonObject);
+        var settings = SettingsJson.Flatten(body?["settings"] as JsonObject);
         string? Take(string key) => settings.Remove("index." + key, out var v) || settings.Remove(key, out v) ? v : null;
         var spec = new IndexSpec
         {
@@ -52,7 +31,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            foreach (var index in Resolve(r.Cluster, r.Param("index"))) r.Cluster.DeleteIndex(index);
+            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index"))) r.Cluster.DeleteIndex(index);
         }
         return Task.FromResult(Reply.Acknowledged());
     }
@@ -61,11 +40,11 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            return Task.FromResult(Reply.Ok(Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i => (object?)new Dictionary<string, object?>
+            return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i => (object?)new Dictionary<string, object?>
             {
                 ["aliases"] = new Dictionary<string, object?>(),
                 ["mappings"] = new Dictionary<string, object?>(),
-                ["settings"] = new Dictionary<string, object?> { ["index"] = Nested(SettingsOf(i)) },
+                ["settings"] = new Dictionary<string, object?> { ["index"] = SettingsJson.Nested(SettingsOf(i)) },
             })));
         }
     }
@@ -76,11 +55,11 @@ public static class IndexHandlers
         {
             var flat = r.Flag("flat_settings");
             var filter = r.Param("name");
-            return Task.FromResult(Reply.Ok(Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i =>
+            return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i =>
             {
-                var settings = SettingsOf(i).Where(s => filter is null || Regex.IsMatch(s.Key, "^" + Regex.Escape(filter).Replace("\\*", ".*") + "$"))
+                var settings = SettingsOf(i).Where(s => filter is null || Wildcard.Matches(filter, s.Key))
                     .ToDictionary(s => s.Key, s => s.Value);
-                return (object?)new Dictionary<string, object?> { ["settings"] = flat ? settings.ToDictionary(s => s.Key, s => (object?)s.Value) : Nested(settings) };
+                return (object?)new Dictionary<string, object?> { ["settings"] = flat ? settings.ToDictionary(s => s.Key, s => (object?)s.Value) : SettingsJson.Nested(settings) };
             })));
         }
     }
@@ -88,9 +67,9 @@ public static class IndexHandlers
     public static Task<Reply> PutSettings(RestRequest r)
     {
         var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
-        var settings = Flatten(body["settings"] as JsonObject ?? body);
+        var settings = SettingsJson.Flatten(body["settings"] as JsonObject ?? body);
         lock (r.Cluster.Sync)
-            foreach (var index in Resolve(r.Cluster, r.Param("index")))
+            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index")))
                 r.Cluster.UpdateIndexSettings(index, settings);
         return Task.FromResult(Reply.Acknowledged());
     }
@@ -181,7 +160,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var targets = Resolve(r.Cluster, r.Param("index"));
+            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"));
             var shardCount = targets.Sum(i => i.NumberOfShards);
             var active = targets.Sum(i => i.Copies.Count(c => c.Primary && c.IsActive));
             if (shardCount > 0 && active == 0)
@@ -200,7 +179,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var (total, ok) = r.Cluster.Flush(Resolve(r.Cluster, r.Param("index")));
+            var (total, ok) = r.Cluster.Flush(IndexExpression.Resolve(r.Cluster, r.Param("index")));
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, ok) }));
         }
     }
@@ -210,7 +189,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var targets = Resolve(r.Cluster, r.Param("index"));
+            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"));
             var (total, ok) = r.Cluster.Flush(targets);
             var body = new Dictionary<string, object?> { ["_shards"] = Shards(total, ok) };
             foreach (var i in targets) body[i.Name] = Shards(i.Copies.Count, i.Copies.Count(c => c.IsActive));
@@ -227,43 +206,9 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var targets = Resolve(r.Cluster, r.Param("index"));
+            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"));
             var total = targets.Sum(i => i.Copies.Count);
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, targets.Sum(i => i.Copies.Count(c => c.IsActive))) }));
         }
-    }
-
-    public static Dictionary<string, string?> Flatten(JsonObject? obj, string prefix = "")
-    {
-        var result = new Dictionary<string, string?>();
-        if (obj is null) return result;
-        foreach (var (key, value) in obj)
-        {
-            var name = prefix + key;
-            if (value is JsonObject child)
-                foreach (var (k, v) in Flatten(child, name + ".")) result[k] = v;
-            else
-                result[name] = value is null ? null : value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : value.ToJsonString();
-        }
-        return result;
-    }
-
-    /// <summary>Flat keys as nested objects, the way Elasticsearch writes settings without flat_settings.</summary>
-    public static Dictionary<string, object?> Nested(IEnumerable<KeyValuePair<string, string?>> settings, string? strip = "index.")
-    {
-        var root = new Dictionary<string, object?>();
-        foreach (var (key, value) in settings.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            var parts = (strip != null && key.StartsWith(strip, StringComparison.Ordinal) ? key[strip.Length..] : key).Split('.');
-            var node = root;
-            foreach (var part in parts[..^1])
-            {
-                if (node.GetValueOrDefault(part) is not Dictionary<string, object?> next)
-                    node[part] = next = new Dictionary<string, object?>();
-                node = next;
-            }
-            node[parts[^1]] = value;
-        }
-        return root;
     }
 }

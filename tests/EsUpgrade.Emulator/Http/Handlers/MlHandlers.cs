@@ -10,12 +10,7 @@ public static class MlHandlers
         var enabled = r.Q("enabled") ?? "false";
         if (!bool.TryParse(enabled, out var on))
             throw EsError.IllegalArgument($"Failed to parse value [{enabled}] as only [true] or [false] are allowed.");
-        lock (r.Cluster.Sync)
-        {
-            r.Cluster.RequireMaster();
-            r.Cluster.MlUpgradeMode = on;
-            r.Cluster.Signal();
-        }
+        r.Cluster.SetMlUpgradeMode(on);
         return Task.FromResult(Reply.Acknowledged());
     }
 

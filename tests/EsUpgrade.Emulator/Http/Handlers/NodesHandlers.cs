@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EsUpgrade.Emulator.Model;
 
 namespace EsUpgrade.Emulator.Http.Handlers;
@@ -22,7 +21,7 @@ public static class NodesHandlers
         lock (r.Cluster.Sync)
         {
             var master = r.Cluster.RequireMaster();
-            var selected = Select(r.Cluster, r.Node, nodeIds).ToList();
+            var selected = NodeSelector.Resolve(r.Cluster, r.Node, nodeIds).ToList();
             var result = new Dictionary<string, object?>();
             foreach (var n in selected)
             {
@@ -70,42 +69,4 @@ public static class NodesHandlers
             }));
         }
     }
-
-    /// <summary>
-    /// Node selectors, resolved in order like DiscoveryNodes.resolveNodes: _all, _local, _master, ids,
-    /// names and wildcards add; <c>role:true</c> adds and <c>role:false</c> removes nodes of that role.
-    /// </summary>
-    public static IEnumerable<EmulatedNode> Select(EmulatedCluster cluster, EmulatedNode local, string? selector)
-    {
-        var running = cluster.RunningNodes.ToList();
-        if (string.IsNullOrEmpty(selector)) return running;
-        var chosen = new List<EmulatedNode>();
-        foreach (var part in selector.Split(','))
-        {
-            var colon = part.IndexOf(':');
-            if (part is "_all" or "*") chosen.AddRange(running);
-            else if (part == "_local") chosen.Add(local);
-            else if (part == "_master") { if (cluster.Master != null) chosen.Add(cluster.Master); }
-            else if (colon > 0)
-            {
-                var (attr, value) = (part[..colon], part[(colon + 1)..]);
-                var role = attr switch { "master" or "data" or "ingest" or "ml" or "voting_only" or "transform" or "remote_cluster_client" => attr, _ => attr.StartsWith("data_") ? attr : null };
-                if (role != null && bool.TryParse(value, out var on))
-                {
-                    if (on) chosen.AddRange(running.Where(n => n.Roles.Contains(role)));
-                    else chosen.RemoveAll(n => n.Roles.Contains(role));
-                }
-                else if (attr == "coordinating_only" && bool.TryParse(value, out var co))
-                {
-                    if (co) chosen.AddRange(running.Where(n => n.Roles.Count == 0));
-                    else chosen.RemoveAll(n => n.Roles.Count == 0);
-                }
-                else chosen.AddRange(running.Where(n => n.Attributes.TryGetValue(attr, out var v) && Glob(value).IsMatch(v)));
-            }
-            else chosen.AddRange(running.Where(n => n.Id == part || Glob(part).IsMatch(n.Name) || n.Ip == part));
-        }
-        return chosen.Distinct();
-    }
-
-    static Regex Glob(string pattern) => new("^" + Regex.Escape(pattern).Replace("\\*", ".*") + "$");
 }

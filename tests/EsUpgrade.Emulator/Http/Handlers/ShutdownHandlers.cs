@@ -19,17 +19,10 @@ public static class ShutdownHandlers
         if (type != null && type.ToUpperInvariant() is not ("RESTART" or "REMOVE" or "REPLACE" or "SIGTERM"))
             throw EsError.IllegalArgument($"unknown shutdown type: {type}");
         if (delay != null && type?.ToUpperInvariant() != "RESTART") problems.Add("allocation_delay is only allowed for RESTART-type shutdown requests");
-        if (delay != null && RestRequest.ParseTime(delay) is null)
-            throw EsError.IllegalArgument($"failed to parse setting [allocation_delay] with value [{delay}] as a time value: unit is missing or unrecognized");
+        if (delay != null) TimeValue.Parse("allocation_delay", delay);
         if (problems.Count > 0)
             throw new EsError(400, "action_request_validation_exception", "Validation Failed: " + string.Concat(problems.Select((p, i) => $"{i + 1}: {p};")));
-        lock (r.Cluster.Sync)
-        {
-            r.Cluster.RequireMaster();
-            r.Cluster.Shutdowns[nodeId] = new ShutdownRecord(nodeId, type!.ToUpperInvariant(), reason!,
-                delay, r.Cluster.Clock.UtcNow.ToUnixTimeMilliseconds());
-            r.Cluster.Signal();
-        }
+        r.Cluster.PutShutdown(nodeId, type!.ToUpperInvariant(), reason!, delay);
         return Task.FromResult(Reply.Acknowledged());
     }
 
@@ -68,13 +61,8 @@ public static class ShutdownHandlers
     public static Task<Reply> Delete(RestRequest r)
     {
         var nodeId = r.Param("node_id")!;
-        lock (r.Cluster.Sync)
-        {
-            r.Cluster.RequireMaster();
-            if (!r.Cluster.Shutdowns.Remove(nodeId))
-                throw new EsError(404, "resource_not_found_exception", $"node [{nodeId}] is not currently shutting down");
-            r.Cluster.Signal();
-        }
+        if (!r.Cluster.DeleteShutdown(nodeId))
+            throw new EsError(404, "resource_not_found_exception", $"node [{nodeId}] is not currently shutting down");
         return Task.FromResult(Reply.Acknowledged());
     }
 }

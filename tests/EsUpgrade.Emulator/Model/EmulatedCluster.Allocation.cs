@@ -1,0 +1,129 @@
+namespace EsUpgrade.Emulator.Model;
+
+/// <summary>Allocation and recovery: the deciders, replica promotion, placement of unassigned copies, recovery on the clock.</summary>
+public sealed partial class EmulatedCluster
+{
+    void Unassign(ShardCopy copy, string reason, TimeSpan delay)
+    {
+        copy.LastNodeId = copy.NodeId;
+        copy.NodeId = null;
+        copy.State = ShardState.Unassigned;
+        copy.UnassignedReason = reason;
+        copy.UnassignedAt = Clock.UtcNow;
+        copy.DelayedUntil = delay > TimeSpan.Zero ? Clock.UtcNow + delay : null;
+    }
+
+    /// <summary>A started replica takes over when its primary is lost.</summary>
+    void PromoteReplicas()
+    {
+        foreach (var group in AllCopies.GroupBy(c => (c.Index, c.Shard)))
+        {
+            var primary = group.First(c => c.Primary);
+            if (primary.State != ShardState.Unassigned) continue;
+            var replica = group.FirstOrDefault(c => !c.Primary && c.State == ShardState.Started);
+            if (replica is null) continue;
+            replica.Primary = true;
+            primary.Primary = false;
+        }
+    }
+
+    /// <summary>Why a copy may not go to a node now, in the decider's words; null means YES.</summary>
+    public string? Decide(ShardCopy copy, EmulatedNode node)
+    {
+        if (!node.Running || !node.IsDataNode) return "node is not a data node in the cluster";
+        var enable = Setting("cluster.routing.allocation.enable");
+        var isNewPrimary = copy.Primary && copy.LastNodeId is null && copy.UnassignedReason is "INDEX_CREATED";
+        switch (enable)
+        {
+            case "none":
+                return "[enable] no allocations are allowed due to cluster setting [cluster.routing.allocation.enable=none]";
+            case "new_primaries" when !isNewPrimary:
+                return "[enable] non-new primary allocations are forbidden due to cluster setting [cluster.routing.allocation.enable=new_primaries]";
+            case "primaries" when !copy.Primary:
+                return "[enable] replica allocations are forbidden due to cluster setting [cluster.routing.allocation.enable=primaries]";
+        }
+        var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
+        if (group.Any(c => c.NodeId == node.Id))
+            return "[same_shard] a copy of this shard is already allocated to this node";
+        var tier = ChosenTier(copy.Index);
+        if (tier != null && !node.HoldsTier(tier))
+            return $"[data_tier] index has a preference for tiers [{string.Join(",", copy.Index.TierPreference)}] and node does not meet the required [{tier}] tier";
+        if (!copy.Primary)
+        {
+            var primary = group.FirstOrDefault(c => c.Primary && c.IsActive);
+            if (primary is null) return "[replica_after_primary_active] primary shard for this replica is not yet active";
+            var primaryNode = NodeById(primary.NodeId)!;
+            if (node.Profile.Version < primaryNode.Profile.Version)
+                return $"[node_version] cannot allocate replica shard to a node with version [{node.Profile}] since this is older than the primary version [{primaryNode.Profile}]";
+        }
+        else if (copy.LastNodeId != null && copy.LastNodeId != node.Id)
+        {
+            return "[existing_shard] the shard's data is on another node";
+        }
+        var limit = int.Parse(Setting("cluster.routing.allocation.node_concurrent_recoveries"));
+        if (AllCopies.Count(c => c.State == ShardState.Initializing && c.NodeId == node.Id && c.RecoveryType == "peer") >= limit && !copy.Primary)
+            return $"[throttling] reached the limit of incoming shard recoveries [{limit}]";
+        if (copy.IsDelayed(Clock.UtcNow) && copy.LastNodeId != node.Id)
+            return "[delayed_allocation] the node holding this copy left less than index.unassigned.node_left.delayed_timeout ago";
+        return null;
+    }
+
+    /// <summary>The first tier in the index's preference that has a node in the cluster (DataTierAllocationDecider).</summary>
+    string? ChosenTier(EmulatedIndex index)
+    {
+        foreach (var tier in index.TierPreference)
+            if (RunningNodes.Any(n => n.HoldsTier(tier))) return tier;
+        return index.TierPreference.Length == 0 ? null : index.TierPreference[0];
+    }
+
+    /// <summary>Places unassigned copies where the deciders allow, preferring the node that has the copy's data.</summary>
+    void Reroute(bool existingData = false)
+    {
+        if (Master is null) return;
+        var now = Clock.UtcNow;
+        foreach (var index in indices)
+        {
+            foreach (var group in index.Copies.GroupBy(c => c.Shard).ToList())
+            {
+                var primary = group.First(c => c.Primary);
+                if (primary.State == ShardState.Unassigned)
+                {
+                    var target = PickNode(primary, group);
+                    if (target != null)
+                        Assign(primary, target, now, existingData ? now : now + TimeSpan.FromSeconds(1),
+                            primary.LastNodeId is null ? "empty_store" : "existing_store", null, 0);
+                }
+                if (!primary.IsActive) continue;
+                foreach (var replica in group.Where(c => !c.Primary && c.State == ShardState.Unassigned).ToList())
+                {
+                    var target = PickNode(replica, group);
+                    if (target is null) continue;
+                    var returning = target.Id == replica.LastNodeId;
+                    var bytes = returning && index.FlushedSinceLastWrite ? 0 : index.ShardSizeBytes;
+                    var duration = TimeSpan.FromSeconds(1 + (double)bytes / Math.Max(1, Spec.RecoveryBytesPerSecond));
+                    Assign(replica, target, now, existingData ? now : now + duration, "peer", primary.NodeId, bytes);
+                }
+            }
+        }
+    }
+
+    EmulatedNode? PickNode(ShardCopy copy, IEnumerable<ShardCopy> group) =>
+        RunningNodes.Where(n => Decide(copy, n) is null)
+            .OrderByDescending(n => n.Id == copy.LastNodeId)
+            .ThenBy(n => AllCopies.Count(c => c.NodeId == n.Id))
+            .ThenBy(n => n.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+
+    void Assign(ShardCopy copy, EmulatedNode node, DateTimeOffset now, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
+    {
+        copy.NodeId = node.Id;
+        copy.State = readyAt <= now ? ShardState.Started : ShardState.Initializing;
+        copy.ReadyAt = readyAt;
+        copy.RecoveryStartedAt = now;
+        copy.RecoveryType = recoveryType;
+        copy.RecoverySourceNodeId = source;
+        copy.RecoveryBytes = bytes;
+        copy.UnassignedReason = null;
+        copy.DelayedUntil = null;
+    }
+}

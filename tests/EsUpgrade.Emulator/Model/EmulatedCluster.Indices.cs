@@ -1,0 +1,96 @@
+namespace EsUpgrade.Emulator.Model;
+
+/// <summary>Indices and documents: creation, deletion, settings, writes, flush.</summary>
+public sealed partial class EmulatedCluster
+{
+    public EmulatedIndex CreateIndex(IndexSpec spec)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            if (Index(spec.Name) != null)
+                throw new EsError(400, "resource_already_exists_exception", $"index [{spec.Name}/{Index(spec.Name)!.Uuid}] already exists",
+                    metadata: new Dictionary<string, object?> { ["index_uuid"] = Index(spec.Name)!.Uuid, ["index"] = spec.Name });
+            ValidateIndexName(spec.Name);
+            spec.CreatedVersion = RunningNodes.Min(n => n.Profile.Version)!.ToString();
+            var index = new EmulatedIndex(spec, StableId("index:" + spec.Name + ":" + Clock.UtcNow.Ticks), Clock.UtcNow);
+            indices.Add(index);
+            Reroute();
+            Signal();
+            return index;
+        }
+    }
+
+    public static void ValidateIndexName(string name)
+    {
+        if (name.StartsWith('_') || name.StartsWith('-') || name.StartsWith('+'))
+            throw new EsError(400, "invalid_index_name_exception", $"Invalid index name [{name}], must not start with '_', '-', or '+'",
+                metadata: new Dictionary<string, object?> { ["index_uuid"] = "_na_", ["index"] = name });
+        if (name != name.ToLowerInvariant())
+            throw new EsError(400, "invalid_index_name_exception", $"Invalid index name [{name}], must be lowercase",
+                metadata: new Dictionary<string, object?> { ["index_uuid"] = "_na_", ["index"] = name });
+    }
+
+    public void DeleteIndex(EmulatedIndex index)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            indices.Remove(index);
+            Reroute();
+            Signal();
+        }
+    }
+
+    public void UpdateIndexSettings(EmulatedIndex index, IReadOnlyDictionary<string, string?> settings)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            foreach (var (key, value) in settings)
+            {
+                var k = key.StartsWith("index.", StringComparison.Ordinal) ? key : "index." + key;
+                if (k == "index.number_of_replicas") index.SetReplicas(int.Parse(value ?? "1"));
+                else if (k == "index.number_of_shards")
+                    throw EsError.IllegalArgument($"final {index.Name} setting [index.number_of_shards], not updateable");
+                else index.Settings[k] = value;
+            }
+            Reroute();
+            Signal();
+        }
+    }
+
+    /// <summary>Writes one document; null id makes one. Returns (created, id) or throws when the primary is not active.</summary>
+    public (bool Created, string Id) IndexDocument(EmulatedIndex index, string? id)
+    {
+        lock (Sync)
+        {
+            id ??= SecurityRealm.NewId(20);
+            var shard = index.ShardOf(id);
+            if (!index.Copies.Any(c => c.Shard == shard && c.Primary && c.IsActive))
+                throw new EsError(503, "unavailable_shards_exception",
+                    $"[{index.Name}][{shard}] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{index.Name}][{shard}]] containing [1] requests]");
+            if (index.Settings.GetValueOrDefault("index.blocks.write") == "true")
+                throw new EsError(403, "cluster_block_exception", $"index [{index.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
+            var created = index.WrittenIds.Add(id);
+            index.LastWriteAt = Clock.UtcNow;
+            return (created, id);
+        }
+    }
+
+    /// <summary>Flushes the given indices: their copies can then recover from operations after a restart.</summary>
+    public (int Total, int Successful) Flush(IEnumerable<EmulatedIndex> targets)
+    {
+        lock (Sync)
+        {
+            int total = 0, ok = 0;
+            foreach (var index in targets)
+            {
+                total += index.Copies.Count;
+                ok += index.Copies.Count(c => c.IsActive);
+                if (index.Copies.Where(c => c.Primary).All(c => c.IsActive)) index.LastFlushAt = Clock.UtcNow;
+            }
+            return (total, ok);
+        }
+    }
+}

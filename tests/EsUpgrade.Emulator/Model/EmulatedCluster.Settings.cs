@@ -1,0 +1,48 @@
+namespace EsUpgrade.Emulator.Model;
+
+/// <summary>Cluster settings (persistent, transient, defaults) and cluster-wide modes.</summary>
+public sealed partial class EmulatedCluster
+{
+    public Dictionary<string, string> Persistent { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Transient { get; } = new(StringComparer.Ordinal);
+    public bool MlUpgradeMode { get; private set; }
+
+    /// <summary>The effective value: transient over persistent over default.</summary>
+    public string Setting(string key) =>
+        Transient.TryGetValue(key, out var t) ? t
+        : Persistent.TryGetValue(key, out var p) ? p
+        : SettingsRegistry.DefaultValues.TryGetValue(key, out var d) ? d : "";
+
+    public void UpdateSettings(IReadOnlyDictionary<string, string?> persistent, IReadOnlyDictionary<string, string?> transient)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            foreach (var (k, v) in persistent) SettingsRegistry.Validate("persistent", k, v);
+            foreach (var (k, v) in transient) SettingsRegistry.Validate("transient", k, v);
+            Apply(Persistent, persistent);
+            Apply(Transient, transient);
+            Reroute();
+            TrackBusy(Clock.UtcNow);
+            Signal();
+        }
+    }
+
+    static void Apply(Dictionary<string, string> target, IReadOnlyDictionary<string, string?> updates)
+    {
+        foreach (var (k, v) in updates)
+            if (v is null) target.Remove(k);
+            else target[k] = k.EndsWith(".enable", StringComparison.Ordinal) ? v.ToLowerInvariant() : v;
+    }
+
+    /// <summary>POST _ml/set_upgrade_mode: a master-routed, cluster-wide flag.</summary>
+    public void SetMlUpgradeMode(bool enabled)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            MlUpgradeMode = enabled;
+            Signal();
+        }
+    }
+}
