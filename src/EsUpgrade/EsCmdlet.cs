@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,41 +9,40 @@ using EsUpgrade.Errors;
 namespace EsUpgrade.Commands
 {
     /// <summary>
-    /// What every EsUpgrade cmdlet shares: Ctrl+C cancels the HTTP call or wait; the core runs on a worker
-    /// while its verbose/debug/warning/progress messages are written here, on the pipeline thread;
-    /// core exceptions become ErrorRecords with a stable ErrorId, a category and a target.
+    /// What every EsUpgrade cmdlet shares. Two jobs, two families of methods:
+    /// <see cref="OffPipeline{T}"/> runs core work on a worker while its verbose/debug/warning/progress messages
+    /// (and anything it asks of the session) are handled here, on the pipeline thread, with Ctrl+C cancelling it;
+    /// <see cref="WriteErrorOnFailure"/> and <see cref="StopOnFailure"/> decide what a failure does, turning core
+    /// exceptions into ErrorRecords with a stable ErrorId, a category and a target.
     /// </summary>
     public abstract class EsCmdlet : PSCmdlet
     {
         readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
-        protected CancellationToken Cancellation => cancel.Token;
-
         // Not disposed: a token source without timers holds nothing, and Ctrl+C may come after EndProcessing.
         protected override void StopProcessing() => cancel.Cancel();
 
-        /// <summary>Runs core work off the pipeline thread and pumps its messages until it is done.</summary>
-        protected T Run<T>(Func<IEsLog, CancellationToken, Task<T>> work)
+        /// <summary>The cluster the work talks to; null for a cmdlet that works on none.</summary>
+        protected virtual EsConnection? CallConnection => null;
+
+        /// <summary>Runs core work off the pipeline thread and pumps its messages here until it is done.</summary>
+        protected T OffPipeline<T>(Func<CoreCall, Task<T>> work)
         {
-            using var log = new QueuedLog();
-            var task = Task.Run(() => work(log, cancel.Token));
-            task.ContinueWith(_ => log.Complete(), TaskScheduler.Default);
-            foreach (var message in log.Messages)
+            var connection = CallConnection;
+            using var queue = new PipelineQueue();
+            var call = new CoreCall(queue, connection is null ? null : new EsApi(connection, queue), cancel.Token);
+            var task = Task.Run(() => work(call));
+            task.ContinueWith(_ => queue.Complete(), TaskScheduler.Default);
+            foreach (var message in queue.Messages)
                 message(this);
             return task.GetAwaiter().GetResult();
         }
 
-        /// <summary>
-        /// From core work running under <see cref="Run{T}"/>: runs <paramref name="func"/> on the pipeline thread
-        /// (a ScriptBlock, ShouldProcess, WriteObject) and hands its result back to the worker.
-        /// </summary>
-        protected static Task<T> OnPipelineThread<T>(IEsLog log, Func<T> func) => ((QueuedLog)log).Invoke(func);
+        protected void OffPipeline(Func<CoreCall, Task> work) =>
+            OffPipeline<bool>(async call => { await work(call).ConfigureAwait(false); return true; });
 
-        protected void Run(Func<IEsLog, CancellationToken, Task> work) =>
-            Run<bool>(async (log, ct) => { await work(log, ct).ConfigureAwait(false); return true; });
-
-        /// <summary>Runs work for one target; a failure is written as a non-terminating error.</summary>
-        protected bool TryRun(Action action, object? target = null)
+        /// <summary>Work for one target: a failure is written as a non-terminating error and the command goes on. False on failure.</summary>
+        protected bool WriteErrorOnFailure(Action action, object? target = null)
         {
             try
             {
@@ -62,8 +60,8 @@ namespace EsUpgrade.Commands
             }
         }
 
-        /// <summary>Runs work that the rest of the command depends on; a failure stops the command.</summary>
-        protected void RunOrStop(Action action, object? target = null)
+        /// <summary>Work the rest of the command depends on: a failure stops the command (a terminating error).</summary>
+        protected void StopOnFailure(Action action, object? target = null)
         {
             try
             {
@@ -78,8 +76,6 @@ namespace EsUpgrade.Commands
                 ThrowTerminatingError(ToErrorRecord(ex, target));
             }
         }
-
-        protected EsConnection ResolveConnection(EsConnection? given) => ConnectionRegistry.Session.Resolve(given);
 
         public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
             new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
@@ -97,51 +93,31 @@ namespace EsUpgrade.Commands
             EsErrorKind.InvalidState => ErrorCategory.InvalidOperation,
             _ => ErrorCategory.NotSpecified,
         };
-
-        /// <summary>Core messages, queued from any thread, written by the pipeline thread.</summary>
-        sealed class QueuedLog : IEsLog, IDisposable
-        {
-            readonly BlockingCollection<Action<EsCmdlet>> queue = new BlockingCollection<Action<EsCmdlet>>();
-
-            public System.Collections.Generic.IEnumerable<Action<EsCmdlet>> Messages => queue.GetConsumingEnumerable();
-            public void Complete() => queue.CompleteAdding();
-            void Post(Action<EsCmdlet> write)
-            {
-                try { queue.TryAdd(write); }
-                catch (InvalidOperationException) { } // the work has finished; nothing is listening any more
-            }
-
-            public Task<T> Invoke<T>(Func<T> func)
-            {
-                var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-                Post(_ =>
-                {
-                    try { done.SetResult(func()); }
-                    catch (Exception ex) { done.SetException(ex); }
-                });
-                return done.Task;
-            }
-
-            public void Verbose(string message) => Post(c => c.WriteVerbose(message));
-            public void Debug(string message) => Post(c => c.WriteDebug(message));
-            public void Warning(string message) => Post(c => c.WriteWarning(message));
-            public void Progress(EsProgress p) => Post(c => c.WriteProgress(new ProgressRecord(p.ActivityId, p.Activity, p.Status)
-            {
-                PercentComplete = p.PercentComplete,
-                ParentActivityId = p.ParentActivityId,
-                RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-            }));
-
-            public void Dispose() => queue.Dispose();
-        }
     }
 
     /// <summary>A cmdlet that works on one cluster: -Connection, bound from the pipeline (a connection or any EsUpgrade object).</summary>
     public abstract class EsClusterCmdlet : EsCmdlet
     {
+        EsConnection? given;
+        EsConnection? resolved;
+
         [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         public EsConnection? Connection { get; set; }
 
-        protected EsApi Api(IEsLog log) => new EsApi(ResolveConnection(Connection), log);
+        /// <summary>-Connection or the session's current one, resolved once for each value -Connection takes.</summary>
+        protected EsConnection TargetConnection
+        {
+            get
+            {
+                if (resolved is null || !ReferenceEquals(given, Connection))
+                {
+                    resolved = ConnectionRegistry.Session.Resolve(Connection);
+                    given = Connection;
+                }
+                return resolved;
+            }
+        }
+
+        protected override EsConnection? CallConnection => TargetConnection;
     }
 }

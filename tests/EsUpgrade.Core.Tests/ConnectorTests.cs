@@ -83,17 +83,6 @@ public class ConnectorTests
         }
     }
 
-    sealed class FakeWire : IEsWire
-    {
-        readonly EsResponse response;
-        public FakeWire(int status, string body, string? product) =>
-            response = new EsResponse(status, body, new Uri("http://fake:9200"),
-                product is null ? new Dictionary<string, IReadOnlyList<string>>() : new Dictionary<string, IReadOnlyList<string>> { ["X-elastic-product"] = new[] { product } });
-        public bool Disposed { get; private set; }
-        public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct) => Task.FromResult(response);
-        public void Dispose() => Disposed = true;
-    }
-
     const string Root8 = "{\"name\":\"n\",\"cluster_name\":\"c\",\"cluster_uuid\":\"u\",\"version\":{\"number\":\"8.19.0\"},\"tagline\":\"You Know, for Search\"}";
     const string Root711 = "{\"name\":\"n\",\"cluster_name\":\"c\",\"cluster_uuid\":\"u\",\"version\":{\"number\":\"7.10.2\"},\"tagline\":\"You Know, for Search\"}";
 
@@ -105,7 +94,7 @@ public class ConnectorTests
     [InlineData(200, "{\"version\":{\"number\":\"2.11.0\",\"distribution\":\"opensearch\"},\"tagline\":\"The OpenSearch Project\"}", null)]
     public async Task Refuses_what_is_not_elasticsearch(int status, string body, string? product)
     {
-        var wire = new FakeWire(status, body, product);
+        var wire = FakeWire.Fixed(status, body, product);
         var ex = await Assert.ThrowsAsync<EsException>(() =>
             Connector.ConnectAsync(null, new ConnectionSettings(new[] { new Uri("http://fake:9200") }), wire, NullLog.Instance, default));
         Assert.Equal("NotElasticsearch", ex.ErrorId);
@@ -115,7 +104,7 @@ public class ConnectorTests
     [Fact]
     public async Task Before_7_14_the_tagline_is_the_check()
     {
-        var wire = new FakeWire(200, Root711, null);
+        var wire = FakeWire.Fixed(200, Root711);
         using var c = await Connector.ConnectAsync(null, new ConnectionSettings(new[] { new Uri("http://fake:9200") }), wire, NullLog.Instance, default);
         Assert.Equal("7.10.2", c.Version);
     }

@@ -18,7 +18,7 @@ public class HealthTests
         await using var es = await Emulated.StartAsync(indices: Logs);
         using var c = await es.ConnectAsync();
         var health = await HealthReader.GetAsync(new EsApi(c), null, HealthLevel.Indices, default);
-        Assert.Equal("green", health.Status);
+        Assert.Equal(HealthStatus.Green, health.Status);
         Assert.Equal(4, health.ActiveShards);
         Assert.Equal(100.0, health.ActiveShardsPercent);
         Assert.Equal("logs", Assert.Single(health.Indices).Index);
@@ -33,10 +33,10 @@ public class HealthTests
         await es.Host.StopNodeAsync("es-02");
         await es.Host.StartNodeAsync("es-02");
         var before = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, default);
-        Assert.NotEqual("green", before.Status); // copies are recovering: the wait below has something to wait for
+        Assert.NotEqual(HealthStatus.Green, before.Status); // copies are recovering: the wait below has something to wait for
 
         var after = await HealthReader.WaitAsync(api, new HealthCondition { Status = HealthStatus.Green, NoInitializingShards = true }, HealthLevel.Cluster, TimeSpan.FromSeconds(30), default);
-        Assert.Equal("green", after.Status);
+        Assert.Equal(HealthStatus.Green, after.Status);
         Assert.Equal(0, after.InitializingShards);
         Assert.False(after.TimedOut);
     }
@@ -76,41 +76,26 @@ public class HealthTests
     [InlineData("3)")]
     public async Task Refuses_a_malformed_node_count(string count)
     {
-        var api = new EsApi(EsConnection.ForWire("fake", new SlicingWire(new FakeClock()), Server));
+        var api = new EsApi(EsConnection.ForWire("fake", SlicingWire(new FakeClock()), Server));
         var ex = await Assert.ThrowsAsync<EsException>(() => HealthReader.WaitAsync(api, new HealthCondition { NodeCount = count }, HealthLevel.Cluster, TimeSpan.FromSeconds(1), default));
         Assert.Equal("InvalidNodeCount", ex.ErrorId);
     }
 
     static readonly EsServerInfo Server = new("n", "fake", "u", "8.19.0", "default", "9.12.0");
 
-    sealed class FakeClock : IClock
-    {
-        public DateTimeOffset UtcNow { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        public Task Delay(TimeSpan delay, CancellationToken ct) { UtcNow += delay; return Task.CompletedTask; }
-    }
-
     /// <summary>A server whose condition never holds: each long poll takes its whole timeout on the fake clock.</summary>
-    sealed class SlicingWire : IEsWire
+    static FakeWire SlicingWire(FakeClock clock) => new(request =>
     {
-        readonly FakeClock clock;
-        public SlicingWire(FakeClock clock) => this.clock = clock;
-        public List<string> Paths { get; } = new();
-        public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct)
-        {
-            Paths.Add(request.Path);
-            var ms = int.Parse(Regex.Match(request.Path, @"timeout=(\d+)ms").Groups[1].Value);
-            clock.UtcNow += TimeSpan.FromMilliseconds(ms);
-            return Task.FromResult(new EsResponse(408, "{\"cluster_name\":\"fake\",\"status\":\"yellow\",\"timed_out\":true,\"number_of_nodes\":2}", null,
-                new Dictionary<string, IReadOnlyList<string>>()));
-        }
-        public void Dispose() { }
-    }
+        var ms = int.Parse(Regex.Match(request.Path, @"timeout=(\d+)ms").Groups[1].Value);
+        clock.UtcNow += TimeSpan.FromMilliseconds(ms);
+        return FakeWire.Response(408, "{\"cluster_name\":\"fake\",\"status\":\"yellow\",\"timed_out\":true,\"number_of_nodes\":2}");
+    });
 
     [Fact]
     public async Task Long_polls_in_slices_until_the_deadline()
     {
         var clock = new FakeClock();
-        var wire = new SlicingWire(clock);
+        var wire = SlicingWire(clock);
         var api = new EsApi(EsConnection.ForWire("fake", wire, Server), new RecordingLog(), clock);
         var ex = await Assert.ThrowsAsync<EsException>(() =>
             HealthReader.WaitAsync(api, new HealthCondition { Status = HealthStatus.Green, NodeCount = "ge(3)" }, HealthLevel.Cluster, TimeSpan.FromSeconds(35), default));

@@ -55,7 +55,7 @@ public class InventoryTests
         using var c = await es.ConnectAsync();
         var cluster = await InventoryReader.GetClusterAsync(new EsApi(c), default);
         Assert.Equal("tiered", cluster.Name);
-        Assert.Equal("green", cluster.Status);
+        Assert.Equal(Health.HealthStatus.Green, cluster.Status);
         Assert.Equal(5, cluster.NumberOfNodes);
         Assert.Equal(2, cluster.NumberOfDataNodes);
         Assert.Equal(3, cluster.NumberOfMasterEligibleNodes);

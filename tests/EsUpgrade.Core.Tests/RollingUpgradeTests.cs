@@ -1,4 +1,5 @@
 using EsUpgrade.Allocation;
+using EsUpgrade.MachineLearning;
 using EsUpgrade.Connections;
 using EsUpgrade.Emulator.Model;
 using EsUpgrade.Errors;
@@ -62,11 +63,12 @@ public class RollingUpgradeTests
     {
         readonly FileUpgradeStateStore file;
         readonly int crashAfter;
-        readonly KillableWire wire;
+        readonly FakeWire wire;
         int saves;
-        public CrashingStore(string path, int crashAfter, KillableWire wire) { file = new FileUpgradeStateStore(path); this.crashAfter = crashAfter; this.wire = wire; }
+        public CrashingStore(string path, int crashAfter, FakeWire wire) { file = new FileUpgradeStateStore(path); this.crashAfter = crashAfter; this.wire = wire; }
         public int Saves => saves;
         public UpgradeState? Load() => file.Load();
+        public string? ResumeArgument => file.ResumeArgument;
         public void Save(UpgradeState state)
         {
             if (wire.Dead) return;
@@ -79,20 +81,10 @@ public class RollingUpgradeTests
         }
     }
 
-    sealed class KillableWire : IEsWire
-    {
-        readonly IEsWire inner;
-        public KillableWire(IEsWire inner) => this.inner = inner;
-        public bool Dead { get; set; }
-        public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct) =>
-            Dead ? throw new EsException(EsErrorKind.Connection, "ClusterUnreachable", "dead process") : inner.SendAsync(request, ct);
-        public void Dispose() => inner.Dispose();
-    }
-
-    static async Task<(EsApi Api, UpgradePlan Plan, KillableWire Wire)> KillablePlanAsync(Emulated es)
+    static async Task<(EsApi Api, UpgradePlan Plan, FakeWire Wire)> KillablePlanAsync(Emulated es)
     {
         var settings = es.Settings();
-        var wire = new KillableWire(new TransportWire(settings));
+        var wire = new FakeWire(new TransportWire(settings));
         var connection = await Connector.ConnectAsync(null, settings, wire, new RecordingLog(), default);
         var api = new EsApi(connection, new RecordingLog());
         var nodes = await InventoryReader.GetNodesAsync(api, null, default);
@@ -146,48 +138,6 @@ public class RollingUpgradeTests
     }
 
     [Fact]
-    public void Plans_tiers_then_other_nodes_then_masters_with_the_elected_master_last()
-    {
-        var nodes = new EmulatedCluster(NineNodes()).Nodes;
-        var esNodes = nodes.Select(n => FakeNode(n.Name, n.Roles, n.Name == "master-1")).ToList();
-        var plan = UpgradePlanner.Plan(FakeConnection(), esNodes, Target);
-        Assert.Equal(new[] { "frozen-1", "frozen-2", "warm-1", "warm-2", "hot-1", "hot-2", "master-2", "master-3", "master-1" }, plan.Nodes.Select(n => n.Name));
-        Assert.Equal("elected master", plan.Nodes.Last().Group);
-        Assert.Contains(plan.Warnings, w => w.Contains("has one URI"));
-        Assert.All(plan.Nodes, n => Assert.False(string.IsNullOrEmpty(n.Reason)));
-    }
-
-    [Theory]
-    [InlineData("9.1.0", "UnsupportedTargetVersion")]
-    [InlineData("8.x", "UnsupportedTargetVersion")]
-    [InlineData("7.17.28", "UnsupportedTargetVersion")]
-    public void Refuses_a_target_that_is_not_8x(string target, string errorId) =>
-        Assert.Equal(errorId, Assert.Throws<EsException>(() => UpgradePlanner.Plan(FakeConnection(), new[] { FakeNode("a", new[] { "master" }, true) }, target)).ErrorId);
-
-    [Fact]
-    public void Refuses_a_cluster_not_on_717()
-    {
-        var nodes = new[] { FakeNode("a", new[] { "master" }, true), FakeNode("b", new[] { "data" }, false, "7.16.3") };
-        var ex = Assert.Throws<EsException>(() => UpgradePlanner.Plan(FakeConnection(), nodes, Target));
-        Assert.Equal("ClusterNotOn717", ex.ErrorId);
-        Assert.Contains("b (7.16.3)", ex.Message);
-    }
-
-    static EsConnection FakeConnection() => EsConnection.ForWire("fake", new NoWire(), new EsServerInfo("n", "c", "u", "7.17.27", null, null));
-
-    sealed class NoWire : IEsWire
-    {
-        public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct) => throw new NotSupportedException();
-        public void Dispose() { }
-    }
-
-    static EsNode FakeNode(string name, IEnumerable<string> roles, bool master, string version = "7.17.27")
-    {
-        var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(new { name, version, roles })).RootElement;
-        return InventoryReader.ReadNode(FakeConnection(), name + "-id", json, master ? name + "-id" : null);
-    }
-
-    [Fact]
     public async Task Upgrades_a_three_node_cluster_and_keeps_every_document()
     {
         await using var es = await Emulated.StartAsync(ThreeNodes());
@@ -215,8 +165,8 @@ public class RollingUpgradeTests
         AssertUpgraded(es);
         Assert.Equal(before, await CountAsync(api));
         Assert.Equal(new[] { "frozen-1", "frozen-2", "warm-1", "warm-2", "hot-1", "hot-2", "master-2", "master-3", "master-1" }, host.Actions);
-        Assert.False(await ClusterOperations.GetMlUpgradeModeAsync(api, default));
-        Assert.Equal("green", (await Health.HealthReader.GetAsync(api, null, Health.HealthLevel.Cluster, default)).Status);
+        Assert.False(await MlUpgradeMode.GetAsync(api, default));
+        Assert.Equal(Health.HealthStatus.Green, (await Health.HealthReader.GetAsync(api, null, Health.HealthLevel.Cluster, default)).Status);
     }
 
     [Fact]
@@ -362,7 +312,7 @@ public class RollingUpgradeTests
 
         Assert.Contains(log.Lines, l => l.Contains("yellow is expected"));
         AssertUpgraded(es);
-        Assert.Equal("green", (await Health.HealthReader.GetAsync(api, null, Health.HealthLevel.Cluster, default)).Status);
+        Assert.Equal(Health.HealthStatus.Green, (await Health.HealthReader.GetAsync(api, null, Health.HealthLevel.Cluster, default)).Status);
     }
 
     [Fact]

@@ -53,14 +53,14 @@ namespace EsUpgrade.Connections
         }
 
         public EsConnection Resolve(EsConnection? given) =>
-            given ?? Current ?? throw new EsException(EsErrorKind.InvalidState, "NoConnection",
+            given ?? Current ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.NoConnection,
                 "There is no current Elasticsearch connection. Run Connect-EsCluster first, or pass -Connection.");
 
         public EsConnection Find(string name)
         {
             lock (sync)
                 return connections.TryGetValue(name, out var c) ? c
-                    : throw new EsException(EsErrorKind.NotFound, "ConnectionNotFound", $"There is no connection named '{name}'.", name);
+                    : throw new EsException(EsErrorKind.NotFound, ErrorIds.ConnectionNotFound, $"There is no connection named '{name}'.", name);
         }
     }
 }

@@ -18,7 +18,7 @@ namespace EsUpgrade.Connections
         {
             Nodes = nodes.ToList();
             if (Nodes.Count == 0)
-                throw new EsException(EsErrorKind.InvalidArgument, "NoNodeUri", "Give at least one node URI.");
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NoNodeUri, "Give at least one node URI.");
             foreach (var uri in Nodes) Validate(uri);
         }
 
@@ -44,7 +44,7 @@ namespace EsUpgrade.Connections
         public static Uri ParseUri(string text)
         {
             if (!Uri.TryCreate(text?.Trim() ?? "", UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidUri",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
                     $"'{text}' is not an absolute http:// or https:// URI such as https://es01:9200.", text);
             Validate(uri);
             return uri;
@@ -53,10 +53,10 @@ namespace EsUpgrade.Connections
         static void Validate(Uri uri)
         {
             if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidUri",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
                     $"'{uri}' is not an http:// or https:// URI.", uri.ToString());
             if (!string.IsNullOrEmpty(uri.UserInfo))
-                throw new EsException(EsErrorKind.InvalidArgument, "CredentialInUri",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.CredentialInUri,
                     "Do not put a user name or password in the URI; use -Credential or -ApiKey.", uri.GetLeftPart(UriPartial.Scheme) + uri.Authority);
         }
 
@@ -79,7 +79,7 @@ namespace EsUpgrade.Connections
             }
             catch (FormatException) { }
             catch (ArgumentException) { }
-            throw new EsException(EsErrorKind.InvalidArgument, "InvalidCloudId",
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidCloudId,
                 "The cloud id is not of the form name:base64(host$elasticsearch-id$kibana-id) that Elastic Cloud shows.", cloudId);
         }
     }

@@ -52,15 +52,15 @@ namespace EsUpgrade.Connections
         {
             var target = response.Node?.GetLeftPart(UriPartial.Authority) ?? settings.Nodes[0].ToString();
             if (response.StatusCode == 401)
-                throw new EsException(EsErrorKind.Authentication, "AuthenticationFailed",
+                throw new EsException(EsErrorKind.Authentication, ErrorIds.AuthenticationFailed,
                     settings.Credential != null || settings.ApiKey != null
                         ? $"{target} refused the credentials ({settings.AuthenticationDescription})."
                         : $"{target} requires authentication: give -Credential or -ApiKey.", target);
             if (response.StatusCode == 403)
-                throw new EsException(EsErrorKind.Permission, "PermissionDenied",
+                throw new EsException(EsErrorKind.Permission, ErrorIds.PermissionDenied,
                     $"{target} authenticated {settings.AuthenticationDescription} but does not allow it to read the cluster's root endpoint.", target);
             if (!response.IsSuccess)
-                throw new EsException(EsErrorKind.NotElasticsearch, "NotElasticsearch",
+                throw new EsException(EsErrorKind.NotElasticsearch, ErrorIds.NotElasticsearch,
                     $"{target} answered GET / with HTTP {response.StatusCode}; an Elasticsearch node answers 200.", target);
 
             JsonElement root;
@@ -96,6 +96,6 @@ namespace EsUpgrade.Connections
         }
 
         static EsException NotElasticsearch(string target, string why) =>
-            new EsException(EsErrorKind.NotElasticsearch, "NotElasticsearch", $"{target} is not an Elasticsearch node: {why}.", target);
+            new EsException(EsErrorKind.NotElasticsearch, ErrorIds.NotElasticsearch, $"{target} is not an Elasticsearch node: {why}.", target);
     }
 }

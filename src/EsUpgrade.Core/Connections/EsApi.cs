@@ -31,7 +31,7 @@ namespace EsUpgrade.Connections
         public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
         {
             if (!Connection.IsOpen)
-                throw new EsException(EsErrorKind.InvalidState, "ConnectionClosed",
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.ConnectionClosed,
                     $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
                     "Use Get-EsConnection for the open ones.", Connection.Name);
             Log.Verbose($"[{Connection.Name}] {request}");
@@ -60,7 +60,7 @@ namespace EsUpgrade.Connections
             }
             catch (JsonException ex)
             {
-                throw new EsException(EsErrorKind.Server, "InvalidResponse",
+                throw new EsException(EsErrorKind.Server, ErrorIds.InvalidResponse,
                     $"{request} answered HTTP {response.StatusCode} with a body that is not JSON.", request.ToString(), ex);
             }
         }

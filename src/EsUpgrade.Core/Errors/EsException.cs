@@ -44,7 +44,7 @@ namespace EsUpgrade.Errors
     public sealed class EsServerException : EsException
     {
         public EsServerException(int statusCode, string? errorType, string? reason, string method, string path, object? target = null)
-            : base(KindOf(statusCode), "EsServerError", Describe(statusCode, errorType, reason, method, path), target)
+            : base(KindOf(statusCode), ErrorIds.EsServerError, Describe(statusCode, errorType, reason, method, path), target)
         {
             StatusCode = statusCode;
             ErrorType = errorType;

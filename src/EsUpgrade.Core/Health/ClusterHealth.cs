@@ -9,14 +9,27 @@ namespace EsUpgrade.Health
 {
     public enum HealthLevel { Cluster, Indices, Shards }
 
+    /// <summary>Elasticsearch's health colours, best first.</summary>
     public enum HealthStatus { Green, Yellow, Red }
+
+    public static class HealthStatuses
+    {
+        /// <summary>Elasticsearch's word ("green", "yellow", "red") as the enum; null for anything else (a closed index in _cat has none).</summary>
+        public static HealthStatus? Parse(string? text) => text?.ToLowerInvariant() switch
+        {
+            "green" => HealthStatus.Green,
+            "yellow" => HealthStatus.Yellow,
+            "red" => HealthStatus.Red,
+            _ => (HealthStatus?)null,
+        };
+    }
 
     /// <summary><c>GET _cluster/health</c>, in the names Elasticsearch uses.</summary>
     public sealed class EsClusterHealth
     {
         public EsConnection Connection { get; internal set; } = null!;
         public string ClusterName { get; internal set; } = "";
-        public string Status { get; internal set; } = "";
+        public HealthStatus Status { get; internal set; }
         public bool TimedOut { get; internal set; }
         public int NumberOfNodes { get; internal set; }
         public int NumberOfDataNodes { get; internal set; }
@@ -38,7 +51,7 @@ namespace EsUpgrade.Health
         {
             Connection = connection,
             ClusterName = h.Str("cluster_name") ?? "",
-            Status = h.Str("status") ?? "",
+            Status = HealthStatuses.Parse(h.Str("status")) ?? HealthStatus.Red,
             TimedOut = h.Bool("timed_out"),
             NumberOfNodes = h.Int("number_of_nodes"),
             NumberOfDataNodes = h.Int("number_of_data_nodes"),
@@ -59,7 +72,7 @@ namespace EsUpgrade.Health
     public sealed class EsIndexHealth
     {
         public string Index { get; internal set; } = "";
-        public string Status { get; internal set; } = "";
+        public HealthStatus Status { get; internal set; }
         public int NumberOfShards { get; internal set; }
         public int NumberOfReplicas { get; internal set; }
         public int ActivePrimaryShards { get; internal set; }
@@ -72,7 +85,7 @@ namespace EsUpgrade.Health
         internal static EsIndexHealth Read(string name, JsonElement i) => new EsIndexHealth
         {
             Index = name,
-            Status = i.Str("status") ?? "",
+            Status = HealthStatuses.Parse(i.Str("status")) ?? HealthStatus.Red,
             NumberOfShards = i.Int("number_of_shards"),
             NumberOfReplicas = i.Int("number_of_replicas"),
             ActivePrimaryShards = i.Int("active_primary_shards"),

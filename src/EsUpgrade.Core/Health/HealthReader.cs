@@ -42,11 +42,9 @@ namespace EsUpgrade.Health
                     var remaining = deadline - clock.UtcNow;
                     var slice = remaining < PollSlice ? remaining : PollSlice;
                     if (slice < TimeSpan.Zero) slice = TimeSpan.Zero;
-                    var request = EsRequest.Get(Path(condition.Index, level, condition, slice), slice + TimeSpan.FromSeconds(30));
                     try
                     {
-                        var json = await api.GetJsonAsync(request, ct, 408).ConfigureAwait(false);
-                        last = EsClusterHealth.Read(api.Connection, json);
+                        last = await LongPollAsync(api, condition, level, slice, ct).ConfigureAwait(false);
                         if (!last.TimedOut) return last;
                         api.Log.Progress(new EsProgress(ProgressActivityId, activity,
                             $"{last.Status}, {last.NumberOfNodes} nodes, {last.InitializingShards} initializing, {last.RelocatingShards} relocating, {last.UnassignedShards} unassigned",
@@ -59,7 +57,7 @@ namespace EsUpgrade.Health
                         await clock.Delay(RetryDelay, ct).ConfigureAwait(false);
                     }
                     if (clock.UtcNow >= deadline)
-                        throw new EsException(EsErrorKind.Timeout, "ClusterHealthTimeout",
+                        throw new EsException(EsErrorKind.Timeout, ErrorIds.ClusterHealthTimeout,
                             $"{api.Connection.Name} did not reach {condition} within {timeout}." +
                             (last is null ? "" : $" Last seen: {last.Status}, {last.NumberOfNodes} nodes, {last.InitializingShards} initializing, {last.RelocatingShards} relocating, {last.UnassignedShards} unassigned."),
                             (object?)last ?? api.Connection.Name);
@@ -71,12 +69,23 @@ namespace EsUpgrade.Health
             }
         }
 
+        /// <summary>
+        /// One long poll: Elasticsearch answers the moment <paramref name="condition"/> holds, or after
+        /// <paramref name="slice"/> with <see cref="EsClusterHealth.TimedOut"/> set (HTTP 408, not an error here).
+        /// </summary>
+        public static async Task<EsClusterHealth> LongPollAsync(EsApi api, HealthCondition condition, HealthLevel level, TimeSpan slice, CancellationToken ct)
+        {
+            var request = EsRequest.Get(Path(condition.Index, level, condition, slice), slice + TimeSpan.FromSeconds(30));
+            var json = await api.GetJsonAsync(request, ct, 408).ConfigureAwait(false);
+            return EsClusterHealth.Read(api.Connection, json);
+        }
+
         static void Validate(HealthCondition condition, TimeSpan timeout)
         {
             if (timeout < TimeSpan.Zero)
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidTimeout", "The timeout cannot be negative.", timeout);
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidTimeout, "The timeout cannot be negative.", timeout);
             if (condition.NodeCount != null && !NodeCountSyntax.IsMatch(condition.NodeCount))
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidNodeCount",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidNodeCount,
                     $"'{condition.NodeCount}' is not a node count: use N, >=N, <=N, >N, <N, ge(N), le(N), gt(N) or lt(N).", condition.NodeCount);
         }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
+using EsUpgrade.Health;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
 
@@ -15,7 +16,8 @@ namespace EsUpgrade.Indices
         public EsConnection Connection { get; internal set; } = null!;
         public string Name { get; internal set; } = "";
         public string Uuid { get; internal set; } = "";
-        public string Health { get; internal set; } = "";
+        /// <summary>Null for a closed index, which has no health in _cat/indices.</summary>
+        public HealthStatus? Health { get; internal set; }
         public string Status { get; internal set; } = "";
         public int Primaries { get; internal set; }
         public int Replicas { get; internal set; }
@@ -26,13 +28,16 @@ namespace EsUpgrade.Indices
         public override string ToString() => Name;
     }
 
+    /// <summary>A shard copy's state, as _cat/shards reports it.</summary>
+    public enum ShardState { Started, Initializing, Relocating, Unassigned }
+
     public sealed class EsShard
     {
         public EsConnection Connection { get; internal set; } = null!;
         public string Index { get; internal set; } = "";
         public int Shard { get; internal set; }
         public bool Primary { get; internal set; }
-        public string State { get; internal set; } = "";
+        public ShardState State { get; internal set; }
         public string? Node { get; internal set; }
         public long? Docs { get; internal set; }
         public long? StoreBytes { get; internal set; }
@@ -56,7 +61,7 @@ namespace EsUpgrade.Indices
                     Connection = api.Connection,
                     Name = name,
                     Uuid = i.Str("uuid") ?? "",
-                    Health = i.Str("health") ?? "",
+                    Health = HealthStatuses.Parse(i.Str("health")),
                     Status = i.Str("status") ?? "",
                     Primaries = i.Int("pri"),
                     Replicas = i.Int("rep"),
@@ -74,6 +79,14 @@ namespace EsUpgrade.Indices
             return new Version(n / 1_000_000, n / 10_000 % 100, n / 100 % 100);
         }
 
+        static ShardState ParseState(string? state) => state switch
+        {
+            "STARTED" => ShardState.Started,
+            "INITIALIZING" => ShardState.Initializing,
+            "RELOCATING" => ShardState.Relocating,
+            _ => ShardState.Unassigned,
+        };
+
         public static async Task<IReadOnlyList<EsShard>> GetShardsAsync(EsApi api, string? expression, CancellationToken ct)
         {
             var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);
@@ -84,7 +97,7 @@ namespace EsUpgrade.Indices
                 Index = s.Str("index") ?? "",
                 Shard = s.Int("shard"),
                 Primary = s.Str("prirep") == "p",
-                State = s.Str("state") ?? "",
+                State = ParseState(s.Str("state")),
                 Node = s.Str("node"),
                 Docs = s.Prop("docs") is null ? (long?)null : s.Long("docs"),
                 StoreBytes = s.Prop("store") is null ? (long?)null : s.Long("store"),

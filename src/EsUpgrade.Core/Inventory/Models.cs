@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using EsUpgrade.Connections;
+using EsUpgrade.Health;
 
 namespace EsUpgrade.Inventory
 {
@@ -10,7 +11,7 @@ namespace EsUpgrade.Inventory
         public EsConnection Connection { get; internal set; } = null!;
         public string Name { get; internal set; } = "";
         public string Uuid { get; internal set; } = "";
-        public string Status { get; internal set; } = "";
+        public HealthStatus Status { get; internal set; }
         public int NumberOfNodes { get; internal set; }
         public int NumberOfDataNodes { get; internal set; }
         public int NumberOfMasterEligibleNodes { get; internal set; }

@@ -40,7 +40,7 @@ namespace EsUpgrade.Inventory
                         if (versions.TryGetValue(name, out var seen))
                         {
                             if (version != null && seen != version)
-                                throw new EsException(EsErrorKind.InvalidState, "NodeVersionMismatch",
+                                throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeVersionMismatch,
                                     $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
                             var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
                             var node = nodes.FirstOrDefault(n => n.Name == name);
@@ -60,8 +60,7 @@ namespace EsUpgrade.Inventory
                     var slice = remaining < HealthReader.PollSlice ? remaining : HealthReader.PollSlice;
                     try
                     {
-                        await api.SendAsync(EsRequest.Get($"/_cluster/health?wait_for_nodes=%3E%3D{count + 1}&timeout={(long)slice.TotalMilliseconds}ms",
-                            slice + TimeSpan.FromSeconds(30)), ct, 408).ConfigureAwait(false);
+                        await HealthReader.LongPollAsync(api, new HealthCondition { NodeCount = ">=" + (count + 1) }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
                     }
                     catch (EsException ex) when (ex.IsTransient)
                     {
@@ -83,7 +82,7 @@ namespace EsUpgrade.Inventory
         }
 
         static EsException Timeout(EsApi api, string name, string? version, TimeSpan timeout) =>
-            new EsException(EsErrorKind.Timeout, "NodeRejoinTimeout",
+            new EsException(EsErrorKind.Timeout, ErrorIds.NodeRejoinTimeout,
                 $"Node {name} did not join {api.Connection.Name}{(version is null ? "" : " at " + version)} within {timeout}. " +
                 "Look at the node's log: a setting 8.x removed, or indices created before 7.0, stop a node at start.", name);
     }

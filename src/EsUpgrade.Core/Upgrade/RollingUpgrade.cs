@@ -10,50 +10,11 @@ using EsUpgrade.Errors;
 using EsUpgrade.Health;
 using EsUpgrade.Indices;
 using EsUpgrade.Inventory;
+using EsUpgrade.MachineLearning;
 using EsUpgrade.Wire;
 
 namespace EsUpgrade.Upgrade
 {
-    /// <summary>What the orchestrator needs from its caller: the node action, the per-node confirmation, and where results go.</summary>
-    public interface IUpgradeHost
-    {
-        /// <summary>Stops, upgrades and starts the node (the admin's action). Returns when the action is done, not when the node has joined.</summary>
-        Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct);
-        /// <summary>-Confirm / -WhatIf, asked per node; false skips the node.</summary>
-        Task<bool> ConfirmAsync(PlannedNode node, string targetVersion);
-        void Emit(NodeUpgradeResult result);
-    }
-
-    public sealed class RollingUpgradeOptions
-    {
-        public bool UseMlUpgradeMode { get; set; }
-        public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromMinutes(15);
-        public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromMinutes(60);
-        /// <summary>After a crash during a node action, how long a node that is not in the cluster is awaited before the action runs again.</summary>
-        public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromMinutes(3);
-        /// <summary>How long a safety check waits for the cluster to become safe before it fails.</summary>
-        public TimeSpan SafetyTimeout { get; set; } = TimeSpan.FromMinutes(10);
-    }
-
-    public enum NodeUpgradeStatus { Upgraded, AlreadyUpgraded, Skipped, Failed }
-
-    /// <summary>One node's outcome (Invoke-EsRollingUpgrade writes one per node).</summary>
-    public sealed class NodeUpgradeResult
-    {
-        public EsConnection Connection { get; internal set; } = null!;
-        public int Position { get; internal set; }
-        public string Node { get; internal set; } = "";
-        public string FromVersion { get; internal set; } = "";
-        public string ToVersion { get; internal set; } = "";
-        public NodeUpgradeStatus Status { get; internal set; }
-        public DateTimeOffset? Start { get; internal set; }
-        public DateTimeOffset? End { get; internal set; }
-        public TimeSpan? Duration => Start is null || End is null ? (TimeSpan?)null : End - Start;
-        public IReadOnlyList<UpgradeStep> Steps { get; internal set; } = Array.Empty<UpgradeStep>();
-        public string? Error { get; internal set; }
-        public override string ToString() => $"{Node}: {Status}";
-    }
-
     /// <summary>
     /// Runs a rolling upgrade node by node: allocation to primaries, flush, optional ML upgrade mode, the node
     /// action, wait for the node at the target version, allocation back, wait for recovery. Checks ECK's safety
@@ -70,6 +31,8 @@ namespace EsUpgrade.Upgrade
         readonly IUpgradeStateStore store;
         readonly RollingUpgradeOptions options;
         UpgradeState state = null!;
+        /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
+        readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
 
         public RollingUpgrade(EsApi api, UpgradePlan plan, IUpgradeHost host, IUpgradeStateStore store, RollingUpgradeOptions? options = null)
         {
@@ -135,34 +98,7 @@ namespace EsUpgrade.Upgrade
             }
             catch (Exception ex) when (current != null)
             {
-                var failedNode = current;
-                var failedState = state.Nodes.First(n => n.Name == failedNode.Name);
-                var at = step is UpgradeStep failedStep ? $"step {failedStep} ({Describe(failedStep)})" : "its confirmation";
-                if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: "NodeActionFailed" })
-                {
-                    // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
-                    failedState.Completed.Remove(UpgradeStep.NodeActionStarted);
-                }
-                if (!failedState.Completed.Contains(UpgradeStep.NodeActionStarted))
-                {
-                    // Allocation and ML upgrade mode are put back below: before its restart, the node needs them set again.
-                    failedState.Completed.RemoveAll(c => c < UpgradeStep.NodeActionStarted && c != UpgradeStep.SafetyCheck);
-                    failedState.Completed.Remove(UpgradeStep.SafetyCheck);
-                }
-                var resumeAt = Enum.GetValues(typeof(UpgradeStep)).Cast<UpgradeStep>().First(x => !failedState.Completed.Contains(x));
-                var restored = await RestoreAsync().ConfigureAwait(false);
-                var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
-                state.LastError = $"{failedNode.Name}, {at}: {why}";
-                try { Checkpoint(); }
-                catch (Exception saveError) { Log.Warning($"The state file could not be updated: {saveError.Message}"); }
-                var failed = Result(failedNode, state.Nodes.First(n => n.Name == failedNode.Name), NodeUpgradeStatus.Failed);
-                failed.Error = why;
-                host.Emit(failed);
-                var resume = store is FileUpgradeStateStore f
-                    ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with -StatePath '{f.Path}': it resumes at {failedNode.Name}, {resumeAt}."
-                    : "Fix the cause, then run Invoke-EsRollingUpgrade again; give -StatePath so a run can resume where it stopped.";
-                throw new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, "RollingUpgradeFailed",
-                    $"The rolling upgrade stopped at node {failedNode.Name}, {at}: {why} {restored} {resume}", failedNode.Name, ex);
+                throw await FailAsync(ex, current, step).ConfigureAwait(false);
             }
             finally
             {
@@ -171,13 +107,48 @@ namespace EsUpgrade.Upgrade
             }
         }
 
+        /// <summary>
+        /// After a failure (or Ctrl+C) at <paramref name="step"/> of <paramref name="node"/>: records where a resumed run
+        /// starts, puts allocation and ML upgrade mode back, emits the node's Failed result, and returns the error to
+        /// throw, which names the node, the step, what was restored and how to resume.
+        /// </summary>
+        async Task<EsException> FailAsync(Exception ex, PlannedNode node, UpgradeStep? step)
+        {
+            var nodeState = state.Nodes.First(n => n.Name == node.Name);
+            var at = step is UpgradeStep failedStep ? $"step {failedStep} ({Describe(failedStep)})" : "its confirmation";
+            if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
+            {
+                // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
+                nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
+            }
+            if (!nodeState.Completed.Contains(UpgradeStep.NodeActionStarted))
+            {
+                // Allocation and ML upgrade mode are put back below: before its restart, the node needs them set again.
+                nodeState.Completed.RemoveAll(c => c < UpgradeStep.NodeActionStarted);
+            }
+            var resumeAt = Enum.GetValues(typeof(UpgradeStep)).Cast<UpgradeStep>().First(x => !nodeState.Completed.Contains(x));
+            var restored = await RestoreAsync().ConfigureAwait(false);
+            var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
+            state.LastError = $"{node.Name}, {at}: {why}";
+            try { Checkpoint(); }
+            catch (Exception saveError) { Log.Warning($"The state file could not be updated: {saveError.Message}"); }
+            var failed = Result(node, nodeState, NodeUpgradeStatus.Failed);
+            failed.Error = why;
+            host.Emit(failed);
+            var resume = store.ResumeArgument is string argument
+                ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with {argument}: it resumes at {node.Name}, {resumeAt}."
+                : "Fix the cause, then run Invoke-EsRollingUpgrade again; give -StatePath so a run can resume where it stopped.";
+            return new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
+                $"The rolling upgrade stopped at node {node.Name}, {at}: {why} {restored} {resume}", node.Name, ex);
+        }
+
         UpgradeState LoadOrStart()
         {
             var loaded = store.Load();
             if (loaded != null)
             {
                 if (loaded.ClusterUuid != plan.ClusterUuid || loaded.TargetVersion != Target)
-                    throw new EsException(EsErrorKind.InvalidArgument, "StateMismatch",
+                    throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.StateMismatch,
                         $"The state file is for cluster {loaded.ClusterName} ({loaded.ClusterUuid}) to {loaded.TargetVersion}, not {plan.ClusterName} ({plan.ClusterUuid}) to {Target}. Use another -StatePath.", loaded.ClusterUuid);
                 if (loaded.CompletedAt != null)
                     Log.Warning($"The state file says this upgrade already completed at {loaded.CompletedAt}: nothing is restarted.");
@@ -233,7 +204,7 @@ namespace EsUpgrade.Upgrade
             var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
             var ancient = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldestReadable).ToList();
             if (ancient.Count > 0)
-                throw new EsException(EsErrorKind.InvalidState, "IncompatibleIndices",
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.IncompatibleIndices,
                     $"Indices created before {oldestReadable}.0 would stop every {Target} node from starting: " +
                     string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") +
                     $". Reindex them on 7.17 (or delete them) first; no node was restarted.", ancient[0].Name);
@@ -242,7 +213,7 @@ namespace EsUpgrade.Upgrade
         async Task CaptureOriginalsAsync(CancellationToken ct)
         {
             if (state.AllocationCaptured) return;
-            var allocation = await ClusterOperations.GetAllocationAsync(api, ct).ConfigureAwait(false);
+            var allocation = await ShardAllocation.GetAsync(api, ct).ConfigureAwait(false);
             state.OriginalAllocationPersistent = allocation.Persistent;
             state.OriginalAllocationTransient = allocation.Transient;
             state.AllocationCaptured = true;
@@ -263,16 +234,16 @@ namespace EsUpgrade.Upgrade
                     await SafetyCheckAsync(node, ct).ConfigureAwait(false);
                     break;
                 case UpgradeStep.DisableAllocation:
-                    await ClusterOperations.DisableAllocationAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
+                    await ShardAllocation.DisableAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
                     break;
                 case UpgradeStep.Flush:
-                    var flush = await ClusterOperations.FlushAsync(api, null, synced: false, ct).ConfigureAwait(false);
+                    var flush = await Flusher.FlushAsync(api, null, synced: false, ct).ConfigureAwait(false);
                     if (flush.Failed > 0) Log.Warning($"[{node.Name}] flush: {flush.Failed} of {flush.Total} shard copies failed to flush; their recovery may take longer.");
                     break;
                 case UpgradeStep.MlUpgradeMode:
                     if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
                     {
-                        await ClusterOperations.SetMlUpgradeModeAsync(api, true, ct).ConfigureAwait(false);
+                        await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
                         state.MlUpgradeModeSetByRun = true;
                     }
                     break;
@@ -287,8 +258,8 @@ namespace EsUpgrade.Upgrade
                     await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
                     break;
                 case UpgradeStep.EnableAllocation:
-                    if (Original.Effective == "all") await ClusterOperations.RestoreAllocationAsync(api, Original, ct).ConfigureAwait(false);
-                    else await ClusterOperations.RestoreAllocationAsync(api, new AllocationSetting(null, null), ct).ConfigureAwait(false);
+                    if (Original.Effective == "all") await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
+                    else await ShardAllocation.RestoreAsync(api, new AllocationSetting(null, null), ct).ConfigureAwait(false);
                     break;
                 case UpgradeStep.WaitForHealth:
                     await WaitForRecoveryAsync(node, ct).ConfigureAwait(false);
@@ -323,7 +294,7 @@ namespace EsUpgrade.Upgrade
                         await NodeWaiter.WaitAsync(api, node.Name, Target, grace, ct).ConfigureAwait(false);
                         return;
                     }
-                    catch (EsException ex) when (ex.ErrorId == "NodeRejoinTimeout") { }
+                    catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeRejoinTimeout) { }
                 }
             }
             try
@@ -334,12 +305,9 @@ namespace EsUpgrade.Upgrade
             catch (EsException) { throw; }
             catch (Exception ex)
             {
-                throw new EsException(EsErrorKind.InvalidState, "NodeActionFailed", $"the node action failed: {ex.Message}", node.Name, ex);
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeActionFailed, $"the node action failed: {ex.Message}", node.Name, ex);
             }
         }
-
-        readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
-
 
         /// <summary>
         /// ECK's predicates that apply outside Kubernetes: every planned node present (so none is down already,
@@ -355,49 +323,27 @@ namespace EsUpgrade.Upgrade
                 var problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
                 if (problem is null) return;
                 if (api.Clock.UtcNow >= deadline)
-                    throw new EsException(EsErrorKind.InvalidState, "UnsafeToRestart", $"it is not safe to restart {node.Name}: {problem}", node.Name);
+                    throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
                 Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
                 var slice = TimeSpan.FromSeconds(5);
-                await api.SendAsync(EsRequest.Get($"/_cluster/health?wait_for_status=green&timeout={(long)slice.TotalMilliseconds}ms", slice + TimeSpan.FromSeconds(30)), ct, 408).ConfigureAwait(false);
+                await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
             }
         }
 
+        /// <summary>The first of <see cref="UpgradeSafety"/>'s objections to restarting the node now, reading only what it needs.</summary>
         async Task<string?> SafetyProblemAsync(PlannedNode node, CancellationToken ct)
         {
             var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            var missing = state.Nodes.Where(p => p.Name != node.Name && nodes.All(n => n.Name != p.Name)).Select(p => p.Name).ToList();
-            if (missing.Count > 0)
-                return $"node(s) {string.Join(", ", missing)} are not in the cluster; one node at a time";
+            var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name), nodes);
+            if (missing != null) return missing;
             // Down already (say, it refused to start last time): restarting it takes nothing more away.
             if (nodes.All(n => n.Name != node.Name)) return null;
             var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
-            if (health.Status == "red")
-                return "the cluster is red";
-            if (health.InitializingShards > 0 || health.RelocatingShards > 0)
-                return $"{health.InitializingShards} shard copies initializing and {health.RelocatingShards} relocating";
+            var unhealthy = UpgradeSafety.HealthProblem(health);
+            if (unhealthy != null) return unhealthy;
             var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-            var exposed = shards.Where(s => s.Primary && s.Node == node.Name)
-                .Where(p => shards.Any(r => !r.Primary && r.Index == p.Index && r.Shard == p.Shard && r.State != "STARTED"))
-                .Select(p => $"{p.Index}[{p.Shard}]").ToList();
-            if (exposed.Count > 0 && !ReplicasHeldBackByVersion(nodes, shards))
-                return $"primaries {string.Join(", ", exposed.Take(5))} on {node.Name} have replicas that are not started";
-            if (node.IsElectedMaster || nodes.FirstOrDefault(n => n.Name == node.Name)?.IsElectedMaster == true)
-            {
-                var behind = nodes.Where(n => n.Name != node.Name && n.VersionNumber != Target).Select(n => n.Name).ToList();
-                if (behind.Count > 0)
-                    return $"{node.Name} is the elected master and goes last; not yet upgraded: {string.Join(", ", behind)}";
-            }
-            return null;
-        }
-
-        /// <summary>Mid-upgrade, replicas of primaries on upgraded nodes cannot go to older nodes: that yellow is expected.</summary>
-        static bool ReplicasHeldBackByVersion(IReadOnlyList<EsNode> nodes, IReadOnlyList<EsShard> shards)
-        {
-            var versionOf = nodes.ToDictionary(n => n.Name, n => n.Version);
-            var oldest = nodes.Where(n => n.IsDataNode).Select(n => n.Version).DefaultIfEmpty().Min();
-            var unassigned = shards.Where(s => s.State == "UNASSIGNED").ToList();
-            return unassigned.Count > 0 && unassigned.All(r => !r.Primary && shards.Any(p =>
-                p.Primary && p.Index == r.Index && p.Shard == r.Shard && p.Node != null && versionOf.TryGetValue(p.Node, out var v) && v > oldest!));
+            return UpgradeSafety.ExposedPrimaries(node.Name, nodes, shards)
+                ?? UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
         }
 
         /// <summary>Green — or yellow with nothing initializing or relocating when the yellow is replicas held back by version.</summary>
@@ -405,10 +351,10 @@ namespace EsUpgrade.Upgrade
         {
             var settled = new HealthCondition { Status = HealthStatus.Yellow, NoInitializingShards = true, NoRelocatingShards = true };
             var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
-            if (health.Status == "green") return;
+            if (health.Status == HealthStatus.Green) return;
             var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
             var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-            if (ReplicasHeldBackByVersion(nodes, shards))
+            if (UpgradeSafety.ReplicasHeldBackByVersion(nodes, shards))
             {
                 Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version");
                 return;
@@ -426,10 +372,10 @@ namespace EsUpgrade.Upgrade
                 Checkpoint();
                 return;
             }
-            await ClusterOperations.RestoreAllocationAsync(api, Original, ct).ConfigureAwait(false);
+            await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
             if (state.MlUpgradeModeSetByRun)
             {
-                await ClusterOperations.SetMlUpgradeModeAsync(api, false, ct).ConfigureAwait(false);
+                await MlUpgradeMode.SetAsync(api, false, ct).ConfigureAwait(false);
                 state.MlUpgradeModeSetByRun = false;
             }
             var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
@@ -448,7 +394,7 @@ namespace EsUpgrade.Upgrade
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             try
             {
-                await ClusterOperations.RestoreAllocationAsync(api, Original, cts.Token).ConfigureAwait(false);
+                await ShardAllocation.RestoreAsync(api, Original, cts.Token).ConfigureAwait(false);
                 said.Add($"Shard allocation was put back ({Original}).");
             }
             catch (Exception ex)
@@ -460,7 +406,7 @@ namespace EsUpgrade.Upgrade
             {
                 try
                 {
-                    await ClusterOperations.SetMlUpgradeModeAsync(api, false, cts.Token).ConfigureAwait(false);
+                    await MlUpgradeMode.SetAsync(api, false, cts.Token).ConfigureAwait(false);
                     state.MlUpgradeModeSetByRun = false;
                     said.Add("ML upgrade mode was turned off.");
                 }

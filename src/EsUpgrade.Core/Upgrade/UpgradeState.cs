@@ -1,15 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using EsUpgrade.Errors;
 
 namespace EsUpgrade.Upgrade
 {
-    /// <summary>The steps of one node's upgrade, in order.</summary>
-    public enum UpgradeStep { SafetyCheck, DisableAllocation, Flush, MlUpgradeMode, NodeActionStarted, NodeAction, WaitForNode, EnableAllocation, WaitForHealth }
-
     /// <summary>
     /// Everything a rolling upgrade must remember to resume after a crash: written after every step, so a
     /// second run with the same state file starts at the first unfinished step.
@@ -46,57 +39,5 @@ namespace EsUpgrade.Upgrade
             public DateTimeOffset? EndedAt { get; set; }
             public bool Done { get; set; }
         }
-    }
-
-    /// <summary>Where the state lives. The file store replaces the file atomically, so a crash leaves the old or the new state, never half.</summary>
-    public interface IUpgradeStateStore
-    {
-        UpgradeState? Load();
-        void Save(UpgradeState state);
-    }
-
-    public sealed class FileUpgradeStateStore : IUpgradeStateStore
-    {
-        static readonly JsonSerializerOptions Options = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Converters = { new JsonStringEnumConverter() },
-        };
-
-        public FileUpgradeStateStore(string path) => Path = path;
-
-        public string Path { get; }
-
-        public UpgradeState? Load()
-        {
-            if (!File.Exists(Path)) return null;
-            try
-            {
-                return JsonSerializer.Deserialize<UpgradeState>(File.ReadAllText(Path), Options);
-            }
-            catch (JsonException ex)
-            {
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidStateFile",
-                    $"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", Path, ex);
-            }
-        }
-
-        public void Save(UpgradeState state)
-        {
-            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            var temp = Path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
-            if (File.Exists(Path)) File.Replace(temp, Path, null);
-            else File.Move(temp, Path);
-        }
-    }
-
-    /// <summary>A store for runs without -StatePath: kept in memory only.</summary>
-    public sealed class MemoryUpgradeStateStore : IUpgradeStateStore
-    {
-        UpgradeState? state;
-        public UpgradeState? Load() => state;
-        public void Save(UpgradeState value) => state = value;
     }
 }

@@ -33,7 +33,7 @@ namespace EsUpgrade.Wire
         {
             var hex = new string((fingerprint ?? "").Where(c => c != ':' && !char.IsWhiteSpace(c)).ToArray()).ToLowerInvariant();
             if (hex.Length != 64 || !hex.All(Uri.IsHexDigit))
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidCertificateFingerprint",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidCertificateFingerprint,
                     "A certificate fingerprint must be the SHA-256 of the certificate: 64 hexadecimal digits, with or without colons.", fingerprint);
             return new CertificateTrust(CertificateTrustMode.Fingerprint, hex, null);
         }
@@ -47,7 +47,7 @@ namespace EsUpgrade.Wire
             }
             catch (Exception ex) when (ex is CryptographicException || ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                throw new EsException(EsErrorKind.InvalidArgument, "InvalidCaCertificate",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidCaCertificate,
                     $"The CA certificate file '{path}' could not be read as an X.509 certificate (PEM or DER).", path, ex);
             }
             return new CertificateTrust(CertificateTrustMode.CaFile, null, cert);

@@ -113,12 +113,12 @@ namespace EsUpgrade.Wire
             for (var e = cause; e != null; e = e.InnerException)
             {
                 if (e is System.Security.Authentication.AuthenticationException)
-                    return new EsException(EsErrorKind.Certificate, "UntrustedCertificate",
+                    return new EsException(EsErrorKind.Certificate, ErrorIds.UntrustedCertificate,
                         "The server's TLS certificate is not trusted. Give -CertificateFingerprint (the SHA-256 Elasticsearch printed at first start), " +
                         "-CaCertificatePath, or, for a test cluster only, -SkipCertificateCheck.", request.ToString(), cause);
             }
             var why = cause?.GetBaseException().Message ?? "no node answered";
-            return new EsException(EsErrorKind.Connection, "ClusterUnreachable",
+            return new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable,
                 $"No node of the cluster could be reached for {request}: {why}", request.ToString(), cause);
         }
 

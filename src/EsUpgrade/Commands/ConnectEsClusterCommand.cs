@@ -52,12 +52,12 @@ namespace EsUpgrade.Commands
 
         protected override void ProcessRecord()
         {
-            RunOrStop(() =>
+            StopOnFailure(() =>
             {
                 var settings = Settings();
                 if (SkipCertificateCheck)
                     WriteWarning("Certificate checks are off for this connection: anyone between you and the cluster can read the credentials. Use -CertificateFingerprint or -CaCertificatePath instead.");
-                var connection = Run((log, ct) => Connector.ConnectAsync(Name, settings, log, ct));
+                var connection = OffPipeline(call => Connector.ConnectAsync(Name, settings, call.Log, call.Cancellation));
                 ConnectionRegistry.Session.Add(connection);
                 WriteVerbose($"Connected to {connection.ClusterName} (Elasticsearch {connection.Version}) as '{connection.Name}'.");
                 if (PassThru) WriteObject(connection);
@@ -68,10 +68,10 @@ namespace EsUpgrade.Commands
         {
             var trustOptions = new[] { CertificateFingerprint != null, CaCertificatePath != null, SkipCertificateCheck.IsPresent }.Count(x => x);
             if (trustOptions > 1)
-                throw new EsException(EsErrorKind.InvalidArgument, "ConflictingCertificateOptions",
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.ConflictingCertificateOptions,
                     "Give only one of -CertificateFingerprint, -CaCertificatePath and -SkipCertificateCheck.");
             if (Credential != null && ApiKey != null)
-                throw new EsException(EsErrorKind.InvalidArgument, "ConflictingCredentials", "Give -Credential or -ApiKey, not both.");
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.ConflictingCredentials, "Give -Credential or -ApiKey, not both.");
 
             var settings = ParameterSetName == CloudSet
                 ? ConnectionSettings.ForCloud(CloudId)

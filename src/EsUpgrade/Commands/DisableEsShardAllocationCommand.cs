@@ -19,12 +19,11 @@ namespace EsUpgrade.Commands
         protected override void ProcessRecord()
         {
             var mode = (AllocationMode)System.Enum.Parse(typeof(AllocationMode), Mode, ignoreCase: true);
-            var connection = Connection;
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                connection = ResolveConnection(Connection);
-                if (!ShouldProcess(connection.Name, $"Set cluster.routing.allocation.enable to {ClusterOperations.ModeValue(mode)}")) return;
-                var change = Run((log, ct) => ClusterOperations.DisableAllocationAsync(Api(log), mode, !Transient, ct));
+                var connection = TargetConnection;
+                if (!ShouldProcess(connection.Name, $"Set cluster.routing.allocation.enable to {ShardAllocation.ModeValue(mode)}")) return;
+                var change = OffPipeline(call => ShardAllocation.DisableAsync(call.Api, mode, !Transient, call.Cancellation));
                 AllocationMemory.Remember(connection, change.Previous);
                 WriteObject(change);
             }, Connection);

@@ -17,7 +17,7 @@ namespace EsUpgrade.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
                 var registry = ConnectionRegistry.Session;
                 var connection = ParameterSetName == "Name" ? registry.Find(Name) : registry.Resolve(Connection);

@@ -14,16 +14,16 @@ namespace EsUpgrade.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var connection = ResolveConnection(Connection);
+                var connection = TargetConnection;
                 if (!ShouldProcess(connection.Name, "Restore cluster.routing.allocation.enable")) return;
                 var remembered = Default ? null : AllocationMemory.Take(connection);
                 var target = remembered ?? new AllocationSetting(null, null);
                 if (remembered is null && !Default)
                     WriteVerbose("No earlier Disable-EsShardAllocation in this session: resetting allocation to its default (all).");
-                Run((log, ct) => ClusterOperations.RestoreAllocationAsync(Api(log), target, ct));
-                WriteObject(Run((log, ct) => ClusterOperations.GetAllocationAsync(Api(log), ct)));
+                OffPipeline(call => ShardAllocation.RestoreAsync(call.Api, target, call.Cancellation));
+                WriteObject(OffPipeline(call => ShardAllocation.GetAsync(call.Api, call.Cancellation)));
             }, Connection);
         }
     }

@@ -9,6 +9,6 @@ namespace EsUpgrade.Commands
     public sealed class GetEsClusterCommand : EsClusterCmdlet
     {
         protected override void ProcessRecord() =>
-            TryRun(() => WriteObject(Run((log, ct) => InventoryReader.GetClusterAsync(Api(log), ct))), Connection);
+            WriteErrorOnFailure(() => WriteObject(OffPipeline(call => InventoryReader.GetClusterAsync(call.Api, call.Cancellation))), Connection);
     }
 }

@@ -19,7 +19,7 @@ namespace EsUpgrade.Commands
         protected override void ProcessRecord()
         {
             var index = Index is null ? null : string.Join(",", Index);
-            TryRun(() => WriteObject(Run((log, ct) => HealthReader.GetAsync(Api(log), index, Level, ct))), Connection);
+            WriteErrorOnFailure(() => WriteObject(OffPipeline(call => HealthReader.GetAsync(call.Api, index, Level, call.Cancellation))), Connection);
         }
     }
 }

@@ -23,9 +23,9 @@ namespace EsUpgrade.Commands
         protected override void ProcessRecord()
         {
             var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var settings = Run((log, ct) => ClusterSettings.GetAsync(Api(log), IncludeDefaults, ct));
+                var settings = OffPipeline(call => ClusterSettings.GetAsync(call.Api, IncludeDefaults, call.Cancellation));
                 foreach (var s in settings.Where(s => patterns.Any(p => p.IsMatch(s.Name)) && (Scope is null || Scope.Contains(s.Scope))))
                     WriteObject(s);
             }, Connection);

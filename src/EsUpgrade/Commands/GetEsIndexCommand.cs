@@ -16,9 +16,9 @@ namespace EsUpgrade.Commands
         protected override void ProcessRecord()
         {
             var expression = Name is null ? null : string.Join(",", Name);
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                foreach (var index in Run((log, ct) => IndexReader.GetIndicesAsync(Api(log), expression, ct))) WriteObject(index);
+                foreach (var index in OffPipeline(call => IndexReader.GetIndicesAsync(call.Api, expression, call.Cancellation))) WriteObject(index);
             }, Connection);
         }
     }

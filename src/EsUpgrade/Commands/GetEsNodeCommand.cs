@@ -24,9 +24,9 @@ namespace EsUpgrade.Commands
         protected override void ProcessRecord()
         {
             var selector = Name is null ? null : string.Join(",", Name);
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var nodes = Run((log, ct) => InventoryReader.GetNodesAsync(Api(log), selector, ct));
+                var nodes = OffPipeline(call => InventoryReader.GetNodesAsync(call.Api, selector, call.Cancellation));
                 foreach (var node in nodes.Where(n => Role is null || Role.Any(r => n.Roles.Contains(r.ToLowerInvariant()))))
                     WriteObject(node);
             }, Connection);

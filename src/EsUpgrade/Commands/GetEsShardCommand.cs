@@ -15,16 +15,15 @@ namespace EsUpgrade.Commands
         public string[]? Index { get; set; }
 
         [Parameter]
-        [ValidateSet("STARTED", "INITIALIZING", "RELOCATING", "UNASSIGNED", IgnoreCase = true)]
-        public string[]? State { get; set; }
+        public ShardState[]? State { get; set; }
 
         protected override void ProcessRecord()
         {
             var expression = Index is null ? null : string.Join(",", Index);
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                foreach (var shard in Run((log, ct) => IndexReader.GetShardsAsync(Api(log), expression, ct))
-                    .Where(s => State is null || State.Any(x => x.ToUpperInvariant() == s.State)))
+                foreach (var shard in OffPipeline(call => IndexReader.GetShardsAsync(call.Api, expression, call.Cancellation))
+                    .Where(s => State is null || State.Contains(s.State)))
                     WriteObject(shard);
             }, Connection);
         }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EsUpgrade.Allocation;
+using EsUpgrade.Indices;
 
 namespace EsUpgrade.Commands
 {
@@ -20,11 +21,11 @@ namespace EsUpgrade.Commands
         protected override void ProcessRecord()
         {
             var index = Index is null ? null : string.Join(",", Index);
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var connection = ResolveConnection(Connection);
+                var connection = TargetConnection;
                 if (!ShouldProcess($"{connection.Name}: {index ?? "all indices"}", Synced ? "Synced flush" : "Flush")) return;
-                WriteObject(Run((log, ct) => ClusterOperations.FlushAsync(Api(log), index, Synced, ct)));
+                WriteObject(OffPipeline(call => Flusher.FlushAsync(call.Api, index, Synced, call.Cancellation)));
             }, Connection);
         }
     }

@@ -33,9 +33,9 @@ namespace EsUpgrade.Commands
             var body = BodyText();
             // Reading changes nothing; anything else goes through -WhatIf/-Confirm.
             if (method != "GET" && method != "HEAD" && !ShouldProcess(Path, method)) return;
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var response = Run((log, ct) => Api(log).SendAsync(new EsRequest(method, Path, body), ct));
+                var response = OffPipeline(call => call.Api.SendAsync(new EsRequest(method, Path, body), call.Cancellation));
                 if (Raw || response.Body.Length == 0 || !LooksLikeJson(response)) WriteObject(response.Body);
                 else WriteObject(JsonToPowerShell.Convert(response.Body), enumerateCollection: false);
             }, Path);

@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using EsUpgrade.Diagnostics;
 using EsUpgrade.Errors;
-using EsUpgrade.Inventory;
 using EsUpgrade.Upgrade;
 
 namespace EsUpgrade.Commands
@@ -50,16 +48,11 @@ namespace EsUpgrade.Commands
 
         protected override void ProcessRecord()
         {
-            RunOrStop(() =>
+            StopOnFailure(() =>
             {
-                var plan = Plan ?? Run(async (log, ct) =>
-                {
-                    var api = Api(log);
-                    var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-                    return UpgradePlanner.Plan(api.Connection, nodes, TargetVersion);
-                });
+                var plan = Plan ?? OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
                 if (Plan != null && Connection != null && !ReferenceEquals(Plan.Connection, Connection))
-                    throw new EsException(EsErrorKind.InvalidArgument, "PlanOfAnotherConnection", "The plan was made for another connection than -Connection.", Plan.ClusterName);
+                    throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.PlanOfAnotherConnection, "The plan was made for another connection than -Connection.", Plan.ClusterName);
                 var statePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
                 // When resuming, the run follows the first run's plan; today's view may lack a node that is down.
                 if (statePath is null || !System.IO.File.Exists(statePath))
@@ -74,14 +67,12 @@ namespace EsUpgrade.Commands
 
                 IUpgradeStateStore store = statePath is null ? new MemoryUpgradeStateStore() : new FileUpgradeStateStore(statePath);
                 var options = new RollingUpgradeOptions { UseMlUpgradeMode = MlUpgradeMode, NodeTimeout = NodeTimeout, HealthTimeout = HealthTimeout };
-                Run(async (log, ct) =>
-                {
-                    var api = new Connections.EsApi(plan.Connection, log);
-                    await new RollingUpgrade(api, plan, new PipelineHost(this, log), store, options).RunAsync(ct).ConfigureAwait(false);
-                    return true;
-                });
+                OffPipeline(call => new RollingUpgrade(call.Api, plan, new PipelineHost(this, call), store, options).RunAsync(call.Cancellation));
             }, Plan?.ClusterName ?? TargetVersion);
         }
+
+        /// <summary>A plan's own connection; otherwise -Connection or the current one.</summary>
+        protected override Connections.EsConnection? CallConnection => Plan?.Connection ?? TargetConnection;
 
         bool IsWhatIf() =>
             (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent)
@@ -94,16 +85,16 @@ namespace EsUpgrade.Commands
         sealed class PipelineHost : IUpgradeHost
         {
             readonly InvokeEsRollingUpgradeCommand cmdlet;
-            readonly IEsLog log;
+            readonly CoreCall call;
 
-            public PipelineHost(InvokeEsRollingUpgradeCommand cmdlet, IEsLog log)
+            public PipelineHost(InvokeEsRollingUpgradeCommand cmdlet, CoreCall call)
             {
                 this.cmdlet = cmdlet;
-                this.log = log;
+                this.call = call;
             }
 
             public Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
-                OnPipelineThread(log, () =>
+                call.OnPipelineThread(() =>
                 {
                     cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction");
                     var underscore = new List<PSVariable> { new PSVariable("_", node) };
@@ -113,9 +104,9 @@ namespace EsUpgrade.Commands
                 });
 
             public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) =>
-                OnPipelineThread(log, () => cmdlet.ShouldProcess(Target(node, targetVersion), Action(targetVersion)));
+                call.OnPipelineThread(() => cmdlet.ShouldProcess(Target(node, targetVersion), Action(targetVersion)));
 
-            public void Emit(NodeUpgradeResult result) => OnPipelineThread(log, () => { cmdlet.WriteObject(result); return true; });
+            public void Emit(NodeUpgradeResult result) => call.OnPipelineThread(() => { cmdlet.WriteObject(result); return true; });
         }
     }
 }

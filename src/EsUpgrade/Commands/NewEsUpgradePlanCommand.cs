@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EsUpgrade.Inventory;
 using EsUpgrade.Upgrade;
 
 namespace EsUpgrade.Commands
@@ -15,14 +14,9 @@ namespace EsUpgrade.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var plan = Run(async (log, ct) =>
-                {
-                    var api = Api(log);
-                    var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-                    return UpgradePlanner.Plan(api.Connection, nodes, TargetVersion);
-                });
+                var plan = OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
                 foreach (var warning in plan.Warnings) WriteWarning(warning);
                 WriteObject(plan);
             }, TargetVersion);

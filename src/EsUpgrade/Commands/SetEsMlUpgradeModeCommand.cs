@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EsUpgrade.Allocation;
+using EsUpgrade.MachineLearning;
 
 namespace EsUpgrade.Commands
 {
@@ -13,12 +14,12 @@ namespace EsUpgrade.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(() =>
+            WriteErrorOnFailure(() =>
             {
-                var connection = ResolveConnection(Connection);
+                var connection = TargetConnection;
                 if (!ShouldProcess(connection.Name, $"Set ML upgrade mode {(Enabled ? "on" : "off")}")) return;
-                Run((log, ct) => ClusterOperations.SetMlUpgradeModeAsync(Api(log), Enabled, ct));
-                WriteObject(Run((log, ct) => ClusterOperations.GetMlUpgradeModeAsync(Api(log), ct)));
+                OffPipeline(call => MlUpgradeMode.SetAsync(call.Api, Enabled, call.Cancellation));
+                WriteObject(OffPipeline(call => MlUpgradeMode.GetAsync(call.Api, call.Cancellation)));
             }, Connection);
         }
     }

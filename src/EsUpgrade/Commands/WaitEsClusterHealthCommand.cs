@@ -50,7 +50,7 @@ namespace EsUpgrade.Commands
                 Index = Index is null ? null : string.Join(",", Index),
             };
             // A wait that times out means the cluster is not ready: scripts must not go on as if it were.
-            RunOrStop(() => WriteObject(Run((log, ct) => HealthReader.WaitAsync(Api(log), condition, Level, Timeout, ct))), Connection);
+            StopOnFailure(() => WriteObject(OffPipeline(call => HealthReader.WaitAsync(call.Api, condition, Level, Timeout, call.Cancellation))), Connection);
         }
     }
 }

@@ -23,6 +23,6 @@ namespace EsUpgrade.Commands
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
         protected override void ProcessRecord() =>
-            RunOrStop(() => WriteObject(Run((log, ct) => NodeWaiter.WaitAsync(Api(log), Name, Version, Timeout, ct))), Name);
+            StopOnFailure(() => WriteObject(OffPipeline(call => NodeWaiter.WaitAsync(call.Api, Name, Version, Timeout, call.Cancellation))), Name);
     }
 }

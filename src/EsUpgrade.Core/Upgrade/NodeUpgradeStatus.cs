@@ -1,0 +1,5 @@
+namespace EsUpgrade.Upgrade
+{
+    /// <summary>How one node's upgrade ended.</summary>
+    public enum NodeUpgradeStatus { Upgraded, AlreadyUpgraded, Skipped, Failed }
+}
