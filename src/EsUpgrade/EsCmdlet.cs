@@ -6,118 +6,117 @@ using EsUpgrade.Connections;
 using EsUpgrade.Diagnostics;
 using EsUpgrade.Errors;
 
-namespace EsUpgrade.Commands
+namespace EsUpgrade.Commands;
+
+/// <summary>
+/// What every EsUpgrade cmdlet shares. Two jobs, two families of methods:
+/// <see cref="OffPipeline{T}"/> runs core work on a worker while its verbose/debug/warning/progress messages
+/// (and anything it asks of the session) are handled here, on the pipeline thread, with Ctrl+C cancelling it;
+/// <see cref="WriteErrorOnFailure"/> and <see cref="StopOnFailure"/> decide what a failure does, turning core
+/// exceptions into ErrorRecords with a stable ErrorId, a category and a target.
+/// </summary>
+public abstract class EsCmdlet : PSCmdlet
 {
-    /// <summary>
-    /// What every EsUpgrade cmdlet shares. Two jobs, two families of methods:
-    /// <see cref="OffPipeline{T}"/> runs core work on a worker while its verbose/debug/warning/progress messages
-    /// (and anything it asks of the session) are handled here, on the pipeline thread, with Ctrl+C cancelling it;
-    /// <see cref="WriteErrorOnFailure"/> and <see cref="StopOnFailure"/> decide what a failure does, turning core
-    /// exceptions into ErrorRecords with a stable ErrorId, a category and a target.
-    /// </summary>
-    public abstract class EsCmdlet : PSCmdlet
+    readonly CancellationTokenSource cancel = new CancellationTokenSource();
+
+    // Not disposed: a token source without timers holds nothing, and Ctrl+C may come after EndProcessing.
+    protected override void StopProcessing() => cancel.Cancel();
+
+    /// <summary>The cluster the work talks to; null for a cmdlet that works on none.</summary>
+    protected virtual EsConnection? CallConnection => null;
+
+    /// <summary>Runs core work off the pipeline thread and pumps its messages here until it is done.</summary>
+    protected T OffPipeline<T>(Func<CoreCall, Task<T>> work)
     {
-        readonly CancellationTokenSource cancel = new CancellationTokenSource();
-
-        // Not disposed: a token source without timers holds nothing, and Ctrl+C may come after EndProcessing.
-        protected override void StopProcessing() => cancel.Cancel();
-
-        /// <summary>The cluster the work talks to; null for a cmdlet that works on none.</summary>
-        protected virtual EsConnection? CallConnection => null;
-
-        /// <summary>Runs core work off the pipeline thread and pumps its messages here until it is done.</summary>
-        protected T OffPipeline<T>(Func<CoreCall, Task<T>> work)
-        {
-            var connection = CallConnection;
-            using var queue = new PipelineQueue();
-            var call = new CoreCall(queue, connection is null ? null : new EsApi(connection, queue), cancel.Token);
-            var task = Task.Run(() => work(call));
-            task.ContinueWith(_ => queue.Complete(), TaskScheduler.Default);
-            foreach (var message in queue.Messages)
-                message(this);
-            return task.GetAwaiter().GetResult();
-        }
-
-        protected void OffPipeline(Func<CoreCall, Task> work) =>
-            OffPipeline<bool>(async call => { await work(call).ConfigureAwait(false); return true; });
-
-        /// <summary>Work for one target: a failure is written as a non-terminating error and the command goes on. False on failure.</summary>
-        protected bool WriteErrorOnFailure(Action action, object? target = null)
-        {
-            try
-            {
-                action();
-                return true;
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (EsException ex)
-            {
-                WriteError(ToErrorRecord(ex, target));
-                return false;
-            }
-        }
-
-        /// <summary>Work the rest of the command depends on: a failure stops the command (a terminating error).</summary>
-        protected void StopOnFailure(Action action, object? target = null)
-        {
-            try
-            {
-                action();
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (EsException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ex, target));
-            }
-        }
-
-        public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
-            new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
-
-        static ErrorCategory CategoryOf(EsErrorKind kind) => kind switch
-        {
-            EsErrorKind.Connection => ErrorCategory.ConnectionError,
-            EsErrorKind.Certificate => ErrorCategory.SecurityError,
-            EsErrorKind.Authentication => ErrorCategory.AuthenticationError,
-            EsErrorKind.Permission => ErrorCategory.PermissionDenied,
-            EsErrorKind.NotFound => ErrorCategory.ObjectNotFound,
-            EsErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
-            EsErrorKind.Timeout => ErrorCategory.OperationTimeout,
-            EsErrorKind.NotElasticsearch => ErrorCategory.InvalidResult,
-            EsErrorKind.InvalidState => ErrorCategory.InvalidOperation,
-            _ => ErrorCategory.NotSpecified,
-        };
+        var connection = CallConnection;
+        using var queue = new PipelineQueue();
+        var call = new CoreCall(queue, connection is null ? null : new EsApi(connection, queue), cancel.Token);
+        var task = Task.Run(() => work(call));
+        task.ContinueWith(_ => queue.Complete(), TaskScheduler.Default);
+        foreach (var message in queue.Messages)
+            message(this);
+        return task.GetAwaiter().GetResult();
     }
 
-    /// <summary>A cmdlet that works on one cluster: -Connection, bound from the pipeline (a connection or any EsUpgrade object).</summary>
-    public abstract class EsClusterCmdlet : EsCmdlet
+    protected void OffPipeline(Func<CoreCall, Task> work) =>
+        OffPipeline<bool>(async call => { await work(call).ConfigureAwait(false); return true; });
+
+    /// <summary>Work for one target: a failure is written as a non-terminating error and the command goes on. False on failure.</summary>
+    protected bool WriteErrorOnFailure(Action action, object? target = null)
     {
-        EsConnection? given;
-        EsConnection? resolved;
-
-        [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        public EsConnection? Connection { get; set; }
-
-        /// <summary>-Connection or the session's current one, resolved once for each value -Connection takes.</summary>
-        protected EsConnection TargetConnection
+        try
         {
-            get
-            {
-                if (resolved is null || !ReferenceEquals(given, Connection))
-                {
-                    resolved = ConnectionRegistry.Session.Resolve(Connection);
-                    given = Connection;
-                }
-                return resolved;
-            }
+            action();
+            return true;
         }
-
-        protected override EsConnection? CallConnection => TargetConnection;
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (EsException ex)
+        {
+            WriteError(ToErrorRecord(ex, target));
+            return false;
+        }
     }
+
+    /// <summary>Work the rest of the command depends on: a failure stops the command (a terminating error).</summary>
+    protected void StopOnFailure(Action action, object? target = null)
+    {
+        try
+        {
+            action();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (EsException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, target));
+        }
+    }
+
+    public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
+        new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
+
+    static ErrorCategory CategoryOf(EsErrorKind kind) => kind switch
+    {
+        EsErrorKind.Connection => ErrorCategory.ConnectionError,
+        EsErrorKind.Certificate => ErrorCategory.SecurityError,
+        EsErrorKind.Authentication => ErrorCategory.AuthenticationError,
+        EsErrorKind.Permission => ErrorCategory.PermissionDenied,
+        EsErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        EsErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        EsErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        EsErrorKind.NotElasticsearch => ErrorCategory.InvalidResult,
+        EsErrorKind.InvalidState => ErrorCategory.InvalidOperation,
+        _ => ErrorCategory.NotSpecified,
+    };
+}
+
+/// <summary>A cmdlet that works on one cluster: -Connection, bound from the pipeline (a connection or any EsUpgrade object).</summary>
+public abstract class EsClusterCmdlet : EsCmdlet
+{
+    EsConnection? given;
+    EsConnection? resolved;
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public EsConnection? Connection { get; set; }
+
+    /// <summary>-Connection or the session's current one, resolved once for each value -Connection takes.</summary>
+    protected EsConnection TargetConnection
+    {
+        get
+        {
+            if (resolved is null || !ReferenceEquals(given, Connection))
+            {
+                resolved = ConnectionRegistry.Session.Resolve(Connection);
+                given = Connection;
+            }
+            return resolved;
+        }
+    }
+
+    protected override EsConnection? CallConnection => TargetConnection;
 }

@@ -29,6 +29,13 @@ Describe '<Name>' -ForEach $commands {
     It 'declares its output type' {
         $Command.OutputType | Should -Not -BeNullOrEmpty
     }
+    It 'has a format view for each of its own output types' {
+        $format = [xml](Get-Content (Join-Path (Split-Path $env:ESUPGRADE_MODULE) 'EsUpgrade.Format.ps1xml') -Raw)
+        $viewed = $format.Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName
+        foreach ($type in $Command.OutputType.Type | Where-Object { $_.Namespace -like 'EsUpgrade*' }) {
+            $viewed | Should -Contain $type.FullName -Because "$($type.FullName) is written by $Name"
+        }
+    }
     It 'has help with a synopsis, every parameter described, and an example' {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^\s*$Name"

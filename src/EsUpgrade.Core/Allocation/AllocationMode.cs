@@ -1,5 +1,4 @@
-namespace EsUpgrade.Allocation
-{
-    /// <summary>The values of cluster.routing.allocation.enable.</summary>
-    public enum AllocationMode { All, Primaries, NewPrimaries, None }
-}
+namespace EsUpgrade.Allocation;
+
+/// <summary>The values of cluster.routing.allocation.enable.</summary>
+public enum AllocationMode { All, Primaries, NewPrimaries, None }

@@ -3,64 +3,63 @@ using System.Collections.Generic;
 using System.Linq;
 using EsUpgrade.Errors;
 
-namespace EsUpgrade.Connections
+namespace EsUpgrade.Connections;
+
+/// <summary>
+/// The named connections of a session and which one is current. Several live side by side
+/// (an old 7.17 cluster and a new 8.x cluster).
+/// </summary>
+public sealed class ConnectionRegistry
 {
-    /// <summary>
-    /// The named connections of a session and which one is current. Several live side by side
-    /// (an old 7.17 cluster and a new 8.x cluster).
-    /// </summary>
-    public sealed class ConnectionRegistry
+    readonly object sync = new object();
+    readonly Dictionary<string, EsConnection> connections = new Dictionary<string, EsConnection>(StringComparer.OrdinalIgnoreCase);
+    EsConnection? current;
+
+    /// <summary>The registry the PowerShell module uses.</summary>
+    public static ConnectionRegistry Session { get; } = new ConnectionRegistry();
+
+    public EsConnection? Current { get { lock (sync) return current; } }
+
+    public IReadOnlyList<EsConnection> All
     {
-        readonly object sync = new object();
-        readonly Dictionary<string, EsConnection> connections = new Dictionary<string, EsConnection>(StringComparer.OrdinalIgnoreCase);
-        EsConnection? current;
+        get { lock (sync) return connections.Values.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList(); }
+    }
 
-        /// <summary>The registry the PowerShell module uses.</summary>
-        public static ConnectionRegistry Session { get; } = new ConnectionRegistry();
+    public bool IsCurrent(EsConnection connection) { lock (sync) return ReferenceEquals(current, connection); }
 
-        public EsConnection? Current { get { lock (sync) return current; } }
-
-        public IReadOnlyList<EsConnection> All
+    /// <summary>Adds (replacing and closing one of the same name) and makes it current.</summary>
+    public void Add(EsConnection connection)
+    {
+        EsConnection? replaced;
+        lock (sync)
         {
-            get { lock (sync) return connections.Values.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList(); }
+            connections.TryGetValue(connection.Name, out replaced);
+            connections[connection.Name] = connection;
+            current = connection;
         }
+        if (replaced != null && !ReferenceEquals(replaced, connection)) replaced.Dispose();
+    }
 
-        public bool IsCurrent(EsConnection connection) { lock (sync) return ReferenceEquals(current, connection); }
-
-        /// <summary>Adds (replacing and closing one of the same name) and makes it current.</summary>
-        public void Add(EsConnection connection)
+    public bool Remove(EsConnection connection)
+    {
+        lock (sync)
         {
-            EsConnection? replaced;
-            lock (sync)
-            {
-                connections.TryGetValue(connection.Name, out replaced);
-                connections[connection.Name] = connection;
-                current = connection;
-            }
-            if (replaced != null && !ReferenceEquals(replaced, connection)) replaced.Dispose();
+            if (!connections.TryGetValue(connection.Name, out var known) || !ReferenceEquals(known, connection)) return false;
+            connections.Remove(connection.Name);
+            if (ReferenceEquals(current, connection)) current = null;
         }
+        connection.Dispose();
+        return true;
+    }
 
-        public bool Remove(EsConnection connection)
-        {
-            lock (sync)
-            {
-                if (!connections.TryGetValue(connection.Name, out var known) || !ReferenceEquals(known, connection)) return false;
-                connections.Remove(connection.Name);
-                if (ReferenceEquals(current, connection)) current = null;
-            }
-            connection.Dispose();
-            return true;
-        }
+    public EsConnection Resolve(EsConnection? given) =>
+        given ?? Current ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.NoConnection,
+            "There is no current Elasticsearch connection. Run Connect-EsCluster first, or pass -Connection.");
 
-        public EsConnection Resolve(EsConnection? given) =>
-            given ?? Current ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.NoConnection,
-                "There is no current Elasticsearch connection. Run Connect-EsCluster first, or pass -Connection.");
-
-        public EsConnection Find(string name)
-        {
-            lock (sync)
-                return connections.TryGetValue(name, out var c) ? c
-                    : throw new EsException(EsErrorKind.NotFound, ErrorIds.ConnectionNotFound, $"There is no connection named '{name}'.", name);
-        }
+    public EsConnection Find(string name)
+    {
+        lock (sync)
+            return connections.TryGetValue(name, out var c) ? c
+                : throw new EsException(EsErrorKind.NotFound, ErrorIds.ConnectionNotFound, $"There is no connection named '{name}'.", name);
     }
 }

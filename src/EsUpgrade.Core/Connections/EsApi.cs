@@ -8,83 +8,82 @@ using EsUpgrade.Errors;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
 
-namespace EsUpgrade.Connections
+namespace EsUpgrade.Connections;
+
+/// <summary>
+/// One call to a cluster: logs it, sends it, turns error statuses into <see cref="EsServerException"/>.
+/// Features (inventory, health, settings, ...) are built on it.
+/// </summary>
+public sealed class EsApi
 {
-    /// <summary>
-    /// One call to a cluster: logs it, sends it, turns error statuses into <see cref="EsServerException"/>.
-    /// Features (inventory, health, settings, ...) are built on it.
-    /// </summary>
-    public sealed class EsApi
+    public EsApi(EsConnection connection, IEsLog? log = null, IClock? clock = null)
     {
-        public EsApi(EsConnection connection, IEsLog? log = null, IClock? clock = null)
+        Connection = connection;
+        Log = log ?? NullLog.Instance;
+        Clock = clock ?? SystemClock.Instance;
+    }
+
+    public EsConnection Connection { get; }
+    public IEsLog Log { get; }
+    public IClock Clock { get; }
+
+    /// <summary>Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws.</summary>
+    public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
+    {
+        if (!Connection.IsOpen)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.ConnectionClosed,
+                $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
+                "Use Get-EsConnection for the open ones.", Connection.Name);
+        Log.Verbose($"[{Connection.Name}] {request}");
+        var started = Clock.UtcNow;
+        var response = await Connection.Wire.SendAsync(request, ct).ConfigureAwait(false);
+        Log.Debug($"[{Connection.Name}] {request} -> HTTP {response.StatusCode} from {Redact.Uri(response.Node)} in {(Clock.UtcNow - started).TotalMilliseconds:0} ms");
+        foreach (var warning in response.HeaderValues("Warning"))
+            Log.Debug($"[{Connection.Name}] Elasticsearch warning: {warning}");
+        if (!response.IsSuccess && !alsoAccept.Contains(response.StatusCode))
+            throw ServerError(request, response);
+        return response;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
+    {
+        var response = await SendAsync(request, ct, alsoAccept).ConfigureAwait(false);
+        return ParseJson(request, response);
+    }
+
+    public static JsonElement ParseJson(EsRequest request, EsResponse response)
+    {
+        try
         {
-            Connection = connection;
-            Log = log ?? NullLog.Instance;
-            Clock = clock ?? SystemClock.Instance;
+            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(response.Body) ? "{}" : response.Body);
+            return doc.RootElement.Clone();
         }
-
-        public EsConnection Connection { get; }
-        public IEsLog Log { get; }
-        public IClock Clock { get; }
-
-        /// <summary>Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws.</summary>
-        public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
+        catch (JsonException ex)
         {
-            if (!Connection.IsOpen)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.ConnectionClosed,
-                    $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
-                    "Use Get-EsConnection for the open ones.", Connection.Name);
-            Log.Verbose($"[{Connection.Name}] {request}");
-            var started = Clock.UtcNow;
-            var response = await Connection.Wire.SendAsync(request, ct).ConfigureAwait(false);
-            Log.Debug($"[{Connection.Name}] {request} -> HTTP {response.StatusCode} from {Redact.Uri(response.Node)} in {(Clock.UtcNow - started).TotalMilliseconds:0} ms");
-            foreach (var warning in response.HeaderValues("Warning"))
-                Log.Debug($"[{Connection.Name}] Elasticsearch warning: {warning}");
-            if (!response.IsSuccess && !alsoAccept.Contains(response.StatusCode))
-                throw ServerError(request, response);
-            return response;
+            throw new EsException(EsErrorKind.Server, ErrorIds.InvalidResponse,
+                $"{request} answered HTTP {response.StatusCode} with a body that is not JSON.", request.ToString(), ex);
         }
+    }
 
-        public async Task<JsonElement> GetJsonAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
+    /// <summary>Reads Elasticsearch's error envelope, or the plain-string form of "no handler found".</summary>
+    public static EsServerException ServerError(EsRequest request, EsResponse response)
+    {
+        string? type = null, reason = null;
+        try
         {
-            var response = await SendAsync(request, ct, alsoAccept).ConfigureAwait(false);
-            return ParseJson(request, response);
-        }
-
-        public static JsonElement ParseJson(EsRequest request, EsResponse response)
-        {
-            try
+            using var doc = JsonDocument.Parse(response.Body);
+            var error = doc.RootElement.Prop("error");
+            if (error is JsonElement e && e.ValueKind == JsonValueKind.Object)
             {
-                using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(response.Body) ? "{}" : response.Body);
-                return doc.RootElement.Clone();
+                type = e.Str("type");
+                reason = e.Str("reason");
             }
-            catch (JsonException ex)
+            else if (error is JsonElement s && s.ValueKind == JsonValueKind.String)
             {
-                throw new EsException(EsErrorKind.Server, ErrorIds.InvalidResponse,
-                    $"{request} answered HTTP {response.StatusCode} with a body that is not JSON.", request.ToString(), ex);
+                reason = s.GetString();
             }
         }
-
-        /// <summary>Reads Elasticsearch's error envelope, or the plain-string form of "no handler found".</summary>
-        public static EsServerException ServerError(EsRequest request, EsResponse response)
-        {
-            string? type = null, reason = null;
-            try
-            {
-                using var doc = JsonDocument.Parse(response.Body);
-                var error = doc.RootElement.Prop("error");
-                if (error is JsonElement e && e.ValueKind == JsonValueKind.Object)
-                {
-                    type = e.Str("type");
-                    reason = e.Str("reason");
-                }
-                else if (error is JsonElement s && s.ValueKind == JsonValueKind.String)
-                {
-                    reason = s.GetString();
-                }
-            }
-            catch (JsonException) { }
-            return new EsServerException(response.StatusCode, type, reason, request.Method, request.Path, request.ToString());
-        }
+        catch (JsonException) { }
+        return new EsServerException(response.StatusCode, type, reason, request.Method, request.Path, request.ToString());
     }
 }

@@ -2,89 +2,88 @@ using System;
 using System.Collections.Generic;
 using EsUpgrade.Wire;
 
-namespace EsUpgrade.Connections
+namespace EsUpgrade.Connections;
+
+/// <summary>
+/// A live connection to one cluster, as <c>Connect-EsCluster</c> returns it. Every object EsUpgrade
+/// emits carries the connection it came from, so a pipeline stays on its cluster.
+/// </summary>
+public sealed class EsConnection : IDisposable
 {
-    /// <summary>
-    /// A live connection to one cluster, as <c>Connect-EsCluster</c> returns it. Every object EsUpgrade
-    /// emits carries the connection it came from, so a pipeline stays on its cluster.
-    /// </summary>
-    public sealed class EsConnection : IDisposable
+    internal EsConnection(string name, ConnectionSettings settings, IEsWire wire, EsServerInfo server)
     {
-        internal EsConnection(string name, ConnectionSettings settings, IEsWire wire, EsServerInfo server)
-        {
-            Name = name;
-            Nodes = settings.Nodes;
-            CloudId = settings.CloudId;
-            Authentication = settings.AuthenticationDescription;
-            CertificateValidation = settings.Trust.Mode;
-            Wire = wire;
-            Server = server;
-            ConnectedAt = DateTimeOffset.Now;
-        }
-
-        /// <summary>For tests that plug in a fake wire.</summary>
-        internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server) =>
-            new EsConnection(name, new ConnectionSettings(new[] { new Uri("http://localhost:9200") }), wire, server);
-
-        public string Name { get; }
-        public IReadOnlyList<Uri> Nodes { get; }
-        public string? CloudId { get; }
-        public string ClusterName => Server.ClusterName;
-        public string ClusterUuid => Server.ClusterUuid;
-        /// <summary>The version of the node that answered at connect time.</summary>
-        public string Version => Server.VersionNumber;
-        public int MajorVersion => Server.Version.Major;
-        public string Authentication { get; }
-        public CertificateTrustMode CertificateValidation { get; }
-        public DateTimeOffset ConnectedAt { get; }
-        public EsServerInfo Server { get; }
-        /// <summary>Whether this is the session's current connection.</summary>
-        public bool IsCurrent => ConnectionRegistry.Session.IsCurrent(this);
-        internal IEsWire Wire { get; }
-
-        /// <summary>False once disconnected or replaced by a newer connection of the same name.</summary>
-        public bool IsOpen => !closed;
-        volatile bool closed;
-
-        public override string ToString() => Name;
-
-        public void Dispose()
-        {
-            closed = true;
-            Wire.Dispose();
-        }
+        Name = name;
+        Nodes = settings.Nodes;
+        CloudId = settings.CloudId;
+        Authentication = settings.AuthenticationDescription;
+        CertificateValidation = settings.Trust.Mode;
+        Wire = wire;
+        Server = server;
+        ConnectedAt = DateTimeOffset.Now;
     }
 
-    /// <summary>What <c>GET /</c> says about the server.</summary>
-    public sealed class EsServerInfo
-    {
-        public EsServerInfo(string nodeName, string clusterName, string clusterUuid, string versionNumber, string? buildFlavor, string? luceneVersion)
-        {
-            NodeName = nodeName;
-            ClusterName = clusterName;
-            ClusterUuid = clusterUuid;
-            VersionNumber = versionNumber;
-            Version = EsVersion.Parse(versionNumber);
-            BuildFlavor = buildFlavor;
-            LuceneVersion = luceneVersion;
-        }
+    /// <summary>For tests that plug in a fake wire.</summary>
+    internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server) =>
+        new EsConnection(name, new ConnectionSettings(new[] { new Uri("http://localhost:9200") }), wire, server);
 
-        public string NodeName { get; }
-        public string ClusterName { get; }
-        public string ClusterUuid { get; }
-        public string VersionNumber { get; }
-        public Version Version { get; }
-        public string? BuildFlavor { get; }
-        public string? LuceneVersion { get; }
+    public string Name { get; }
+    public IReadOnlyList<Uri> Nodes { get; }
+    public string? CloudId { get; }
+    public string ClusterName => Server.ClusterName;
+    public string ClusterUuid => Server.ClusterUuid;
+    /// <summary>The version of the node that answered at connect time.</summary>
+    public string Version => Server.VersionNumber;
+    public int MajorVersion => Server.Version.Major;
+    public string Authentication { get; }
+    public CertificateTrustMode CertificateValidation { get; }
+    public DateTimeOffset ConnectedAt { get; }
+    public EsServerInfo Server { get; }
+    /// <summary>Whether this is the session's current connection.</summary>
+    public bool IsCurrent => ConnectionRegistry.Session.IsCurrent(this);
+    internal IEsWire Wire { get; }
+
+    /// <summary>False once disconnected or replaced by a newer connection of the same name.</summary>
+    public bool IsOpen => !closed;
+    volatile bool closed;
+
+    public override string ToString() => Name;
+
+    public void Dispose()
+    {
+        closed = true;
+        Wire.Dispose();
+    }
+}
+
+/// <summary>What <c>GET /</c> says about the server.</summary>
+public sealed class EsServerInfo
+{
+    public EsServerInfo(string nodeName, string clusterName, string clusterUuid, string versionNumber, string? buildFlavor, string? luceneVersion)
+    {
+        NodeName = nodeName;
+        ClusterName = clusterName;
+        ClusterUuid = clusterUuid;
+        VersionNumber = versionNumber;
+        Version = EsVersion.Parse(versionNumber);
+        BuildFlavor = buildFlavor;
+        LuceneVersion = luceneVersion;
     }
 
-    public static class EsVersion
+    public string NodeName { get; }
+    public string ClusterName { get; }
+    public string ClusterUuid { get; }
+    public string VersionNumber { get; }
+    public Version Version { get; }
+    public string? BuildFlavor { get; }
+    public string? LuceneVersion { get; }
+}
+
+public static class EsVersion
+{
+    /// <summary>"8.19.0-SNAPSHOT" → 8.19.0. Unparseable text → 0.0.0.</summary>
+    public static Version Parse(string? text)
     {
-        /// <summary>"8.19.0-SNAPSHOT" → 8.19.0. Unparseable text → 0.0.0.</summary>
-        public static Version Parse(string? text)
-        {
-            var core = (text ?? "").Split('-')[0];
-            return System.Version.TryParse(core, out var v) ? new Version(v.Major, v.Minor, Math.Max(v.Build, 0)) : new Version(0, 0, 0);
-        }
+        var core = (text ?? "").Split('-')[0];
+        return System.Version.TryParse(core, out var v) ? new Version(v.Major, v.Minor, Math.Max(v.Build, 0)) : new Version(0, 0, 0);
     }
 }

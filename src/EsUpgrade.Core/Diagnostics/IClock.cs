@@ -2,19 +2,18 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace EsUpgrade.Diagnostics
-{
-    /// <summary>Time, so that waits and deadlines can be tested with a fake.</summary>
-    public interface IClock
-    {
-        DateTimeOffset UtcNow { get; }
-        Task Delay(TimeSpan delay, CancellationToken cancellationToken);
-    }
+namespace EsUpgrade.Diagnostics;
 
-    public sealed class SystemClock : IClock
-    {
-        public static readonly SystemClock Instance = new SystemClock();
-        public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
-        public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, cancellationToken);
-    }
+/// <summary>Time, so that waits and deadlines can be tested with a fake.</summary>
+public interface IClock
+{
+    DateTimeOffset UtcNow { get; }
+    Task Delay(TimeSpan delay, CancellationToken cancellationToken);
+}
+
+public sealed class SystemClock : IClock
+{
+    public static readonly SystemClock Instance = new SystemClock();
+    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+    public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, cancellationToken);
 }

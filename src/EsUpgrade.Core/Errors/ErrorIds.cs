@@ -1,54 +1,53 @@
-namespace EsUpgrade.Errors
+namespace EsUpgrade.Errors;
+
+/// <summary>
+/// Every ErrorId the module reports: the first part of an ErrorRecord's FullyQualifiedErrorId, stable for
+/// scripts to test. The README's error table lists the same names (a test checks both ways).
+/// </summary>
+public static class ErrorIds
 {
-    /// <summary>
-    /// Every ErrorId the module reports: the first part of an ErrorRecord's FullyQualifiedErrorId, stable for
-    /// scripts to test. The README's error table lists the same names (a test checks both ways).
-    /// </summary>
-    public static class ErrorIds
-    {
-        // Connections
-        public const string InvalidUri = nameof(InvalidUri);
-        public const string CredentialInUri = nameof(CredentialInUri);
-        public const string NoNodeUri = nameof(NoNodeUri);
-        public const string InvalidCloudId = nameof(InvalidCloudId);
-        public const string ConflictingCredentials = nameof(ConflictingCredentials);
-        public const string ConflictingCertificateOptions = nameof(ConflictingCertificateOptions);
-        public const string InvalidCertificateFingerprint = nameof(InvalidCertificateFingerprint);
-        public const string InvalidCaCertificate = nameof(InvalidCaCertificate);
-        public const string ClusterUnreachable = nameof(ClusterUnreachable);
-        public const string UntrustedCertificate = nameof(UntrustedCertificate);
-        public const string AuthenticationFailed = nameof(AuthenticationFailed);
-        public const string PermissionDenied = nameof(PermissionDenied);
-        public const string NotElasticsearch = nameof(NotElasticsearch);
-        public const string NoConnection = nameof(NoConnection);
-        public const string ConnectionNotFound = nameof(ConnectionNotFound);
-        public const string ConnectionClosed = nameof(ConnectionClosed);
+    // Connections
+    public const string InvalidUri = nameof(InvalidUri);
+    public const string CredentialInUri = nameof(CredentialInUri);
+    public const string NoNodeUri = nameof(NoNodeUri);
+    public const string InvalidCloudId = nameof(InvalidCloudId);
+    public const string ConflictingCredentials = nameof(ConflictingCredentials);
+    public const string ConflictingCertificateOptions = nameof(ConflictingCertificateOptions);
+    public const string InvalidCertificateFingerprint = nameof(InvalidCertificateFingerprint);
+    public const string InvalidCaCertificate = nameof(InvalidCaCertificate);
+    public const string ClusterUnreachable = nameof(ClusterUnreachable);
+    public const string UntrustedCertificate = nameof(UntrustedCertificate);
+    public const string AuthenticationFailed = nameof(AuthenticationFailed);
+    public const string PermissionDenied = nameof(PermissionDenied);
+    public const string NotElasticsearch = nameof(NotElasticsearch);
+    public const string NoConnection = nameof(NoConnection);
+    public const string ConnectionNotFound = nameof(ConnectionNotFound);
+    public const string ConnectionClosed = nameof(ConnectionClosed);
 
-        // Answers
-        public const string EsServerError = nameof(EsServerError);
-        public const string InvalidResponse = nameof(InvalidResponse);
+    // Answers
+    public const string EsServerError = nameof(EsServerError);
+    public const string InvalidResponse = nameof(InvalidResponse);
 
-        // Health and waits
-        public const string InvalidTimeout = nameof(InvalidTimeout);
-        public const string InvalidNodeCount = nameof(InvalidNodeCount);
-        public const string ClusterHealthTimeout = nameof(ClusterHealthTimeout);
-        public const string NodeRejoinTimeout = nameof(NodeRejoinTimeout);
-        public const string NodeVersionMismatch = nameof(NodeVersionMismatch);
+    // Health and waits
+    public const string InvalidTimeout = nameof(InvalidTimeout);
+    public const string InvalidNodeCount = nameof(InvalidNodeCount);
+    public const string ClusterHealthTimeout = nameof(ClusterHealthTimeout);
+    public const string NodeRejoinTimeout = nameof(NodeRejoinTimeout);
+    public const string NodeVersionMismatch = nameof(NodeVersionMismatch);
 
-        // Operations
-        public const string SyncedFlushRemoved = nameof(SyncedFlushRemoved);
+    // Operations
+    public const string SyncedFlushRemoved = nameof(SyncedFlushRemoved);
 
-        // The rolling upgrade
-        public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
-        public const string TargetOlderThanCluster = nameof(TargetOlderThanCluster);
-        public const string ClusterNotOn717 = nameof(ClusterNotOn717);
-        public const string NoNodes = nameof(NoNodes);
-        public const string PlanOfAnotherConnection = nameof(PlanOfAnotherConnection);
-        public const string IncompatibleIndices = nameof(IncompatibleIndices);
-        public const string InvalidStateFile = nameof(InvalidStateFile);
-        public const string StateMismatch = nameof(StateMismatch);
-        public const string UnsafeToRestart = nameof(UnsafeToRestart);
-        public const string NodeActionFailed = nameof(NodeActionFailed);
-        public const string RollingUpgradeFailed = nameof(RollingUpgradeFailed);
-    }
+    // The rolling upgrade
+    public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
+    public const string TargetOlderThanCluster = nameof(TargetOlderThanCluster);
+    public const string ClusterNotOn717 = nameof(ClusterNotOn717);
+    public const string NoNodes = nameof(NoNodes);
+    public const string PlanOfAnotherConnection = nameof(PlanOfAnotherConnection);
+    public const string IncompatibleIndices = nameof(IncompatibleIndices);
+    public const string InvalidStateFile = nameof(InvalidStateFile);
+    public const string StateMismatch = nameof(StateMismatch);
+    public const string UnsafeToRestart = nameof(UnsafeToRestart);
+    public const string NodeActionFailed = nameof(NodeActionFailed);
+    public const string RollingUpgradeFailed = nameof(RollingUpgradeFailed);
 }

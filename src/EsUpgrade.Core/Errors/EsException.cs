@@ -1,75 +1,74 @@
 using System;
 
-namespace EsUpgrade.Errors
+namespace EsUpgrade.Errors;
+
+/// <summary>What went wrong, in the terms a caller maps to an error category.</summary>
+public enum EsErrorKind
 {
-    /// <summary>What went wrong, in the terms a caller maps to an error category.</summary>
-    public enum EsErrorKind
+    Connection,
+    Certificate,
+    Authentication,
+    Permission,
+    NotFound,
+    InvalidArgument,
+    Timeout,
+    NotElasticsearch,
+    Server,
+    InvalidState,
+}
+
+/// <summary>
+/// Every failure the core reports. <see cref="ErrorId"/> is a constant a script can test;
+/// the message never carries a secret.
+/// </summary>
+public class EsException : Exception
+{
+    public EsException(EsErrorKind kind, string errorId, string message, object? target = null, Exception? inner = null)
+        : base(message, inner)
     {
-        Connection,
-        Certificate,
-        Authentication,
-        Permission,
-        NotFound,
-        InvalidArgument,
-        Timeout,
-        NotElasticsearch,
-        Server,
-        InvalidState,
+        Kind = kind;
+        ErrorId = errorId;
+        Target = target;
     }
 
-    /// <summary>
-    /// Every failure the core reports. <see cref="ErrorId"/> is a constant a script can test;
-    /// the message never carries a secret.
-    /// </summary>
-    public class EsException : Exception
+    public EsErrorKind Kind { get; }
+    public string ErrorId { get; }
+    public object? Target { get; }
+
+    /// <summary>The cluster did not answer now but will: a node restarting, a master election (502/503, no connection).</summary>
+    public bool IsTransient =>
+        Kind == EsErrorKind.Connection || (this is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
+}
+
+/// <summary>Elasticsearch answered with an error status.</summary>
+public sealed class EsServerException : EsException
+{
+    public EsServerException(int statusCode, string? errorType, string? reason, string method, string path, object? target = null)
+        : base(KindOf(statusCode), ErrorIds.EsServerError, Describe(statusCode, errorType, reason, method, path), target)
     {
-        public EsException(EsErrorKind kind, string errorId, string message, object? target = null, Exception? inner = null)
-            : base(message, inner)
-        {
-            Kind = kind;
-            ErrorId = errorId;
-            Target = target;
-        }
-
-        public EsErrorKind Kind { get; }
-        public string ErrorId { get; }
-        public object? Target { get; }
-
-        /// <summary>The cluster did not answer now but will: a node restarting, a master election (502/503, no connection).</summary>
-        public bool IsTransient =>
-            Kind == EsErrorKind.Connection || (this is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
+        StatusCode = statusCode;
+        ErrorType = errorType;
+        Reason = reason;
     }
 
-    /// <summary>Elasticsearch answered with an error status.</summary>
-    public sealed class EsServerException : EsException
+    public int StatusCode { get; }
+    /// <summary>Elasticsearch's error type, e.g. <c>index_not_found_exception</c>.</summary>
+    public string? ErrorType { get; }
+    public string? Reason { get; }
+
+    static EsErrorKind KindOf(int status) => status switch
     {
-        public EsServerException(int statusCode, string? errorType, string? reason, string method, string path, object? target = null)
-            : base(KindOf(statusCode), ErrorIds.EsServerError, Describe(statusCode, errorType, reason, method, path), target)
-        {
-            StatusCode = statusCode;
-            ErrorType = errorType;
-            Reason = reason;
-        }
+        401 => EsErrorKind.Authentication,
+        403 => EsErrorKind.Permission,
+        404 => EsErrorKind.NotFound,
+        408 => EsErrorKind.Timeout,
+        >= 400 and < 500 => EsErrorKind.InvalidArgument,
+        _ => EsErrorKind.Server,
+    };
 
-        public int StatusCode { get; }
-        /// <summary>Elasticsearch's error type, e.g. <c>index_not_found_exception</c>.</summary>
-        public string? ErrorType { get; }
-        public string? Reason { get; }
-
-        static EsErrorKind KindOf(int status) => status switch
-        {
-            401 => EsErrorKind.Authentication,
-            403 => EsErrorKind.Permission,
-            404 => EsErrorKind.NotFound,
-            408 => EsErrorKind.Timeout,
-            >= 400 and < 500 => EsErrorKind.InvalidArgument,
-            _ => EsErrorKind.Server,
-        };
-
-        static string Describe(int status, string? type, string? reason, string method, string path)
-        {
-            var what = type is null ? $"HTTP {status}" : $"{type} (HTTP {status})";
-            return reason is null ? $"{method} {path} failed: {what}." : $"{method} {path} failed: {what}: {reason}";
-        }
+    static string Describe(int status, string? type, string? reason, string method, string path)
+    {
+        var what = type is null ? $"HTTP {status}" : $"{type} (HTTP {status})";
+        return reason is null ? $"{method} {path} failed: {what}." : $"{method} {path} failed: {what}: {reason}";
     }
 }

@@ -9,100 +9,99 @@ using EsUpgrade.Health;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
 
-namespace EsUpgrade.Indices
+namespace EsUpgrade.Indices;
+
+public sealed class EsIndex
 {
-    public sealed class EsIndex
+    public EsConnection Connection { get; internal set; } = null!;
+    public string Name { get; internal set; } = "";
+    public string Uuid { get; internal set; } = "";
+    /// <summary>Null for a closed index, which has no health in _cat/indices.</summary>
+    public HealthStatus? Health { get; internal set; }
+    public string Status { get; internal set; } = "";
+    public int Primaries { get; internal set; }
+    public int Replicas { get; internal set; }
+    public long DocsCount { get; internal set; }
+    public long StoreSizeBytes { get; internal set; }
+    /// <summary>The version that created the index: 8.x cannot open indices created before 7.0.</summary>
+    public Version? CreatedVersion { get; internal set; }
+    public override string ToString() => Name;
+}
+
+/// <summary>A shard copy's state, as _cat/shards reports it.</summary>
+public enum ShardState { Started, Initializing, Relocating, Unassigned }
+
+public sealed class EsShard
+{
+    public EsConnection Connection { get; internal set; } = null!;
+    public string Index { get; internal set; } = "";
+    public int Shard { get; internal set; }
+    public bool Primary { get; internal set; }
+    public ShardState State { get; internal set; }
+    public string? Node { get; internal set; }
+    public long? Docs { get; internal set; }
+    public long? StoreBytes { get; internal set; }
+    public string? UnassignedReason { get; internal set; }
+    public override string ToString() => $"{Index}[{Shard}]{(Primary ? "p" : "r")} {State}";
+}
+
+public static class IndexReader
+{
+    public static async Task<IReadOnlyList<EsIndex>> GetIndicesAsync(EsApi api, string? expression, CancellationToken ct)
     {
-        public EsConnection Connection { get; internal set; } = null!;
-        public string Name { get; internal set; } = "";
-        public string Uuid { get; internal set; } = "";
-        /// <summary>Null for a closed index, which has no health in _cat/indices.</summary>
-        public HealthStatus? Health { get; internal set; }
-        public string Status { get; internal set; } = "";
-        public int Primaries { get; internal set; }
-        public int Replicas { get; internal set; }
-        public long DocsCount { get; internal set; }
-        public long StoreSizeBytes { get; internal set; }
-        /// <summary>The version that created the index: 8.x cannot open indices created before 7.0.</summary>
-        public Version? CreatedVersion { get; internal set; }
-        public override string ToString() => Name;
-    }
-
-    /// <summary>A shard copy's state, as _cat/shards reports it.</summary>
-    public enum ShardState { Started, Initializing, Relocating, Unassigned }
-
-    public sealed class EsShard
-    {
-        public EsConnection Connection { get; internal set; } = null!;
-        public string Index { get; internal set; } = "";
-        public int Shard { get; internal set; }
-        public bool Primary { get; internal set; }
-        public ShardState State { get; internal set; }
-        public string? Node { get; internal set; }
-        public long? Docs { get; internal set; }
-        public long? StoreBytes { get; internal set; }
-        public string? UnassignedReason { get; internal set; }
-        public override string ToString() => $"{Index}[{Shard}]{(Primary ? "p" : "r")} {State}";
-    }
-
-    public static class IndexReader
-    {
-        public static async Task<IReadOnlyList<EsIndex>> GetIndicesAsync(EsApi api, string? expression, CancellationToken ct)
+        var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);
+        var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&bytes=b&h=health,status,index,uuid,pri,rep,docs.count,store.size"), ct).ConfigureAwait(false);
+        var settings = await api.GetJsonAsync(EsRequest.Get($"{(target.Length == 0 ? "/_all" : target)}/_settings/index.version.created?flat_settings=true"), ct).ConfigureAwait(false);
+        return cat.EnumerateArray().Select(i =>
         {
-            var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);
-            var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&bytes=b&h=health,status,index,uuid,pri,rep,docs.count,store.size"), ct).ConfigureAwait(false);
-            var settings = await api.GetJsonAsync(EsRequest.Get($"{(target.Length == 0 ? "/_all" : target)}/_settings/index.version.created?flat_settings=true"), ct).ConfigureAwait(false);
-            return cat.EnumerateArray().Select(i =>
-            {
-                var name = i.Str("index") ?? "";
-                var created = settings.Prop(name)?.Prop("settings")?.Str("index.version.created");
-                return new EsIndex
-                {
-                    Connection = api.Connection,
-                    Name = name,
-                    Uuid = i.Str("uuid") ?? "",
-                    Health = HealthStatuses.Parse(i.Str("health")),
-                    Status = i.Str("status") ?? "",
-                    Primaries = i.Int("pri"),
-                    Replicas = i.Int("rep"),
-                    DocsCount = i.Long("docs.count"),
-                    StoreSizeBytes = i.Long("store.size"),
-                    CreatedVersion = VersionFromId(created),
-                };
-            }).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
-        }
-
-        /// <summary>Elasticsearch's version ids: 7172799 → 7.17.27, 6082399 → 6.8.23. 8.x index versions past 8.11 are not of this form (null).</summary>
-        public static Version? VersionFromId(string? id)
-        {
-            if (!int.TryParse(id, out var n) || n < 1_000_000 || n > 99_999_999) return null;
-            return new Version(n / 1_000_000, n / 10_000 % 100, n / 100 % 100);
-        }
-
-        static ShardState ParseState(string? state) => state switch
-        {
-            "STARTED" => ShardState.Started,
-            "INITIALIZING" => ShardState.Initializing,
-            "RELOCATING" => ShardState.Relocating,
-            _ => ShardState.Unassigned,
-        };
-
-        public static async Task<IReadOnlyList<EsShard>> GetShardsAsync(EsApi api, string? expression, CancellationToken ct)
-        {
-            var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);
-            var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/shards{target}?format=json&bytes=b&h=index,shard,prirep,state,docs,store,node,unassigned.reason"), ct).ConfigureAwait(false);
-            return cat.EnumerateArray().Select(s => new EsShard
+            var name = i.Str("index") ?? "";
+            var created = settings.Prop(name)?.Prop("settings")?.Str("index.version.created");
+            return new EsIndex
             {
                 Connection = api.Connection,
-                Index = s.Str("index") ?? "",
-                Shard = s.Int("shard"),
-                Primary = s.Str("prirep") == "p",
-                State = ParseState(s.Str("state")),
-                Node = s.Str("node"),
-                Docs = s.Prop("docs") is null ? (long?)null : s.Long("docs"),
-                StoreBytes = s.Prop("store") is null ? (long?)null : s.Long("store"),
-                UnassignedReason = s.Str("unassigned.reason"),
-            }).ToList();
-        }
+                Name = name,
+                Uuid = i.Str("uuid") ?? "",
+                Health = HealthStatuses.Parse(i.Str("health")),
+                Status = i.Str("status") ?? "",
+                Primaries = i.Int("pri"),
+                Replicas = i.Int("rep"),
+                DocsCount = i.Long("docs.count"),
+                StoreSizeBytes = i.Long("store.size"),
+                CreatedVersion = VersionFromId(created),
+            };
+        }).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Elasticsearch's version ids: 7172799 → 7.17.27, 6082399 → 6.8.23. 8.x index versions past 8.11 are not of this form (null).</summary>
+    public static Version? VersionFromId(string? id)
+    {
+        if (!int.TryParse(id, out var n) || n < 1_000_000 || n > 99_999_999) return null;
+        return new Version(n / 1_000_000, n / 10_000 % 100, n / 100 % 100);
+    }
+
+    static ShardState ParseState(string? state) => state switch
+    {
+        "STARTED" => ShardState.Started,
+        "INITIALIZING" => ShardState.Initializing,
+        "RELOCATING" => ShardState.Relocating,
+        _ => ShardState.Unassigned,
+    };
+
+    public static async Task<IReadOnlyList<EsShard>> GetShardsAsync(EsApi api, string? expression, CancellationToken ct)
+    {
+        var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);
+        var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/shards{target}?format=json&bytes=b&h=index,shard,prirep,state,docs,store,node,unassigned.reason"), ct).ConfigureAwait(false);
+        return cat.EnumerateArray().Select(s => new EsShard
+        {
+            Connection = api.Connection,
+            Index = s.Str("index") ?? "",
+            Shard = s.Int("shard"),
+            Primary = s.Str("prirep") == "p",
+            State = ParseState(s.Str("state")),
+            Node = s.Str("node"),
+            Docs = s.Prop("docs") is null ? (long?)null : s.Long("docs"),
+            StoreBytes = s.Prop("store") is null ? (long?)null : s.Long("store"),
+            UnassignedReason = s.Str("unassigned.reason"),
+        }).ToList();
     }
 }

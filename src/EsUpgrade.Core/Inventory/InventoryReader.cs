@@ -9,77 +9,76 @@ using EsUpgrade.Health;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
 
-namespace EsUpgrade.Inventory
+namespace EsUpgrade.Inventory;
+
+/// <summary>Reads what a cluster is made of: nodes, versions, roles, the elected master.</summary>
+public static class InventoryReader
 {
-    /// <summary>Reads what a cluster is made of: nodes, versions, roles, the elected master.</summary>
-    public static class InventoryReader
+    static readonly string[] Tiers = { "data_frozen", "data_cold", "data_warm", "data_hot", "data_content" };
+
+    /// <param name="selector">Elasticsearch node selector (names, ids, wildcards, <c>master:true</c>, ...); null for all.</param>
+    public static async Task<IReadOnlyList<EsNode>> GetNodesAsync(EsApi api, string? selector, CancellationToken ct)
     {
-        static readonly string[] Tiers = { "data_frozen", "data_cold", "data_warm", "data_hot", "data_content" };
+        var path = string.IsNullOrEmpty(selector) ? "/_nodes" : "/_nodes/" + Uri.EscapeDataString(selector);
+        var nodesTask = api.GetJsonAsync(EsRequest.Get(path), ct);
+        var masterId = await GetElectedMasterIdAsync(api, ct).ConfigureAwait(false);
+        var body = await nodesTask.ConfigureAwait(false);
+        return body.Object("nodes").Select(p => ReadNode(api.Connection, p.Name, p.Value, masterId))
+            .OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+    }
 
-        /// <param name="selector">Elasticsearch node selector (names, ids, wildcards, <c>master:true</c>, ...); null for all.</param>
-        public static async Task<IReadOnlyList<EsNode>> GetNodesAsync(EsApi api, string? selector, CancellationToken ct)
-        {
-            var path = string.IsNullOrEmpty(selector) ? "/_nodes" : "/_nodes/" + Uri.EscapeDataString(selector);
-            var nodesTask = api.GetJsonAsync(EsRequest.Get(path), ct);
-            var masterId = await GetElectedMasterIdAsync(api, ct).ConfigureAwait(false);
-            var body = await nodesTask.ConfigureAwait(false);
-            return body.Object("nodes").Select(p => ReadNode(api.Connection, p.Name, p.Value, masterId))
-                .OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-        }
+    static async Task<string?> GetElectedMasterIdAsync(EsApi api, CancellationToken ct)
+    {
+        var master = await api.GetJsonAsync(EsRequest.Get("/_cat/master?format=json"), ct).ConfigureAwait(false);
+        return master.ValueKind == JsonValueKind.Array ? master.EnumerateArray().Select(m => m.Str("id")).FirstOrDefault() : null;
+    }
 
-        static async Task<string?> GetElectedMasterIdAsync(EsApi api, CancellationToken ct)
+    internal static EsNode ReadNode(EsConnection connection, string id, JsonElement n, string? masterId)
+    {
+        var roles = n.Strings("roles");
+        var tiers = roles.Contains("data") ? new[] { "all" } : Tiers.Where(roles.Contains).Select(t => t.Substring(5)).ToArray();
+        var versionNumber = n.Str("version") ?? "";
+        return new EsNode
         {
-            var master = await api.GetJsonAsync(EsRequest.Get("/_cat/master?format=json"), ct).ConfigureAwait(false);
-            return master.ValueKind == JsonValueKind.Array ? master.EnumerateArray().Select(m => m.Str("id")).FirstOrDefault() : null;
-        }
+            Connection = connection,
+            Id = id,
+            Name = n.Str("name") ?? id,
+            VersionNumber = versionNumber,
+            Version = EsVersion.Parse(versionNumber),
+            Roles = roles,
+            DataTiers = tiers,
+            Host = n.Str("host"),
+            Ip = n.Str("ip"),
+            TransportAddress = n.Str("transport_address"),
+            HttpAddress = n.Prop("http")?.Str("publish_address"),
+            IsMasterEligible = roles.Contains("master"),
+            IsElectedMaster = id == masterId,
+            Plugins = n.Array("plugins").Select(p => p.Str("name") ?? "").Where(s => s.Length > 0).ToArray(),
+            Attributes = n.Object("attributes").ToDictionary(a => a.Name, a => a.Value.ValueKind == JsonValueKind.String ? a.Value.GetString() ?? "" : a.Value.GetRawText()),
+        };
+    }
 
-        internal static EsNode ReadNode(EsConnection connection, string id, JsonElement n, string? masterId)
+    public static async Task<EsCluster> GetClusterAsync(EsApi api, CancellationToken ct)
+    {
+        var rootTask = api.GetJsonAsync(EsRequest.Get("/"), ct);
+        var healthTask = HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct);
+        var nodes = await GetNodesAsync(api, null, ct).ConfigureAwait(false);
+        var root = await rootTask.ConfigureAwait(false);
+        var health = await healthTask.ConfigureAwait(false);
+        var versions = nodes.GroupBy(n => n.Version).OrderBy(g => g.Key).ToList();
+        return new EsCluster
         {
-            var roles = n.Strings("roles");
-            var tiers = roles.Contains("data") ? new[] { "all" } : Tiers.Where(roles.Contains).Select(t => t.Substring(5)).ToArray();
-            var versionNumber = n.Str("version") ?? "";
-            return new EsNode
-            {
-                Connection = connection,
-                Id = id,
-                Name = n.Str("name") ?? id,
-                VersionNumber = versionNumber,
-                Version = EsVersion.Parse(versionNumber),
-                Roles = roles,
-                DataTiers = tiers,
-                Host = n.Str("host"),
-                Ip = n.Str("ip"),
-                TransportAddress = n.Str("transport_address"),
-                HttpAddress = n.Prop("http")?.Str("publish_address"),
-                IsMasterEligible = roles.Contains("master"),
-                IsElectedMaster = id == masterId,
-                Plugins = n.Array("plugins").Select(p => p.Str("name") ?? "").Where(s => s.Length > 0).ToArray(),
-                Attributes = n.Object("attributes").ToDictionary(a => a.Name, a => a.Value.ValueKind == JsonValueKind.String ? a.Value.GetString() ?? "" : a.Value.GetRawText()),
-            };
-        }
-
-        public static async Task<EsCluster> GetClusterAsync(EsApi api, CancellationToken ct)
-        {
-            var rootTask = api.GetJsonAsync(EsRequest.Get("/"), ct);
-            var healthTask = HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct);
-            var nodes = await GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            var root = await rootTask.ConfigureAwait(false);
-            var health = await healthTask.ConfigureAwait(false);
-            var versions = nodes.GroupBy(n => n.Version).OrderBy(g => g.Key).ToList();
-            return new EsCluster
-            {
-                Connection = api.Connection,
-                Name = root.Str("cluster_name") ?? health.ClusterName,
-                Uuid = root.Str("cluster_uuid") ?? "",
-                Status = health.Status,
-                NumberOfNodes = health.NumberOfNodes,
-                NumberOfDataNodes = health.NumberOfDataNodes,
-                NumberOfMasterEligibleNodes = nodes.Count(n => n.IsMasterEligible),
-                MinimumVersion = versions.Count > 0 ? versions.First().Key : new Version(0, 0, 0),
-                MaximumVersion = versions.Count > 0 ? versions.Last().Key : new Version(0, 0, 0),
-                Versions = versions.Select(g => $"{g.First().VersionNumber} ({g.Count()})").ToArray(),
-                ElectedMaster = nodes.FirstOrDefault(n => n.IsElectedMaster)?.Name,
-            };
-        }
+            Connection = api.Connection,
+            Name = root.Str("cluster_name") ?? health.ClusterName,
+            Uuid = root.Str("cluster_uuid") ?? "",
+            Status = health.Status,
+            NumberOfNodes = health.NumberOfNodes,
+            NumberOfDataNodes = health.NumberOfDataNodes,
+            NumberOfMasterEligibleNodes = nodes.Count(n => n.IsMasterEligible),
+            MinimumVersion = versions.Count > 0 ? versions.First().Key : new Version(0, 0, 0),
+            MaximumVersion = versions.Count > 0 ? versions.Last().Key : new Version(0, 0, 0),
+            Versions = versions.Select(g => $"{g.First().VersionNumber} ({g.Count()})").ToArray(),
+            ElectedMaster = nodes.FirstOrDefault(n => n.IsElectedMaster)?.Name,
+        };
     }
 }

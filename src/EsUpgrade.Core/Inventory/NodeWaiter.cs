@@ -11,79 +11,78 @@ using EsUpgrade.Health;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
 
-namespace EsUpgrade.Inventory
-{
-    /// <summary>Waits for a node to (re)join the cluster, at a given version.</summary>
-    public static class NodeWaiter
-    {
-        public const int ProgressActivityId = 4150;
+namespace EsUpgrade.Inventory;
 
-        /// <summary>
-        /// Returns the node once it is in the cluster at <paramref name="version"/> (any version when null).
-        /// Between looks it long-polls <c>_cluster/health?wait_for_nodes</c> for one more node than it sees, so it
-        /// reacts the moment a node joins. A node that joins at another version fails at once (NodeVersionMismatch).
-        /// </summary>
-        public static async Task<EsNode> WaitAsync(EsApi api, string name, string? version, TimeSpan timeout, CancellationToken ct)
+/// <summary>Waits for a node to (re)join the cluster, at a given version.</summary>
+public static class NodeWaiter
+{
+    public const int ProgressActivityId = 4150;
+
+    /// <summary>
+    /// Returns the node once it is in the cluster at <paramref name="version"/> (any version when null).
+    /// Between looks it long-polls <c>_cluster/health?wait_for_nodes</c> for one more node than it sees, so it
+    /// reacts the moment a node joins. A node that joins at another version fails at once (NodeVersionMismatch).
+    /// </summary>
+    public static async Task<EsNode> WaitAsync(EsApi api, string name, string? version, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = api.Clock.UtcNow + timeout;
+        var activity = $"Waiting for node {name} to join {api.Connection.Name}" + (version is null ? "" : $" at {version}");
+        try
         {
-            var deadline = api.Clock.UtcNow + timeout;
-            var activity = $"Waiting for node {name} to join {api.Connection.Name}" + (version is null ? "" : $" at {version}");
-            try
+            while (true)
             {
-                while (true)
+                ct.ThrowIfCancellationRequested();
+                int count;
+                try
                 {
-                    ct.ThrowIfCancellationRequested();
-                    int count;
-                    try
+                    var versions = await VersionsAsync(api, ct).ConfigureAwait(false);
+                    count = versions.Count;
+                    if (versions.TryGetValue(name, out var seen))
                     {
-                        var versions = await VersionsAsync(api, ct).ConfigureAwait(false);
-                        count = versions.Count;
-                        if (versions.TryGetValue(name, out var seen))
-                        {
-                            if (version != null && seen != version)
-                                throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeVersionMismatch,
-                                    $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
-                            var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
-                            var node = nodes.FirstOrDefault(n => n.Name == name);
-                            if (node != null) return node;
-                        }
-                        api.Log.Progress(new EsProgress(ProgressActivityId, activity, $"{count} nodes in the cluster; {name} not among them yet"));
+                        if (version != null && seen != version)
+                            throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeVersionMismatch,
+                                $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
+                        var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
+                        var node = nodes.FirstOrDefault(n => n.Name == name);
+                        if (node != null) return node;
                     }
-                    catch (EsException ex) when (ex.IsTransient)
-                    {
-                        api.Log.Verbose($"[{api.Connection.Name}] cluster not answering yet ({ex.Message})");
-                        if (api.Clock.UtcNow >= deadline) throw Timeout(api, name, version, timeout);
-                        await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
-                        continue;
-                    }
-                    var remaining = deadline - api.Clock.UtcNow;
-                    if (remaining <= TimeSpan.Zero) throw Timeout(api, name, version, timeout);
-                    var slice = remaining < HealthReader.PollSlice ? remaining : HealthReader.PollSlice;
-                    try
-                    {
-                        await HealthReader.LongPollAsync(api, new HealthCondition { NodeCount = ">=" + (count + 1) }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
-                    }
-                    catch (EsException ex) when (ex.IsTransient)
-                    {
-                        await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
-                    }
+                    api.Log.Progress(new EsProgress(ProgressActivityId, activity, $"{count} nodes in the cluster; {name} not among them yet"));
+                }
+                catch (EsException ex) when (ex.IsTransient)
+                {
+                    api.Log.Verbose($"[{api.Connection.Name}] cluster not answering yet ({ex.Message})");
+                    if (api.Clock.UtcNow >= deadline) throw Timeout(api, name, version, timeout);
+                    await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
+                    continue;
+                }
+                var remaining = deadline - api.Clock.UtcNow;
+                if (remaining <= TimeSpan.Zero) throw Timeout(api, name, version, timeout);
+                var slice = remaining < HealthReader.PollSlice ? remaining : HealthReader.PollSlice;
+                try
+                {
+                    await HealthReader.LongPollAsync(api, new HealthCondition { NodeCount = ">=" + (count + 1) }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+                }
+                catch (EsException ex) when (ex.IsTransient)
+                {
+                    await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
                 }
             }
-            finally
-            {
-                api.Log.Progress(new EsProgress(ProgressActivityId, activity, "Done", 100, completed: true));
-            }
         }
-
-        /// <summary>Each node in the cluster now, by name, with its version (<c>_cat/nodes</c>).</summary>
-        public static async Task<IReadOnlyDictionary<string, string>> VersionsAsync(EsApi api, CancellationToken ct)
+        finally
         {
-            var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
-            return cat.EnumerateArray().ToDictionary(r => r.Str("name") ?? "", r => r.Str("version") ?? "");
+            api.Log.Progress(new EsProgress(ProgressActivityId, activity, "Done", 100, completed: true));
         }
-
-        static EsException Timeout(EsApi api, string name, string? version, TimeSpan timeout) =>
-            new EsException(EsErrorKind.Timeout, ErrorIds.NodeRejoinTimeout,
-                $"Node {name} did not join {api.Connection.Name}{(version is null ? "" : " at " + version)} within {timeout}. " +
-                "Look at the node's log: a setting 8.x removed, or indices created before 7.0, stop a node at start.", name);
     }
+
+    /// <summary>Each node in the cluster now, by name, with its version (<c>_cat/nodes</c>).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> VersionsAsync(EsApi api, CancellationToken ct)
+    {
+        var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/nodes?format=json&h=name,version"), ct).ConfigureAwait(false);
+        return cat.EnumerateArray().ToDictionary(r => r.Str("name") ?? "", r => r.Str("version") ?? "");
+    }
+
+    static EsException Timeout(EsApi api, string name, string? version, TimeSpan timeout) =>
+        new EsException(EsErrorKind.Timeout, ErrorIds.NodeRejoinTimeout,
+            $"Node {name} did not join {api.Connection.Name}{(version is null ? "" : " at " + version)} within {timeout}. " +
+            "Look at the node's log: a setting 8.x removed, or indices created before 7.0, stop a node at start.", name);
 }

@@ -3,45 +3,44 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EsUpgrade.Errors;
 
-namespace EsUpgrade.Upgrade
+namespace EsUpgrade.Upgrade;
+
+/// <summary>The state in a JSON file, replaced atomically on every save.</summary>
+public sealed class FileUpgradeStateStore : IUpgradeStateStore
 {
-    /// <summary>The state in a JSON file, replaced atomically on every save.</summary>
-    public sealed class FileUpgradeStateStore : IUpgradeStateStore
+    static readonly JsonSerializerOptions Options = new JsonSerializerOptions
     {
-        static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public FileUpgradeStateStore(string path) => Path = path;
+
+    public string Path { get; }
+
+    public string ResumeArgument => $"-StatePath '{Path}'";
+
+    public UpgradeState? Load()
+    {
+        if (!File.Exists(Path)) return null;
+        try
         {
-            WriteIndented = true,
-            Converters = { new JsonStringEnumConverter() },
-        };
-
-        public FileUpgradeStateStore(string path) => Path = path;
-
-        public string Path { get; }
-
-        public string ResumeArgument => $"-StatePath '{Path}'";
-
-        public UpgradeState? Load()
-        {
-            if (!File.Exists(Path)) return null;
-            try
-            {
-                return JsonSerializer.Deserialize<UpgradeState>(File.ReadAllText(Path), Options);
-            }
-            catch (JsonException ex)
-            {
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidStateFile,
-                    $"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", Path, ex);
-            }
+            return JsonSerializer.Deserialize<UpgradeState>(File.ReadAllText(Path), Options);
         }
-
-        public void Save(UpgradeState state)
+        catch (JsonException ex)
         {
-            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            var temp = Path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
-            if (File.Exists(Path)) File.Replace(temp, Path, null);
-            else File.Move(temp, Path);
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidStateFile,
+                $"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", Path, ex);
         }
+    }
+
+    public void Save(UpgradeState state)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        var temp = Path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
+        if (File.Exists(Path)) File.Replace(temp, Path, null);
+        else File.Move(temp, Path);
     }
 }

@@ -1,11 +1,10 @@
-namespace EsUpgrade.Upgrade
+namespace EsUpgrade.Upgrade;
+
+/// <summary>A store for runs without -StatePath: kept in memory only.</summary>
+public sealed class MemoryUpgradeStateStore : IUpgradeStateStore
 {
-    /// <summary>A store for runs without -StatePath: kept in memory only.</summary>
-    public sealed class MemoryUpgradeStateStore : IUpgradeStateStore
-    {
-        UpgradeState? state;
-        public UpgradeState? Load() => state;
-        public void Save(UpgradeState value) => state = value;
-        public string? ResumeArgument => null;
-    }
+    UpgradeState? state;
+    public UpgradeState? Load() => state;
+    public void Save(UpgradeState value) => state = value;
+    public string? ResumeArgument => null;
 }

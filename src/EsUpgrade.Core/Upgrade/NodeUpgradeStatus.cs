@@ -1,5 +1,4 @@
-namespace EsUpgrade.Upgrade
-{
-    /// <summary>How one node's upgrade ended.</summary>
-    public enum NodeUpgradeStatus { Upgraded, AlreadyUpgraded, Skipped, Failed }
-}
+namespace EsUpgrade.Upgrade;
+
+/// <summary>How one node's upgrade ended.</summary>
+public enum NodeUpgradeStatus { Upgraded, AlreadyUpgraded, Skipped, Failed }

@@ -2,26 +2,25 @@ using System;
 using System.Collections.Generic;
 using EsUpgrade.Inventory;
 
-namespace EsUpgrade.Upgrade
+namespace EsUpgrade.Upgrade;
+
+/// <summary>One node's place in the upgrade, and why it is there.</summary>
+public sealed class PlannedNode
 {
-    /// <summary>One node's place in the upgrade, and why it is there.</summary>
-    public sealed class PlannedNode
-    {
-        public int Position { get; internal set; }
-        public string Name { get; internal set; } = "";
-        public string Id { get; internal set; } = "";
-        public string CurrentVersion { get; internal set; } = "";
-        /// <summary>The node's host (as Elasticsearch reports it), for a node action that reaches the machine.</summary>
-        public string? Host { get; internal set; }
-        public IReadOnlyList<string> Roles { get; internal set; } = Array.Empty<string>();
-        public bool IsMasterEligible { get; internal set; }
-        public bool IsElectedMaster { get; internal set; }
-        public bool IsDataNode { get; internal set; }
-        public string Group { get; internal set; } = "";
-        public string Reason { get; internal set; } = "";
-        public bool AlreadyUpgraded { get; internal set; }
-        /// <summary>The node as Get-EsNode saw it; null for a node that was down when a run resumed.</summary>
-        public EsNode? Node { get; internal set; }
-        public override string ToString() => $"{Position}. {Name}";
-    }
+    public int Position { get; internal set; }
+    public string Name { get; internal set; } = "";
+    public string Id { get; internal set; } = "";
+    public string CurrentVersion { get; internal set; } = "";
+    /// <summary>The node's host (as Elasticsearch reports it), for a node action that reaches the machine.</summary>
+    public string? Host { get; internal set; }
+    public IReadOnlyList<string> Roles { get; internal set; } = Array.Empty<string>();
+    public bool IsMasterEligible { get; internal set; }
+    public bool IsElectedMaster { get; internal set; }
+    public bool IsDataNode { get; internal set; }
+    public string Group { get; internal set; } = "";
+    public string Reason { get; internal set; } = "";
+    public bool AlreadyUpgraded { get; internal set; }
+    /// <summary>The node as Get-EsNode saw it; null for a node that was down when a run resumed.</summary>
+    public EsNode? Node { get; internal set; }
+    public override string ToString() => $"{Position}. {Name}";
 }

@@ -13,437 +13,436 @@ using EsUpgrade.Inventory;
 using EsUpgrade.MachineLearning;
 using EsUpgrade.Wire;
 
-namespace EsUpgrade.Upgrade
+namespace EsUpgrade.Upgrade;
+
+/// <summary>
+/// Runs a rolling upgrade node by node: allocation to primaries, flush, optional ML upgrade mode, the node
+/// action, wait for the node at the target version, allocation back, wait for recovery. Checks ECK's safety
+/// predicates before each node, checkpoints after every step, and on any failure puts allocation and ML
+/// upgrade mode back before it stops with an error that says which node, which step, and how to resume.
+/// </summary>
+public sealed class RollingUpgrade
 {
-    /// <summary>
-    /// Runs a rolling upgrade node by node: allocation to primaries, flush, optional ML upgrade mode, the node
-    /// action, wait for the node at the target version, allocation back, wait for recovery. Checks ECK's safety
-    /// predicates before each node, checkpoints after every step, and on any failure puts allocation and ML
-    /// upgrade mode back before it stops with an error that says which node, which step, and how to resume.
-    /// </summary>
-    public sealed class RollingUpgrade
+    public const int ProgressActivityId = 4200;
+    public const int NodeProgressActivityId = 4201;
+    readonly EsApi api;
+    readonly UpgradePlan plan;
+    readonly IUpgradeHost host;
+    readonly IUpgradeStateStore store;
+    readonly RollingUpgradeOptions options;
+    UpgradeState state = null!;
+    /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
+    readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
+
+    public RollingUpgrade(EsApi api, UpgradePlan plan, IUpgradeHost host, IUpgradeStateStore store, RollingUpgradeOptions? options = null)
     {
-        public const int ProgressActivityId = 4200;
-        public const int NodeProgressActivityId = 4201;
-        readonly EsApi api;
-        readonly UpgradePlan plan;
-        readonly IUpgradeHost host;
-        readonly IUpgradeStateStore store;
-        readonly RollingUpgradeOptions options;
-        UpgradeState state = null!;
-        /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
-        readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
+        this.api = api;
+        this.plan = plan;
+        this.host = host;
+        this.store = store;
+        this.options = options ?? new RollingUpgradeOptions();
+    }
 
-        public RollingUpgrade(EsApi api, UpgradePlan plan, IUpgradeHost host, IUpgradeStateStore store, RollingUpgradeOptions? options = null)
+    IEsLog Log => api.Log;
+    string Target => plan.TargetVersion;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        state = LoadOrStart();
+        if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
+        await CaptureOriginalsAsync(ct).ConfigureAwait(false);
+        var total = state.Nodes.Count;
+        PlannedNode? current = null;
+        UpgradeStep? step = null;
+        try
         {
-            this.api = api;
-            this.plan = plan;
-            this.host = host;
-            this.store = store;
-            this.options = options ?? new RollingUpgradeOptions();
-        }
-
-        IEsLog Log => api.Log;
-        string Target => plan.TargetVersion;
-
-        public async Task RunAsync(CancellationToken ct)
-        {
-            state = LoadOrStart();
-            if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
-            await CaptureOriginalsAsync(ct).ConfigureAwait(false);
-            var total = state.Nodes.Count;
-            PlannedNode? current = null;
-            UpgradeStep? step = null;
-            try
+            foreach (var nodeState in state.Nodes.ToList())
             {
-                foreach (var nodeState in state.Nodes.ToList())
+                var planned = Planned(nodeState);
+                current = planned;
+                var done = state.Nodes.Count(n => n.Done);
+                Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
+                    $"{done} of {total} nodes upgraded; next {planned.Name}", done * 100 / total));
+                if (nodeState.Done)
                 {
-                    var planned = Planned(nodeState);
-                    current = planned;
-                    var done = state.Nodes.Count(n => n.Done);
-                    Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
-                        $"{done} of {total} nodes upgraded; next {planned.Name}", done * 100 / total));
-                    if (nodeState.Done)
-                    {
-                        host.Emit(Result(planned, nodeState, NodeUpgradeStatus.AlreadyUpgraded));
-                        continue;
-                    }
-                    if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false))
-                    {
-                        host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
-                        continue;
-                    }
-                    nodeState.StartedAt ??= api.Clock.UtcNow;
-                    foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
-                    {
-                        step = s;
-                        if (nodeState.Completed.Contains(s)) continue;
-                        ct.ThrowIfCancellationRequested();
-                        Log.Progress(new EsProgress(NodeProgressActivityId, $"{planned.Name} ({planned.Position}/{total})", Describe(s),
-                            (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
-                        Log.Verbose($"[{planned.Name}] {Describe(s)}");
-                        await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
-                        nodeState.Completed.Add(s);
-                        Checkpoint();
-                    }
-                    step = null;
-                    nodeState.Done = true;
-                    nodeState.EndedAt = api.Clock.UtcNow;
+                    host.Emit(Result(planned, nodeState, NodeUpgradeStatus.AlreadyUpgraded));
+                    continue;
+                }
+                if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false))
+                {
+                    host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
+                    continue;
+                }
+                nodeState.StartedAt ??= api.Clock.UtcNow;
+                foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
+                {
+                    step = s;
+                    if (nodeState.Completed.Contains(s)) continue;
+                    ct.ThrowIfCancellationRequested();
+                    Log.Progress(new EsProgress(NodeProgressActivityId, $"{planned.Name} ({planned.Position}/{total})", Describe(s),
+                        (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
+                    Log.Verbose($"[{planned.Name}] {Describe(s)}");
+                    await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
+                    nodeState.Completed.Add(s);
                     Checkpoint();
-                    Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
-                    host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
                 }
-                current = null;
-                await FinishAsync(ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (current != null)
-            {
-                throw await FailAsync(ex, current, step).ConfigureAwait(false);
-            }
-            finally
-            {
-                Log.Progress(new EsProgress(NodeProgressActivityId, "node", "Done", 100, ProgressActivityId, completed: true));
-                Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}", "Done", 100, completed: true));
-            }
-        }
-
-        /// <summary>
-        /// After a failure (or Ctrl+C) at <paramref name="step"/> of <paramref name="node"/>: records where a resumed run
-        /// starts, puts allocation and ML upgrade mode back, emits the node's Failed result, and returns the error to
-        /// throw, which names the node, the step, what was restored and how to resume.
-        /// </summary>
-        async Task<EsException> FailAsync(Exception ex, PlannedNode node, UpgradeStep? step)
-        {
-            var nodeState = state.Nodes.First(n => n.Name == node.Name);
-            var at = step is UpgradeStep failedStep ? $"step {failedStep} ({Describe(failedStep)})" : "its confirmation";
-            if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
-            {
-                // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
-                nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
-            }
-            if (!nodeState.Completed.Contains(UpgradeStep.NodeActionStarted))
-            {
-                // Allocation and ML upgrade mode are put back below: before its restart, the node needs them set again.
-                nodeState.Completed.RemoveAll(c => c < UpgradeStep.NodeActionStarted);
-            }
-            var resumeAt = Enum.GetValues(typeof(UpgradeStep)).Cast<UpgradeStep>().First(x => !nodeState.Completed.Contains(x));
-            var restored = await RestoreAsync().ConfigureAwait(false);
-            var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
-            state.LastError = $"{node.Name}, {at}: {why}";
-            try { Checkpoint(); }
-            catch (Exception saveError) { Log.Warning($"The state file could not be updated: {saveError.Message}"); }
-            var failed = Result(node, nodeState, NodeUpgradeStatus.Failed);
-            failed.Error = why;
-            host.Emit(failed);
-            var resume = store.ResumeArgument is string argument
-                ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with {argument}: it resumes at {node.Name}, {resumeAt}."
-                : "Fix the cause, then run Invoke-EsRollingUpgrade again; give -StatePath so a run can resume where it stopped.";
-            return new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
-                $"The rolling upgrade stopped at node {node.Name}, {at}: {why} {restored} {resume}", node.Name, ex);
-        }
-
-        UpgradeState LoadOrStart()
-        {
-            var loaded = store.Load();
-            if (loaded != null)
-            {
-                if (loaded.ClusterUuid != plan.ClusterUuid || loaded.TargetVersion != Target)
-                    throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.StateMismatch,
-                        $"The state file is for cluster {loaded.ClusterName} ({loaded.ClusterUuid}) to {loaded.TargetVersion}, not {plan.ClusterName} ({plan.ClusterUuid}) to {Target}. Use another -StatePath.", loaded.ClusterUuid);
-                if (loaded.CompletedAt != null)
-                    Log.Warning($"The state file says this upgrade already completed at {loaded.CompletedAt}: nothing is restarted.");
-                else
-                    Log.Verbose($"Resuming the upgrade of {loaded.ClusterName} to {Target}: {loaded.Nodes.Count(n => n.Done)} nodes done.");
-                return loaded;
-            }
-            var fresh = new UpgradeState
-            {
-                ClusterUuid = plan.ClusterUuid,
-                ClusterName = plan.ClusterName,
-                TargetVersion = Target,
-                StartedAt = api.Clock.UtcNow,
-                Nodes = plan.Nodes.Select(p => new UpgradeState.NodeState
-                {
-                    Name = p.Name,
-                    Id = p.Id,
-                    FromVersion = p.CurrentVersion,
-                    Position = p.Position,
-                    Group = p.Group,
-                    Roles = p.Roles.ToList(),
-                    IsMasterEligible = p.IsMasterEligible,
-                    Host = p.Host,
-                    Done = p.AlreadyUpgraded,
-                }).ToList(),
-            };
-            store.Save(fresh);
-            return fresh;
-        }
-
-        /// <summary>The node as planned now, or, when it is not in the cluster at this moment, as the state remembers it.</summary>
-        PlannedNode Planned(UpgradeState.NodeState s) =>
-            plan.Nodes.FirstOrDefault(p => p.Name == s.Name) ?? new PlannedNode
-            {
-                Position = s.Position,
-                Name = s.Name,
-                Id = s.Id,
-                CurrentVersion = s.FromVersion,
-                Roles = s.Roles,
-                IsMasterEligible = s.IsMasterEligible,
-                Host = s.Host,
-                Group = s.Group,
-                Reason = "planned by the first run; not in the cluster when this run started",
-            };
-
-        /// <summary>
-        /// Before any node restarts: an index created before the target's oldest readable version stops every
-        /// upgraded node from starting, and a node that cannot start cannot be rolled back.
-        /// </summary>
-        async Task PreflightAsync(CancellationToken ct)
-        {
-            var oldestReadable = EsVersion.Parse(Target).Major - 1;
-            var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
-            var ancient = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldestReadable).ToList();
-            if (ancient.Count > 0)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.IncompatibleIndices,
-                    $"Indices created before {oldestReadable}.0 would stop every {Target} node from starting: " +
-                    string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") +
-                    $". Reindex them on 7.17 (or delete them) first; no node was restarted.", ancient[0].Name);
-        }
-
-        async Task CaptureOriginalsAsync(CancellationToken ct)
-        {
-            if (state.AllocationCaptured) return;
-            var allocation = await ShardAllocation.GetAsync(api, ct).ConfigureAwait(false);
-            state.OriginalAllocationPersistent = allocation.Persistent;
-            state.OriginalAllocationTransient = allocation.Transient;
-            state.AllocationCaptured = true;
-            if (allocation.Effective != "all")
-                Log.Warning($"Shard allocation is '{allocation.Effective}' before the upgrade. Between nodes it is set back to all so replicas can recover; at the end it is put back to '{allocation.Effective}'.");
-            Checkpoint();
-        }
-
-        void Checkpoint() => store.Save(state);
-
-        AllocationSetting Original => new AllocationSetting(state.OriginalAllocationPersistent, state.OriginalAllocationTransient);
-
-        async Task RunStepAsync(PlannedNode node, UpgradeState.NodeState nodeState, UpgradeStep step, CancellationToken ct)
-        {
-            switch (step)
-            {
-                case UpgradeStep.SafetyCheck:
-                    await SafetyCheckAsync(node, ct).ConfigureAwait(false);
-                    break;
-                case UpgradeStep.DisableAllocation:
-                    await ShardAllocation.DisableAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
-                    break;
-                case UpgradeStep.Flush:
-                    var flush = await Flusher.FlushAsync(api, null, synced: false, ct).ConfigureAwait(false);
-                    if (flush.Failed > 0) Log.Warning($"[{node.Name}] flush: {flush.Failed} of {flush.Total} shard copies failed to flush; their recovery may take longer.");
-                    break;
-                case UpgradeStep.MlUpgradeMode:
-                    if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
-                    {
-                        await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
-                        state.MlUpgradeModeSetByRun = true;
-                    }
-                    break;
-                case UpgradeStep.NodeActionStarted:
-                    // Written before the action runs: a resumed run then knows the action may have happened.
-                    actionStartedThisRun.Add(node.Name);
-                    break;
-                case UpgradeStep.NodeAction:
-                    await NodeActionAsync(node, nodeState, ct).ConfigureAwait(false);
-                    break;
-                case UpgradeStep.WaitForNode:
-                    await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
-                    break;
-                case UpgradeStep.EnableAllocation:
-                    if (Original.Effective == "all") await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
-                    else await ShardAllocation.RestoreAsync(api, new AllocationSetting(null, null), ct).ConfigureAwait(false);
-                    break;
-                case UpgradeStep.WaitForHealth:
-                    await WaitForRecoveryAsync(node, ct).ConfigureAwait(false);
-                    break;
-            }
-        }
-
-        /// <summary>
-        /// Runs the admin's action once. When a crash came between starting the action and recording it, the
-        /// node tells what happened: at the target version it was restarted already; still booting, it is
-        /// given the node timeout to join; otherwise the action runs (again).
-        /// </summary>
-        async Task NodeActionAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct)
-        {
-            // NodeActionStarted recorded by an earlier run: that run may have restarted the node already.
-            if (!actionStartedThisRun.Contains(node.Name))
-            {
-                var versions = await NodeWaiter.VersionsAsync(api, ct).ConfigureAwait(false);
-                var present = versions.TryGetValue(node.Name, out var v) ? v : null;
-                if (present == Target)
-                {
-                    Log.Verbose($"[{node.Name}] already at {Target}: the action ran before the interruption, not running it again");
-                    return;
-                }
-                if (present is null)
-                {
-                    // Maybe still starting after the interrupted run restarted it: a grace period before acting again.
-                    var grace = options.NodeTimeout < options.ResumeGrace ? options.NodeTimeout : options.ResumeGrace;
-                    Log.Verbose($"[{node.Name}] not in the cluster after an interruption: giving it {grace} to join before running the action again");
-                    try
-                    {
-                        await NodeWaiter.WaitAsync(api, node.Name, Target, grace, ct).ConfigureAwait(false);
-                        return;
-                    }
-                    catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeRejoinTimeout) { }
-                }
-            }
-            try
-            {
-                await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { throw; }
-            catch (EsException) { throw; }
-            catch (Exception ex)
-            {
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeActionFailed, $"the node action failed: {ex.Message}", node.Name, ex);
-            }
-        }
-
-        /// <summary>
-        /// ECK's predicates that apply outside Kubernetes: every planned node present (so none is down already,
-        /// and never two master-eligible nodes down); health not red; no primary on this node whose replicas are
-        /// not all started; the elected master only after every other node is upgraded. Waits up to
-        /// <see cref="RollingUpgradeOptions.SafetyTimeout"/> for the cluster to become safe.
-        /// </summary>
-        async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct)
-        {
-            var deadline = api.Clock.UtcNow + options.SafetyTimeout;
-            while (true)
-            {
-                var problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
-                if (problem is null) return;
-                if (api.Clock.UtcNow >= deadline)
-                    throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
-                Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
-                var slice = TimeSpan.FromSeconds(5);
-                await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>The first of <see cref="UpgradeSafety"/>'s objections to restarting the node now, reading only what it needs.</summary>
-        async Task<string?> SafetyProblemAsync(PlannedNode node, CancellationToken ct)
-        {
-            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name), nodes);
-            if (missing != null) return missing;
-            // Down already (say, it refused to start last time): restarting it takes nothing more away.
-            if (nodes.All(n => n.Name != node.Name)) return null;
-            var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
-            var unhealthy = UpgradeSafety.HealthProblem(health);
-            if (unhealthy != null) return unhealthy;
-            var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-            return UpgradeSafety.ExposedPrimaries(node.Name, nodes, shards)
-                ?? UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
-        }
-
-        /// <summary>Green — or yellow with nothing initializing or relocating when the yellow is replicas held back by version.</summary>
-        async Task WaitForRecoveryAsync(PlannedNode node, CancellationToken ct)
-        {
-            var settled = new HealthCondition { Status = HealthStatus.Yellow, NoInitializingShards = true, NoRelocatingShards = true };
-            var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
-            if (health.Status == HealthStatus.Green) return;
-            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-            if (UpgradeSafety.ReplicasHeldBackByVersion(nodes, shards))
-            {
-                Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version");
-                return;
-            }
-            await HealthReader.WaitAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
-        }
-
-        async Task FinishAsync(CancellationToken ct)
-        {
-            if (state.CompletedAt != null) return;
-            if (state.Nodes.Any(n => !n.Done))
-            {
-                // Some nodes were skipped (-Confirm): put things back but leave the run open for a later resume.
-                await RestoreAsync().ConfigureAwait(false);
+                step = null;
+                nodeState.Done = true;
+                nodeState.EndedAt = api.Clock.UtcNow;
                 Checkpoint();
+                Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
+                host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
+            }
+            current = null;
+            await FinishAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (current != null)
+        {
+            throw await FailAsync(ex, current, step).ConfigureAwait(false);
+        }
+        finally
+        {
+            Log.Progress(new EsProgress(NodeProgressActivityId, "node", "Done", 100, ProgressActivityId, completed: true));
+            Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}", "Done", 100, completed: true));
+        }
+    }
+
+    /// <summary>
+    /// After a failure (or Ctrl+C) at <paramref name="step"/> of <paramref name="node"/>: records where a resumed run
+    /// starts, puts allocation and ML upgrade mode back, emits the node's Failed result, and returns the error to
+    /// throw, which names the node, the step, what was restored and how to resume.
+    /// </summary>
+    async Task<EsException> FailAsync(Exception ex, PlannedNode node, UpgradeStep? step)
+    {
+        var nodeState = state.Nodes.First(n => n.Name == node.Name);
+        var at = step is UpgradeStep failedStep ? $"step {failedStep} ({Describe(failedStep)})" : "its confirmation";
+        if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
+        {
+            // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
+            nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
+        }
+        if (!nodeState.Completed.Contains(UpgradeStep.NodeActionStarted))
+        {
+            // Allocation and ML upgrade mode are put back below: before its restart, the node needs them set again.
+            nodeState.Completed.RemoveAll(c => c < UpgradeStep.NodeActionStarted);
+        }
+        var resumeAt = Enum.GetValues(typeof(UpgradeStep)).Cast<UpgradeStep>().First(x => !nodeState.Completed.Contains(x));
+        var restored = await RestoreAsync().ConfigureAwait(false);
+        var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
+        state.LastError = $"{node.Name}, {at}: {why}";
+        try { Checkpoint(); }
+        catch (Exception saveError) { Log.Warning($"The state file could not be updated: {saveError.Message}"); }
+        var failed = Result(node, nodeState, NodeUpgradeStatus.Failed);
+        failed.Error = why;
+        host.Emit(failed);
+        var resume = store.ResumeArgument is string argument
+            ? $"Fix the cause, then run Invoke-EsRollingUpgrade again with {argument}: it resumes at {node.Name}, {resumeAt}."
+            : "Fix the cause, then run Invoke-EsRollingUpgrade again; give -StatePath so a run can resume where it stopped.";
+        return new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
+            $"The rolling upgrade stopped at node {node.Name}, {at}: {why} {restored} {resume}", node.Name, ex);
+    }
+
+    UpgradeState LoadOrStart()
+    {
+        var loaded = store.Load();
+        if (loaded != null)
+        {
+            if (loaded.ClusterUuid != plan.ClusterUuid || loaded.TargetVersion != Target)
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.StateMismatch,
+                    $"The state file is for cluster {loaded.ClusterName} ({loaded.ClusterUuid}) to {loaded.TargetVersion}, not {plan.ClusterName} ({plan.ClusterUuid}) to {Target}. Use another -StatePath.", loaded.ClusterUuid);
+            if (loaded.CompletedAt != null)
+                Log.Warning($"The state file says this upgrade already completed at {loaded.CompletedAt}: nothing is restarted.");
+            else
+                Log.Verbose($"Resuming the upgrade of {loaded.ClusterName} to {Target}: {loaded.Nodes.Count(n => n.Done)} nodes done.");
+            return loaded;
+        }
+        var fresh = new UpgradeState
+        {
+            ClusterUuid = plan.ClusterUuid,
+            ClusterName = plan.ClusterName,
+            TargetVersion = Target,
+            StartedAt = api.Clock.UtcNow,
+            Nodes = plan.Nodes.Select(p => new UpgradeState.NodeState
+            {
+                Name = p.Name,
+                Id = p.Id,
+                FromVersion = p.CurrentVersion,
+                Position = p.Position,
+                Group = p.Group,
+                Roles = p.Roles.ToList(),
+                IsMasterEligible = p.IsMasterEligible,
+                Host = p.Host,
+                Done = p.AlreadyUpgraded,
+            }).ToList(),
+        };
+        store.Save(fresh);
+        return fresh;
+    }
+
+    /// <summary>The node as planned now, or, when it is not in the cluster at this moment, as the state remembers it.</summary>
+    PlannedNode Planned(UpgradeState.NodeState s) =>
+        plan.Nodes.FirstOrDefault(p => p.Name == s.Name) ?? new PlannedNode
+        {
+            Position = s.Position,
+            Name = s.Name,
+            Id = s.Id,
+            CurrentVersion = s.FromVersion,
+            Roles = s.Roles,
+            IsMasterEligible = s.IsMasterEligible,
+            Host = s.Host,
+            Group = s.Group,
+            Reason = "planned by the first run; not in the cluster when this run started",
+        };
+
+    /// <summary>
+    /// Before any node restarts: an index created before the target's oldest readable version stops every
+    /// upgraded node from starting, and a node that cannot start cannot be rolled back.
+    /// </summary>
+    async Task PreflightAsync(CancellationToken ct)
+    {
+        var oldestReadable = EsVersion.Parse(Target).Major - 1;
+        var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
+        var ancient = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldestReadable).ToList();
+        if (ancient.Count > 0)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.IncompatibleIndices,
+                $"Indices created before {oldestReadable}.0 would stop every {Target} node from starting: " +
+                string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") +
+                $". Reindex them on 7.17 (or delete them) first; no node was restarted.", ancient[0].Name);
+    }
+
+    async Task CaptureOriginalsAsync(CancellationToken ct)
+    {
+        if (state.AllocationCaptured) return;
+        var allocation = await ShardAllocation.GetAsync(api, ct).ConfigureAwait(false);
+        state.OriginalAllocationPersistent = allocation.Persistent;
+        state.OriginalAllocationTransient = allocation.Transient;
+        state.AllocationCaptured = true;
+        if (allocation.Effective != "all")
+            Log.Warning($"Shard allocation is '{allocation.Effective}' before the upgrade. Between nodes it is set back to all so replicas can recover; at the end it is put back to '{allocation.Effective}'.");
+        Checkpoint();
+    }
+
+    void Checkpoint() => store.Save(state);
+
+    AllocationSetting Original => new AllocationSetting(state.OriginalAllocationPersistent, state.OriginalAllocationTransient);
+
+    async Task RunStepAsync(PlannedNode node, UpgradeState.NodeState nodeState, UpgradeStep step, CancellationToken ct)
+    {
+        switch (step)
+        {
+            case UpgradeStep.SafetyCheck:
+                await SafetyCheckAsync(node, ct).ConfigureAwait(false);
+                break;
+            case UpgradeStep.DisableAllocation:
+                await ShardAllocation.DisableAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
+                break;
+            case UpgradeStep.Flush:
+                var flush = await Flusher.FlushAsync(api, null, synced: false, ct).ConfigureAwait(false);
+                if (flush.Failed > 0) Log.Warning($"[{node.Name}] flush: {flush.Failed} of {flush.Total} shard copies failed to flush; their recovery may take longer.");
+                break;
+            case UpgradeStep.MlUpgradeMode:
+                if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
+                {
+                    await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
+                    state.MlUpgradeModeSetByRun = true;
+                }
+                break;
+            case UpgradeStep.NodeActionStarted:
+                // Written before the action runs: a resumed run then knows the action may have happened.
+                actionStartedThisRun.Add(node.Name);
+                break;
+            case UpgradeStep.NodeAction:
+                await NodeActionAsync(node, nodeState, ct).ConfigureAwait(false);
+                break;
+            case UpgradeStep.WaitForNode:
+                await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                break;
+            case UpgradeStep.EnableAllocation:
+                if (Original.Effective == "all") await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
+                else await ShardAllocation.RestoreAsync(api, new AllocationSetting(null, null), ct).ConfigureAwait(false);
+                break;
+            case UpgradeStep.WaitForHealth:
+                await WaitForRecoveryAsync(node, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Runs the admin's action once. When a crash came between starting the action and recording it, the
+    /// node tells what happened: at the target version it was restarted already; still booting, it is
+    /// given the node timeout to join; otherwise the action runs (again).
+    /// </summary>
+    async Task NodeActionAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct)
+    {
+        // NodeActionStarted recorded by an earlier run: that run may have restarted the node already.
+        if (!actionStartedThisRun.Contains(node.Name))
+        {
+            var versions = await NodeWaiter.VersionsAsync(api, ct).ConfigureAwait(false);
+            var present = versions.TryGetValue(node.Name, out var v) ? v : null;
+            if (present == Target)
+            {
+                Log.Verbose($"[{node.Name}] already at {Target}: the action ran before the interruption, not running it again");
                 return;
             }
-            await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
-            if (state.MlUpgradeModeSetByRun)
+            if (present is null)
             {
-                await MlUpgradeMode.SetAsync(api, false, ct).ConfigureAwait(false);
-                state.MlUpgradeModeSetByRun = false;
-            }
-            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            var behind = nodes.Where(n => n.VersionNumber != Target).Select(n => $"{n.Name} ({n.VersionNumber})").ToList();
-            if (behind.Count > 0)
-                Log.Warning($"Nodes not at {Target} after the upgrade: {string.Join(", ", behind)}.");
-            state.CompletedAt = api.Clock.UtcNow;
-            state.LastError = null;
-            Checkpoint();
-        }
-
-        /// <summary>Puts allocation and ML upgrade mode back, whatever happened; says what it did. Never throws.</summary>
-        async Task<string> RestoreAsync()
-        {
-            var said = new List<string>();
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            try
-            {
-                await ShardAllocation.RestoreAsync(api, Original, cts.Token).ConfigureAwait(false);
-                said.Add($"Shard allocation was put back ({Original}).");
-            }
-            catch (Exception ex)
-            {
-                said.Add($"Shard allocation could NOT be put back ({ex.Message}): run Enable-EsShardAllocation once the cluster answers.");
-                Log.Warning(said.Last());
-            }
-            if (state.MlUpgradeModeSetByRun)
-            {
+                // Maybe still starting after the interrupted run restarted it: a grace period before acting again.
+                var grace = options.NodeTimeout < options.ResumeGrace ? options.NodeTimeout : options.ResumeGrace;
+                Log.Verbose($"[{node.Name}] not in the cluster after an interruption: giving it {grace} to join before running the action again");
                 try
                 {
-                    await MlUpgradeMode.SetAsync(api, false, cts.Token).ConfigureAwait(false);
-                    state.MlUpgradeModeSetByRun = false;
-                    said.Add("ML upgrade mode was turned off.");
+                    await NodeWaiter.WaitAsync(api, node.Name, Target, grace, ct).ConfigureAwait(false);
+                    return;
                 }
-                catch (Exception ex)
-                {
-                    said.Add($"ML upgrade mode could NOT be turned off ({ex.Message}): run Set-EsMlUpgradeMode -Enabled:$false.");
-                    Log.Warning(said.Last());
-                }
+                catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeRejoinTimeout) { }
             }
-            return string.Join(" ", said);
         }
-
-        NodeUpgradeResult Result(PlannedNode node, UpgradeState.NodeState s, NodeUpgradeStatus status) => new NodeUpgradeResult
+        try
         {
-            Connection = api.Connection,
-            Position = node.Position,
-            Node = node.Name,
-            FromVersion = s.FromVersion.Length > 0 ? s.FromVersion : node.CurrentVersion,
-            ToVersion = Target,
-            Status = status,
-            Start = s.StartedAt,
-            End = s.EndedAt,
-            Steps = s.Completed.ToList(),
-        };
-
-        static string Describe(UpgradeStep step) => step switch
+            await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (EsException) { throw; }
+        catch (Exception ex)
         {
-            UpgradeStep.SafetyCheck => "checking it is safe to restart the node",
-            UpgradeStep.DisableAllocation => "shard allocation to primaries only",
-            UpgradeStep.Flush => "flushing",
-            UpgradeStep.MlUpgradeMode => "ML upgrade mode",
-            UpgradeStep.NodeActionStarted => "starting the node action",
-            UpgradeStep.NodeAction => "running the node action (stop, upgrade, start)",
-            UpgradeStep.WaitForNode => "waiting for the node to join at the new version",
-            UpgradeStep.EnableAllocation => "shard allocation back",
-            UpgradeStep.WaitForHealth => "waiting for the shards to recover",
-            _ => step.ToString(),
-        };
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeActionFailed, $"the node action failed: {ex.Message}", node.Name, ex);
+        }
     }
+
+    /// <summary>
+    /// ECK's predicates that apply outside Kubernetes: every planned node present (so none is down already,
+    /// and never two master-eligible nodes down); health not red; no primary on this node whose replicas are
+    /// not all started; the elected master only after every other node is upgraded. Waits up to
+    /// <see cref="RollingUpgradeOptions.SafetyTimeout"/> for the cluster to become safe.
+    /// </summary>
+    async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct)
+    {
+        var deadline = api.Clock.UtcNow + options.SafetyTimeout;
+        while (true)
+        {
+            var problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
+            if (problem is null) return;
+            if (api.Clock.UtcNow >= deadline)
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
+            Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
+            var slice = TimeSpan.FromSeconds(5);
+            await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The first of <see cref="UpgradeSafety"/>'s objections to restarting the node now, reading only what it needs.</summary>
+    async Task<string?> SafetyProblemAsync(PlannedNode node, CancellationToken ct)
+    {
+        var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+        var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name), nodes);
+        if (missing != null) return missing;
+        // Down already (say, it refused to start last time): restarting it takes nothing more away.
+        if (nodes.All(n => n.Name != node.Name)) return null;
+        var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
+        var unhealthy = UpgradeSafety.HealthProblem(health);
+        if (unhealthy != null) return unhealthy;
+        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+        return UpgradeSafety.ExposedPrimaries(node.Name, nodes, shards)
+            ?? UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
+    }
+
+    /// <summary>Green — or yellow with nothing initializing or relocating when the yellow is replicas held back by version.</summary>
+    async Task WaitForRecoveryAsync(PlannedNode node, CancellationToken ct)
+    {
+        var settled = new HealthCondition { Status = HealthStatus.Yellow, NoInitializingShards = true, NoRelocatingShards = true };
+        var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
+        if (health.Status == HealthStatus.Green) return;
+        var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+        if (UpgradeSafety.ReplicasHeldBackByVersion(nodes, shards))
+        {
+            Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version");
+            return;
+        }
+        await HealthReader.WaitAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
+    }
+
+    async Task FinishAsync(CancellationToken ct)
+    {
+        if (state.CompletedAt != null) return;
+        if (state.Nodes.Any(n => !n.Done))
+        {
+            // Some nodes were skipped (-Confirm): put things back but leave the run open for a later resume.
+            await RestoreAsync().ConfigureAwait(false);
+            Checkpoint();
+            return;
+        }
+        await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
+        if (state.MlUpgradeModeSetByRun)
+        {
+            await MlUpgradeMode.SetAsync(api, false, ct).ConfigureAwait(false);
+            state.MlUpgradeModeSetByRun = false;
+        }
+        var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+        var behind = nodes.Where(n => n.VersionNumber != Target).Select(n => $"{n.Name} ({n.VersionNumber})").ToList();
+        if (behind.Count > 0)
+            Log.Warning($"Nodes not at {Target} after the upgrade: {string.Join(", ", behind)}.");
+        state.CompletedAt = api.Clock.UtcNow;
+        state.LastError = null;
+        Checkpoint();
+    }
+
+    /// <summary>Puts allocation and ML upgrade mode back, whatever happened; says what it did. Never throws.</summary>
+    async Task<string> RestoreAsync()
+    {
+        var said = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await ShardAllocation.RestoreAsync(api, Original, cts.Token).ConfigureAwait(false);
+            said.Add($"Shard allocation was put back ({Original}).");
+        }
+        catch (Exception ex)
+        {
+            said.Add($"Shard allocation could NOT be put back ({ex.Message}): run Enable-EsShardAllocation once the cluster answers.");
+            Log.Warning(said.Last());
+        }
+        if (state.MlUpgradeModeSetByRun)
+        {
+            try
+            {
+                await MlUpgradeMode.SetAsync(api, false, cts.Token).ConfigureAwait(false);
+                state.MlUpgradeModeSetByRun = false;
+                said.Add("ML upgrade mode was turned off.");
+            }
+            catch (Exception ex)
+            {
+                said.Add($"ML upgrade mode could NOT be turned off ({ex.Message}): run Set-EsMlUpgradeMode -Enabled:$false.");
+                Log.Warning(said.Last());
+            }
+        }
+        return string.Join(" ", said);
+    }
+
+    NodeUpgradeResult Result(PlannedNode node, UpgradeState.NodeState s, NodeUpgradeStatus status) => new NodeUpgradeResult
+    {
+        Connection = api.Connection,
+        Position = node.Position,
+        Node = node.Name,
+        FromVersion = s.FromVersion.Length > 0 ? s.FromVersion : node.CurrentVersion,
+        ToVersion = Target,
+        Status = status,
+        Start = s.StartedAt,
+        End = s.EndedAt,
+        Steps = s.Completed.ToList(),
+    };
+
+    static string Describe(UpgradeStep step) => step switch
+    {
+        UpgradeStep.SafetyCheck => "checking it is safe to restart the node",
+        UpgradeStep.DisableAllocation => "shard allocation to primaries only",
+        UpgradeStep.Flush => "flushing",
+        UpgradeStep.MlUpgradeMode => "ML upgrade mode",
+        UpgradeStep.NodeActionStarted => "starting the node action",
+        UpgradeStep.NodeAction => "running the node action (stop, upgrade, start)",
+        UpgradeStep.WaitForNode => "waiting for the node to join at the new version",
+        UpgradeStep.EnableAllocation => "shard allocation back",
+        UpgradeStep.WaitForHealth => "waiting for the shards to recover",
+        _ => step.ToString(),
+    };
 }

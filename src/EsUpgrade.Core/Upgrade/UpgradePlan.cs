@@ -3,17 +3,16 @@ using System.Collections.Generic;
 using System.Linq;
 using EsUpgrade.Connections;
 
-namespace EsUpgrade.Upgrade
+namespace EsUpgrade.Upgrade;
+
+/// <summary>The ordered nodes of a rolling upgrade to one target version (New-EsUpgradePlan).</summary>
+public sealed class UpgradePlan
 {
-    /// <summary>The ordered nodes of a rolling upgrade to one target version (New-EsUpgradePlan).</summary>
-    public sealed class UpgradePlan
-    {
-        public EsConnection Connection { get; internal set; } = null!;
-        public string ClusterName { get; internal set; } = "";
-        public string ClusterUuid { get; internal set; } = "";
-        public string TargetVersion { get; internal set; } = "";
-        public IReadOnlyList<PlannedNode> Nodes { get; internal set; } = Array.Empty<PlannedNode>();
-        public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
-        public override string ToString() => $"{ClusterName} → {TargetVersion}: {string.Join(", ", Nodes.Select(n => n.Name))}";
-    }
+    public EsConnection Connection { get; internal set; } = null!;
+    public string ClusterName { get; internal set; } = "";
+    public string ClusterUuid { get; internal set; } = "";
+    public string TargetVersion { get; internal set; } = "";
+    public IReadOnlyList<PlannedNode> Nodes { get; internal set; } = Array.Empty<PlannedNode>();
+    public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
+    public override string ToString() => $"{ClusterName} → {TargetVersion}: {string.Join(", ", Nodes.Select(n => n.Name))}";
 }

@@ -7,116 +7,115 @@ using EsUpgrade.Connections;
 using EsUpgrade.Errors;
 using EsUpgrade.Inventory;
 
-namespace EsUpgrade.Upgrade
+namespace EsUpgrade.Upgrade;
+
+/// <summary>
+/// Orders nodes as Elastic's rolling-upgrade docs and ECK do: data tiers frozen → cold → warm → hot →
+/// content, then other nodes that are not master-eligible, then master-eligible nodes, the elected master last.
+/// </summary>
+public static class UpgradePlanner
 {
-    /// <summary>
-    /// Orders nodes as Elastic's rolling-upgrade docs and ECK do: data tiers frozen → cold → warm → hot →
-    /// content, then other nodes that are not master-eligible, then master-eligible nodes, the elected master last.
-    /// </summary>
-    public static class UpgradePlanner
+    static readonly (string Role, string Group)[] TierOrder =
     {
-        static readonly (string Role, string Group)[] TierOrder =
+        ("data_frozen", "frozen tier"), ("data_cold", "cold tier"), ("data_warm", "warm tier"), ("data_hot", "hot tier"),
+        ("data_content", "content tier"), ("data", "data (all tiers)"),
+    };
+
+    /// <summary>Reads the cluster's nodes now and plans their upgrade to <paramref name="targetVersion"/>.</summary>
+    public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct)
+    {
+        var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
+        return Plan(api.Connection, nodes, targetVersion);
+    }
+
+    public static UpgradePlan Plan(EsConnection connection, IReadOnlyList<EsNode> nodes, string targetVersion)
+    {
+        var target = EsVersion.Parse(targetVersion);
+        if (target.Major != 8 || !System.Version.TryParse(targetVersion.Split('-')[0], out _))
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,
+                $"The target version must be an 8.x release such as 8.19.0; '{targetVersion}' is not.", targetVersion);
+        if (nodes.Count == 0)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.NoNodes, "The cluster reported no nodes.", connection.Name);
+        var notReady = nodes.Where(n => n.Version != target && !(n.Version.Major == 7 && n.Version.Minor == 17)).ToList();
+        if (notReady.Count > 0)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.ClusterNotOn717,
+                "A rolling upgrade to 8.x must start from 7.17.x on every node; upgrade these nodes to the latest 7.17 first: " +
+                string.Join(", ", notReady.Select(n => $"{n.Name} ({n.VersionNumber})")) + ".", connection.Name);
+        var newer = nodes.Where(n => n.Version > target).ToList();
+        if (newer.Count > 0)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.TargetOlderThanCluster,
+                $"Nodes already run a version newer than {targetVersion}: {string.Join(", ", newer.Select(n => n.Name))}. Downgrades are impossible.", targetVersion);
+
+        var ordered = new List<PlannedNode>();
+        foreach (var n in nodes)
         {
-            ("data_frozen", "frozen tier"), ("data_cold", "cold tier"), ("data_warm", "warm tier"), ("data_hot", "hot tier"),
-            ("data_content", "content tier"), ("data", "data (all tiers)"),
+            string group, reason;
+            int rank;
+            if (!n.IsMasterEligible && n.IsDataNode)
+            {
+                var tier = Array.FindIndex(TierOrder, t => n.Roles.Contains(t.Role));
+                rank = tier;
+                group = TierOrder[tier].Group;
+                reason = $"{group}: data tiers go frozen → cold → warm → hot, so a tier never holds data newer than the tiers after it";
+            }
+            else if (!n.IsMasterEligible)
+            {
+                rank = 10;
+                group = "other";
+                reason = "not master-eligible and holds no data (ML, ingest, coordinating): after the data tiers, before the masters";
+            }
+            else if (!n.IsElectedMaster)
+            {
+                rank = 20;
+                group = "master-eligible";
+                reason = "master-eligible: after every other node, one at a time, never half of them down";
+            }
+            else
+            {
+                rank = 30;
+                group = "elected master";
+                reason = "the elected master: last, so the cluster changes master only once";
+            }
+            ordered.Add(new PlannedNode
+            {
+                Name = n.Name,
+                Id = n.Id,
+                CurrentVersion = n.VersionNumber,
+                Host = n.Host,
+                Roles = n.Roles,
+                IsMasterEligible = n.IsMasterEligible,
+                IsElectedMaster = n.IsElectedMaster,
+                IsDataNode = n.IsDataNode,
+                Group = group,
+                Reason = reason,
+                AlreadyUpgraded = n.Version == target,
+                Node = n,
+                Position = rank,
+            });
+        }
+        var plan = ordered.OrderBy(p => p.Position).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        for (var i = 0; i < plan.Count; i++) plan[i].Position = i + 1;
+
+        var warnings = new List<string>();
+        foreach (var tier in TierOrder.Take(5))
+        {
+            var members = nodes.Where(n => n.Roles.Contains(tier.Role)).ToList();
+            if (members.Count == 1)
+                warnings.Add($"The {tier.Group} has a single node ({members[0].Name}): its data is unavailable while that node restarts.");
+        }
+        if (connection.Nodes.Count == 1 && nodes.Count > 1 && connection.CloudId is null)
+            warnings.Add($"The connection '{connection.Name}' has one URI ({connection.Nodes[0]}): while that node restarts, calls have nowhere to fail over to. Connect with several node URIs.");
+        var masters = nodes.Count(n => n.IsMasterEligible);
+        if (masters < 3)
+            warnings.Add($"Only {masters} master-eligible node(s): restarting one of them loses the master quorum for a moment.");
+        return new UpgradePlan
+        {
+            Connection = connection,
+            ClusterName = connection.ClusterName,
+            ClusterUuid = connection.ClusterUuid,
+            TargetVersion = targetVersion,
+            Nodes = plan,
+            Warnings = warnings,
         };
-
-        /// <summary>Reads the cluster's nodes now and plans their upgrade to <paramref name="targetVersion"/>.</summary>
-        public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct)
-        {
-            var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-            return Plan(api.Connection, nodes, targetVersion);
-        }
-
-        public static UpgradePlan Plan(EsConnection connection, IReadOnlyList<EsNode> nodes, string targetVersion)
-        {
-            var target = EsVersion.Parse(targetVersion);
-            if (target.Major != 8 || !System.Version.TryParse(targetVersion.Split('-')[0], out _))
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,
-                    $"The target version must be an 8.x release such as 8.19.0; '{targetVersion}' is not.", targetVersion);
-            if (nodes.Count == 0)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.NoNodes, "The cluster reported no nodes.", connection.Name);
-            var notReady = nodes.Where(n => n.Version != target && !(n.Version.Major == 7 && n.Version.Minor == 17)).ToList();
-            if (notReady.Count > 0)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.ClusterNotOn717,
-                    "A rolling upgrade to 8.x must start from 7.17.x on every node; upgrade these nodes to the latest 7.17 first: " +
-                    string.Join(", ", notReady.Select(n => $"{n.Name} ({n.VersionNumber})")) + ".", connection.Name);
-            var newer = nodes.Where(n => n.Version > target).ToList();
-            if (newer.Count > 0)
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.TargetOlderThanCluster,
-                    $"Nodes already run a version newer than {targetVersion}: {string.Join(", ", newer.Select(n => n.Name))}. Downgrades are impossible.", targetVersion);
-
-            var ordered = new List<PlannedNode>();
-            foreach (var n in nodes)
-            {
-                string group, reason;
-                int rank;
-                if (!n.IsMasterEligible && n.IsDataNode)
-                {
-                    var tier = Array.FindIndex(TierOrder, t => n.Roles.Contains(t.Role));
-                    rank = tier;
-                    group = TierOrder[tier].Group;
-                    reason = $"{group}: data tiers go frozen → cold → warm → hot, so a tier never holds data newer than the tiers after it";
-                }
-                else if (!n.IsMasterEligible)
-                {
-                    rank = 10;
-                    group = "other";
-                    reason = "not master-eligible and holds no data (ML, ingest, coordinating): after the data tiers, before the masters";
-                }
-                else if (!n.IsElectedMaster)
-                {
-                    rank = 20;
-                    group = "master-eligible";
-                    reason = "master-eligible: after every other node, one at a time, never half of them down";
-                }
-                else
-                {
-                    rank = 30;
-                    group = "elected master";
-                    reason = "the elected master: last, so the cluster changes master only once";
-                }
-                ordered.Add(new PlannedNode
-                {
-                    Name = n.Name,
-                    Id = n.Id,
-                    CurrentVersion = n.VersionNumber,
-                    Host = n.Host,
-                    Roles = n.Roles,
-                    IsMasterEligible = n.IsMasterEligible,
-                    IsElectedMaster = n.IsElectedMaster,
-                    IsDataNode = n.IsDataNode,
-                    Group = group,
-                    Reason = reason,
-                    AlreadyUpgraded = n.Version == target,
-                    Node = n,
-                    Position = rank,
-                });
-            }
-            var plan = ordered.OrderBy(p => p.Position).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
-            for (var i = 0; i < plan.Count; i++) plan[i].Position = i + 1;
-
-            var warnings = new List<string>();
-            foreach (var tier in TierOrder.Take(5))
-            {
-                var members = nodes.Where(n => n.Roles.Contains(tier.Role)).ToList();
-                if (members.Count == 1)
-                    warnings.Add($"The {tier.Group} has a single node ({members[0].Name}): its data is unavailable while that node restarts.");
-            }
-            if (connection.Nodes.Count == 1 && nodes.Count > 1 && connection.CloudId is null)
-                warnings.Add($"The connection '{connection.Name}' has one URI ({connection.Nodes[0]}): while that node restarts, calls have nowhere to fail over to. Connect with several node URIs.");
-            var masters = nodes.Count(n => n.IsMasterEligible);
-            if (masters < 3)
-                warnings.Add($"Only {masters} master-eligible node(s): restarting one of them loses the master quorum for a moment.");
-            return new UpgradePlan
-            {
-                Connection = connection,
-                ClusterName = connection.ClusterName,
-                ClusterUuid = connection.ClusterUuid,
-                TargetVersion = targetVersion,
-                Nodes = plan,
-                Warnings = warnings,
-            };
-        }
     }
 }

@@ -1,43 +1,42 @@
 using System;
 using System.Collections.Generic;
 
-namespace EsUpgrade.Upgrade
-{
-    /// <summary>
-    /// Everything a rolling upgrade must remember to resume after a crash: written after every step, so a
-    /// second run with the same state file starts at the first unfinished step.
-    /// </summary>
-    public sealed class UpgradeState
-    {
-        public int FormatVersion { get; set; } = 1;
-        public string ClusterUuid { get; set; } = "";
-        public string ClusterName { get; set; } = "";
-        public string TargetVersion { get; set; } = "";
-        public DateTimeOffset StartedAt { get; set; }
-        public DateTimeOffset? CompletedAt { get; set; }
-        /// <summary>cluster.routing.allocation.enable before the run touched it; null scope values mean unset.</summary>
-        public bool AllocationCaptured { get; set; }
-        public string? OriginalAllocationPersistent { get; set; }
-        public string? OriginalAllocationTransient { get; set; }
-        public bool MlUpgradeModeSetByRun { get; set; }
-        public List<NodeState> Nodes { get; set; } = new List<NodeState>();
-        public string? LastError { get; set; }
+namespace EsUpgrade.Upgrade;
 
-        /// <summary>One planned node, in plan order: the first run's plan is the run's plan, even if a node is down when it resumes.</summary>
-        public sealed class NodeState
-        {
-            public string Name { get; set; } = "";
-            public string Id { get; set; } = "";
-            public string FromVersion { get; set; } = "";
-            public int Position { get; set; }
-            public string Group { get; set; } = "";
-            public List<string> Roles { get; set; } = new List<string>();
-            public bool IsMasterEligible { get; set; }
-            public string? Host { get; set; }
-            public List<UpgradeStep> Completed { get; set; } = new List<UpgradeStep>();
-            public DateTimeOffset? StartedAt { get; set; }
-            public DateTimeOffset? EndedAt { get; set; }
-            public bool Done { get; set; }
-        }
+/// <summary>
+/// Everything a rolling upgrade must remember to resume after a crash: written after every step, so a
+/// second run with the same state file starts at the first unfinished step.
+/// </summary>
+public sealed class UpgradeState
+{
+    public int FormatVersion { get; set; } = 1;
+    public string ClusterUuid { get; set; } = "";
+    public string ClusterName { get; set; } = "";
+    public string TargetVersion { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>cluster.routing.allocation.enable before the run touched it; null scope values mean unset.</summary>
+    public bool AllocationCaptured { get; set; }
+    public string? OriginalAllocationPersistent { get; set; }
+    public string? OriginalAllocationTransient { get; set; }
+    public bool MlUpgradeModeSetByRun { get; set; }
+    public List<NodeState> Nodes { get; set; } = new List<NodeState>();
+    public string? LastError { get; set; }
+
+    /// <summary>One planned node, in plan order: the first run's plan is the run's plan, even if a node is down when it resumes.</summary>
+    public sealed class NodeState
+    {
+        public string Name { get; set; } = "";
+        public string Id { get; set; } = "";
+        public string FromVersion { get; set; } = "";
+        public int Position { get; set; }
+        public string Group { get; set; } = "";
+        public List<string> Roles { get; set; } = new List<string>();
+        public bool IsMasterEligible { get; set; }
+        public string? Host { get; set; }
+        public List<UpgradeStep> Completed { get; set; } = new List<UpgradeStep>();
+        public DateTimeOffset? StartedAt { get; set; }
+        public DateTimeOffset? EndedAt { get; set; }
+        public bool Done { get; set; }
     }
 }

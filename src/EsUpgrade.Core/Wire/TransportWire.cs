@@ -9,126 +9,125 @@ using Elastic.Transport;
 using EsUpgrade.Connections;
 using EsUpgrade.Errors;
 
-namespace EsUpgrade.Wire
+namespace EsUpgrade.Wire;
+
+/// <summary>
+/// The wire over Elastic.Transport: node pool and failover, auth, TLS. Always sends plain
+/// <c>application/json</c> (never <c>compatible-with=9</c>), so 7.17 and 8.x both answer.
+/// </summary>
+public sealed class TransportWire : IEsWire
 {
-    /// <summary>
-    /// The wire over Elastic.Transport: node pool and failover, auth, TLS. Always sends plain
-    /// <c>application/json</c> (never <c>compatible-with=9</c>), so 7.17 and 8.x both answer.
-    /// </summary>
-    public sealed class TransportWire : IEsWire
+    const string Json = "application/json";
+    readonly DistributedTransport transport;
+
+    public TransportWire(ConnectionSettings settings)
     {
-        const string Json = "application/json";
-        readonly DistributedTransport transport;
+        NodePool pool = settings.Nodes.Count == 1
+            ? new SingleNodePool(settings.Nodes[0])
+            : new StaticNodePool(settings.Nodes, false);
+        var config = new TransportConfigurationDescriptor(pool, null!, null!, null!)
+            .EnableHttpCompression(false)
+            .DisablePing(true)
+            .ThrowExceptions(false)
+            .ParseAllHeaders(true)
+            .RequestTimeout(settings.RequestTimeout)
+            // Nodes restart one after another in an upgrade: a node that failed is tried again soon,
+            // so the pool is never left with every node marked dead.
+            .DeadTimeout(TimeSpan.FromSeconds(2))
+            .MaxDeadTimeout(TimeSpan.FromSeconds(10))
+            .UserAgent(UserAgent.Create("EsUpgrade/" + typeof(TransportWire).Assembly.GetName().Version));
 
-        public TransportWire(ConnectionSettings settings)
-        {
-            NodePool pool = settings.Nodes.Count == 1
-                ? new SingleNodePool(settings.Nodes[0])
-                : new StaticNodePool(settings.Nodes, false);
-            var config = new TransportConfigurationDescriptor(pool, null!, null!, null!)
-                .EnableHttpCompression(false)
-                .DisablePing(true)
-                .ThrowExceptions(false)
-                .ParseAllHeaders(true)
-                .RequestTimeout(settings.RequestTimeout)
-                // Nodes restart one after another in an upgrade: a node that failed is tried again soon,
-                // so the pool is never left with every node marked dead.
-                .DeadTimeout(TimeSpan.FromSeconds(2))
-                .MaxDeadTimeout(TimeSpan.FromSeconds(10))
-                .UserAgent(UserAgent.Create("EsUpgrade/" + typeof(TransportWire).Assembly.GetName().Version));
-
-            var auth = Authorization(settings);
-            if (auth != null) config = config.Authentication(auth);
-            var callback = settings.Trust.Callback;
-            if (callback != null) config = config.ServerCertificateValidationCallback(callback);
-            transport = new DistributedTransport(config);
-        }
-
-        static AuthorizationHeader? Authorization(ConnectionSettings settings)
-        {
-            if (settings.ApiKey != null)
-            {
-                // Elasticsearch's "encoded" form is base64(id:key); accept the raw id:key too.
-                var key = Reveal(settings.ApiKey);
-                return new ApiKey(key.Contains(":") ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key)) : key);
-            }
-            if (settings.Credential != null) return new BasicAuthentication(settings.Credential.UserName, settings.Credential.Password);
-            return null;
-        }
-
-        /// <summary>The one place a SecureString becomes a string: the HTTP edge.</summary>
-        static string Reveal(SecureString secret)
-        {
-            var ptr = IntPtr.Zero;
-            try
-            {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
-                return Marshal.PtrToStringUni(ptr) ?? "";
-            }
-            finally
-            {
-                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
-        }
-
-        public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken cancellationToken)
-        {
-            var method = (HttpMethod)Enum.Parse(typeof(HttpMethod), request.Method);
-            // The fluent descriptor, not init-only properties: those bind differently across the package's target frameworks.
-            var config = new RequestConfigurationDescriptor().Accept(request.Accept).ContentType(Json);
-            if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
-            var body = request.Body is null ? null : PostData.String(request.Body);
-            StringResponse response;
-            try
-            {
-                response = await transport.RequestAsync<StringResponse>(method, request.Path, body!, config, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { throw; }
-            catch (TransportException ex)
-            {
-                throw Unreachable(request, ex.ApiCallDetails?.OriginalException ?? ex);
-            }
-            var details = response.ApiCallDetails;
-            if (details.HttpStatusCode is not int status)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw Unreachable(request, details.OriginalException);
-            }
-            return new EsResponse(status, response.Body ?? "", details.Uri, Headers(details));
-        }
-
-        static IReadOnlyDictionary<string, IReadOnlyList<string>> Headers(ApiCallDetails details)
-        {
-            var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var name in new[] { "X-elastic-product", "Warning", "WWW-Authenticate" })
-                if (details.TryGetHeader(name, out var values))
-                    result[name] = values.ToList();
-            if (!string.IsNullOrEmpty(details.ResponseContentType))
-                result["Content-Type"] = new[] { details.ResponseContentType };
-            return result;
-        }
-
-        static EsException Unreachable(EsRequest request, Exception? cause)
-        {
-            for (var e = cause; e != null; e = e.InnerException)
-            {
-                if (e is System.Security.Authentication.AuthenticationException)
-                    return new EsException(EsErrorKind.Certificate, ErrorIds.UntrustedCertificate,
-                        "The server's TLS certificate is not trusted. Give -CertificateFingerprint (the SHA-256 Elasticsearch printed at first start), " +
-                        "-CaCertificatePath, or, for a test cluster only, -SkipCertificateCheck.", request.ToString(), cause);
-            }
-            var why = cause?.GetBaseException().Message ?? "no node answered";
-            return new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable,
-                $"No node of the cluster could be reached for {request}: {why}", request.ToString(), cause);
-        }
-
-        public void Dispose() => (transport.Configuration as IDisposable)?.Dispose();
+        var auth = Authorization(settings);
+        if (auth != null) config = config.Authentication(auth);
+        var callback = settings.Trust.Callback;
+        if (callback != null) config = config.ServerCertificateValidationCallback(callback);
+        transport = new DistributedTransport(config);
     }
 
-    /// <summary>Removes secrets from what is shown to people.</summary>
-    public static class Redact
+    static AuthorizationHeader? Authorization(ConnectionSettings settings)
     {
-        public static string Uri(Uri? uri) =>
-            uri is null ? "" : string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : uri.ToString().Replace(uri.UserInfo + "@", "");
+        if (settings.ApiKey != null)
+        {
+            // Elasticsearch's "encoded" form is base64(id:key); accept the raw id:key too.
+            var key = Reveal(settings.ApiKey);
+            return new ApiKey(key.Contains(":") ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key)) : key);
+        }
+        if (settings.Credential != null) return new BasicAuthentication(settings.Credential.UserName, settings.Credential.Password);
+        return null;
     }
+
+    /// <summary>The one place a SecureString becomes a string: the HTTP edge.</summary>
+    static string Reveal(SecureString secret)
+    {
+        var ptr = IntPtr.Zero;
+        try
+        {
+            ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
+            return Marshal.PtrToStringUni(ptr) ?? "";
+        }
+        finally
+        {
+            if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+        }
+    }
+
+    public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken cancellationToken)
+    {
+        var method = (HttpMethod)Enum.Parse(typeof(HttpMethod), request.Method);
+        // The fluent descriptor, not init-only properties: those bind differently across the package's target frameworks.
+        var config = new RequestConfigurationDescriptor().Accept(request.Accept).ContentType(Json);
+        if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
+        var body = request.Body is null ? null : PostData.String(request.Body);
+        StringResponse response;
+        try
+        {
+            response = await transport.RequestAsync<StringResponse>(method, request.Path, body!, config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (TransportException ex)
+        {
+            throw Unreachable(request, ex.ApiCallDetails?.OriginalException ?? ex);
+        }
+        var details = response.ApiCallDetails;
+        if (details.HttpStatusCode is not int status)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Unreachable(request, details.OriginalException);
+        }
+        return new EsResponse(status, response.Body ?? "", details.Uri, Headers(details));
+    }
+
+    static IReadOnlyDictionary<string, IReadOnlyList<string>> Headers(ApiCallDetails details)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in new[] { "X-elastic-product", "Warning", "WWW-Authenticate" })
+            if (details.TryGetHeader(name, out var values))
+                result[name] = values.ToList();
+        if (!string.IsNullOrEmpty(details.ResponseContentType))
+            result["Content-Type"] = new[] { details.ResponseContentType };
+        return result;
+    }
+
+    static EsException Unreachable(EsRequest request, Exception? cause)
+    {
+        for (var e = cause; e != null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+                return new EsException(EsErrorKind.Certificate, ErrorIds.UntrustedCertificate,
+                    "The server's TLS certificate is not trusted. Give -CertificateFingerprint (the SHA-256 Elasticsearch printed at first start), " +
+                    "-CaCertificatePath, or, for a test cluster only, -SkipCertificateCheck.", request.ToString(), cause);
+        }
+        var why = cause?.GetBaseException().Message ?? "no node answered";
+        return new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable,
+            $"No node of the cluster could be reached for {request}: {why}", request.ToString(), cause);
+    }
+
+    public void Dispose() => (transport.Configuration as IDisposable)?.Dispose();
+}
+
+/// <summary>Removes secrets from what is shown to people.</summary>
+public static class Redact
+{
+    public static string Uri(Uri? uri) =>
+        uri is null ? "" : string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : uri.ToString().Replace(uri.UserInfo + "@", "");
 }

@@ -1,29 +1,28 @@
 using System.Management.Automation;
 using EsUpgrade.Connections;
 
-namespace EsUpgrade.Commands
+namespace EsUpgrade.Commands;
+
+/// <summary>Closes a connection and forgets it; the current one when none is given.</summary>
+[Cmdlet(VerbsCommunications.Disconnect, "EsCluster", SupportsShouldProcess = true, DefaultParameterSetName = "Connection")]
+[OutputType(typeof(void))]
+public sealed class DisconnectEsClusterCommand : EsCmdlet
 {
-    /// <summary>Closes a connection and forgets it; the current one when none is given.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "EsCluster", SupportsShouldProcess = true, DefaultParameterSetName = "Connection")]
-    [OutputType(typeof(void))]
-    public sealed class DisconnectEsClusterCommand : EsCmdlet
+    [Parameter(Position = 0, Mandatory = true, ParameterSetName = "Name")]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Connection")]
+    public EsConnection? Connection { get; set; }
+
+    protected override void ProcessRecord()
     {
-        [Parameter(Position = 0, Mandatory = true, ParameterSetName = "Name")]
-        [ValidateNotNullOrEmpty]
-        public string Name { get; set; } = "";
-
-        [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Connection")]
-        public EsConnection? Connection { get; set; }
-
-        protected override void ProcessRecord()
+        WriteErrorOnFailure(() =>
         {
-            WriteErrorOnFailure(() =>
-            {
-                var registry = ConnectionRegistry.Session;
-                var connection = ParameterSetName == "Name" ? registry.Find(Name) : registry.Resolve(Connection);
-                if (ShouldProcess(connection.Name, "Disconnect"))
-                    registry.Remove(connection);
-            }, Name);
-        }
+            var registry = ConnectionRegistry.Session;
+            var connection = ParameterSetName == "Name" ? registry.Find(Name) : registry.Resolve(Connection);
+            if (ShouldProcess(connection.Name, "Disconnect"))
+                registry.Remove(connection);
+        }, Name);
     }
 }

@@ -6,107 +6,106 @@ using System.Threading.Tasks;
 using EsUpgrade.Errors;
 using EsUpgrade.Upgrade;
 
-namespace EsUpgrade.Commands
+namespace EsUpgrade.Commands;
+
+/// <summary>
+/// Upgrades a cluster node by node to an 8.x version: allocation to primaries, flush, optional ML upgrade
+/// mode, the admin's node action, wait for the node at the new version, allocation back, wait for recovery.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "EsRollingUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TargetSet)]
+[OutputType(typeof(NodeUpgradeResult), typeof(UpgradePlan))]
+public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
 {
-    /// <summary>
-    /// Upgrades a cluster node by node to an 8.x version: allocation to primaries, flush, optional ML upgrade
-    /// mode, the admin's node action, wait for the node at the new version, allocation back, wait for recovery.
-    /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "EsRollingUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TargetSet)]
-    [OutputType(typeof(NodeUpgradeResult), typeof(UpgradePlan))]
-    public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
+    const string TargetSet = "TargetVersion";
+    const string PlanSet = "Plan";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = TargetSet)]
+    [ValidateNotNullOrEmpty]
+    public string TargetVersion { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
+    public UpgradePlan? Plan { get; set; }
+
+    /// <summary>Run for each node in this session: param($Node, $TargetVersion). Stop the node, install the new version, start it.</summary>
+    [Parameter(Mandatory = true)]
+    public ScriptBlock NodeAction { get; set; } = null!;
+
+    /// <summary>The checkpoint file; a second run with the same path resumes at the first unfinished step.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
+    [Parameter]
+    public SwitchParameter MlUpgradeMode { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromMinutes(60);
+
+    protected override void ProcessRecord()
     {
-        const string TargetSet = "TargetVersion";
-        const string PlanSet = "Plan";
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = TargetSet)]
-        [ValidateNotNullOrEmpty]
-        public string TargetVersion { get; set; } = "";
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
-        public UpgradePlan? Plan { get; set; }
-
-        /// <summary>Run for each node in this session: param($Node, $TargetVersion). Stop the node, install the new version, start it.</summary>
-        [Parameter(Mandatory = true)]
-        public ScriptBlock NodeAction { get; set; } = null!;
-
-        /// <summary>The checkpoint file; a second run with the same path resumes at the first unfinished step.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? StatePath { get; set; }
-
-        [Parameter]
-        public SwitchParameter MlUpgradeMode { get; set; }
-
-        [Parameter]
-        [TimeoutTransformation]
-        public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromMinutes(15);
-
-        [Parameter]
-        [TimeoutTransformation]
-        public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromMinutes(60);
-
-        protected override void ProcessRecord()
+        StopOnFailure(() =>
         {
-            StopOnFailure(() =>
+            var plan = Plan ?? OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
+            if (Plan != null && Connection != null && !ReferenceEquals(Plan.Connection, Connection))
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.PlanOfAnotherConnection, "The plan was made for another connection than -Connection.", Plan.ClusterName);
+            var statePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
+            // When resuming, the run follows the first run's plan; today's view may lack a node that is down.
+            if (statePath is null || !System.IO.File.Exists(statePath))
+                foreach (var warning in plan.Warnings) WriteWarning(warning);
+
+            if (IsWhatIf())
             {
-                var plan = Plan ?? OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
-                if (Plan != null && Connection != null && !ReferenceEquals(Plan.Connection, Connection))
-                    throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.PlanOfAnotherConnection, "The plan was made for another connection than -Connection.", Plan.ClusterName);
-                var statePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
-                // When resuming, the run follows the first run's plan; today's view may lack a node that is down.
-                if (statePath is null || !System.IO.File.Exists(statePath))
-                    foreach (var warning in plan.Warnings) WriteWarning(warning);
-
-                if (IsWhatIf())
-                {
-                    foreach (var node in plan.Nodes) ShouldProcess(Target(node, plan.TargetVersion), Action(plan.TargetVersion));
-                    WriteObject(plan);
-                    return;
-                }
-
-                IUpgradeStateStore store = statePath is null ? new MemoryUpgradeStateStore() : new FileUpgradeStateStore(statePath);
-                var options = new RollingUpgradeOptions { UseMlUpgradeMode = MlUpgradeMode, NodeTimeout = NodeTimeout, HealthTimeout = HealthTimeout };
-                OffPipeline(call => new RollingUpgrade(call.Api, plan, new PipelineHost(this, call), store, options).RunAsync(call.Cancellation));
-            }, Plan?.ClusterName ?? TargetVersion);
-        }
-
-        /// <summary>A plan's own connection; otherwise -Connection or the current one.</summary>
-        protected override Connections.EsConnection? CallConnection => Plan?.Connection ?? TargetConnection;
-
-        bool IsWhatIf() =>
-            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent)
-            || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b);
-
-        static string Target(PlannedNode node, string version) => $"node {node.Name} ({node.CurrentVersion}, {node.Group}), position {node.Position}";
-        static string Action(string version) => $"Rolling upgrade to {version}: restart through -NodeAction";
-
-        /// <summary>The orchestrator's window onto this session: everything here runs on the pipeline thread.</summary>
-        sealed class PipelineHost : IUpgradeHost
-        {
-            readonly InvokeEsRollingUpgradeCommand cmdlet;
-            readonly CoreCall call;
-
-            public PipelineHost(InvokeEsRollingUpgradeCommand cmdlet, CoreCall call)
-            {
-                this.cmdlet = cmdlet;
-                this.call = call;
+                foreach (var node in plan.Nodes) ShouldProcess(Target(node, plan.TargetVersion), Action(plan.TargetVersion));
+                WriteObject(plan);
+                return;
             }
 
-            public Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
-                call.OnPipelineThread(() =>
-                {
-                    cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction");
-                    var underscore = new List<PSVariable> { new PSVariable("_", node) };
-                    foreach (var output in cmdlet.NodeAction.InvokeWithContext(null, underscore, node, targetVersion))
-                        if (output != null) cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {output}");
-                    return true;
-                });
+            IUpgradeStateStore store = statePath is null ? new MemoryUpgradeStateStore() : new FileUpgradeStateStore(statePath);
+            var options = new RollingUpgradeOptions { UseMlUpgradeMode = MlUpgradeMode, NodeTimeout = NodeTimeout, HealthTimeout = HealthTimeout };
+            OffPipeline(call => new RollingUpgrade(call.Api, plan, new PipelineHost(this, call), store, options).RunAsync(call.Cancellation));
+        }, Plan?.ClusterName ?? TargetVersion);
+    }
 
-            public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) =>
-                call.OnPipelineThread(() => cmdlet.ShouldProcess(Target(node, targetVersion), Action(targetVersion)));
+    /// <summary>A plan's own connection; otherwise -Connection or the current one.</summary>
+    protected override Connections.EsConnection? CallConnection => Plan?.Connection ?? TargetConnection;
 
-            public void Emit(NodeUpgradeResult result) => call.OnPipelineThread(() => { cmdlet.WriteObject(result); return true; });
+    bool IsWhatIf() =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent)
+        || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b);
+
+    static string Target(PlannedNode node, string version) => $"node {node.Name} ({node.CurrentVersion}, {node.Group}), position {node.Position}";
+    static string Action(string version) => $"Rolling upgrade to {version}: restart through -NodeAction";
+
+    /// <summary>The orchestrator's window onto this session: everything here runs on the pipeline thread.</summary>
+    sealed class PipelineHost : IUpgradeHost
+    {
+        readonly InvokeEsRollingUpgradeCommand cmdlet;
+        readonly CoreCall call;
+
+        public PipelineHost(InvokeEsRollingUpgradeCommand cmdlet, CoreCall call)
+        {
+            this.cmdlet = cmdlet;
+            this.call = call;
         }
+
+        public Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
+            call.OnPipelineThread(() =>
+            {
+                cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction");
+                var underscore = new List<PSVariable> { new PSVariable("_", node) };
+                foreach (var output in cmdlet.NodeAction.InvokeWithContext(null, underscore, node, targetVersion))
+                    if (output != null) cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {output}");
+                return true;
+            });
+
+        public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) =>
+            call.OnPipelineThread(() => cmdlet.ShouldProcess(Target(node, targetVersion), Action(targetVersion)));
+
+        public void Emit(NodeUpgradeResult result) => call.OnPipelineThread(() => { cmdlet.WriteObject(result); return true; });
     }
 }

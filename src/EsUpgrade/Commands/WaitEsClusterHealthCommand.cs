@@ -2,55 +2,54 @@ using System;
 using System.Management.Automation;
 using EsUpgrade.Health;
 
-namespace EsUpgrade.Commands
+namespace EsUpgrade.Commands;
+
+/// <summary>
+/// Waits until the cluster reaches a health condition, with Elasticsearch's own long poll (it answers
+/// the moment the condition holds), showing progress; returns the health or fails with a timeout.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Wait, "EsClusterHealth")]
+[OutputType(typeof(EsClusterHealth))]
+public sealed class WaitEsClusterHealthCommand : EsClusterCmdlet
 {
-    /// <summary>
-    /// Waits until the cluster reaches a health condition, with Elasticsearch's own long poll (it answers
-    /// the moment the condition holds), showing progress; returns the health or fails with a timeout.
-    /// </summary>
-    [Cmdlet(VerbsLifecycle.Wait, "EsClusterHealth")]
-    [OutputType(typeof(EsClusterHealth))]
-    public sealed class WaitEsClusterHealthCommand : EsClusterCmdlet
+    [Parameter(Position = 0)]
+    public HealthStatus? Status { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoInitializingShards { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoRelocatingShards { get; set; }
+
+    /// <summary>Elasticsearch's wait_for_nodes: 5, ">=5", "ge(5)", "<3", ...</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NodeCount { get; set; }
+
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Index { get; set; }
+
+    [Parameter]
+    public HealthLevel Level { get; set; } = HealthLevel.Cluster;
+
+    /// <summary>A TimeSpan, "hh:mm:ss", or seconds. Default 10 minutes.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    protected override void ProcessRecord()
     {
-        [Parameter(Position = 0)]
-        public HealthStatus? Status { get; set; }
-
-        [Parameter]
-        public SwitchParameter NoInitializingShards { get; set; }
-
-        [Parameter]
-        public SwitchParameter NoRelocatingShards { get; set; }
-
-        /// <summary>Elasticsearch's wait_for_nodes: 5, ">=5", "ge(5)", "<3", ...</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? NodeCount { get; set; }
-
-        [Parameter]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string[]? Index { get; set; }
-
-        [Parameter]
-        public HealthLevel Level { get; set; } = HealthLevel.Cluster;
-
-        /// <summary>A TimeSpan, "hh:mm:ss", or seconds. Default 10 minutes.</summary>
-        [Parameter]
-        [TimeoutTransformation]
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
-
-        protected override void ProcessRecord()
+        var condition = new HealthCondition
         {
-            var condition = new HealthCondition
-            {
-                Status = Status,
-                NoInitializingShards = NoInitializingShards,
-                NoRelocatingShards = NoRelocatingShards,
-                NodeCount = NodeCount,
-                Index = Index is null ? null : string.Join(",", Index),
-            };
-            // A wait that times out means the cluster is not ready: scripts must not go on as if it were.
-            StopOnFailure(() => WriteObject(OffPipeline(call => HealthReader.WaitAsync(call.Api, condition, Level, Timeout, call.Cancellation))), Connection);
-        }
+            Status = Status,
+            NoInitializingShards = NoInitializingShards,
+            NoRelocatingShards = NoRelocatingShards,
+            NodeCount = NodeCount,
+            Index = Index is null ? null : string.Join(",", Index),
+        };
+        // A wait that times out means the cluster is not ready: scripts must not go on as if it were.
+        StopOnFailure(() => WriteObject(OffPipeline(call => HealthReader.WaitAsync(call.Api, condition, Level, Timeout, call.Cancellation))), Connection);
     }
 }
