@@ -162,37 +162,14 @@ public sealed class RollingUpgrade
             ClusterName = plan.ClusterName,
             TargetVersion = Target,
             StartedAt = api.Clock.UtcNow,
-            Nodes = plan.Nodes.Select(p => new UpgradeState.NodeState
-            {
-                Name = p.Name,
-                Id = p.Id,
-                FromVersion = p.CurrentVersion,
-                Position = p.Position,
-                Group = p.Group,
-                Roles = p.Roles.ToList(),
-                IsMasterEligible = p.IsMasterEligible,
-                Host = p.Host,
-                Done = p.AlreadyUpgraded,
-            }).ToList(),
+            Nodes = plan.Nodes.Select(UpgradeState.NodeState.Of).ToList(),
         };
         store.Save(fresh);
         return fresh;
     }
 
     /// <summary>The node as planned now, or, when it is not in the cluster at this moment, as the state remembers it.</summary>
-    PlannedNode Planned(UpgradeState.NodeState s) =>
-        plan.Nodes.FirstOrDefault(p => p.Name == s.Name) ?? new PlannedNode
-        {
-            Position = s.Position,
-            Name = s.Name,
-            Id = s.Id,
-            CurrentVersion = s.FromVersion,
-            Roles = s.Roles,
-            IsMasterEligible = s.IsMasterEligible,
-            Host = s.Host,
-            Group = s.Group,
-            Reason = "planned by the first run; not in the cluster when this run started",
-        };
+    PlannedNode Planned(UpgradeState.NodeState s) => plan.Nodes.FirstOrDefault(p => p.Name == s.Name) ?? s.AsPlanned();
 
     /// <summary>
     /// Before any node restarts: an index created before the target's oldest readable version stops every

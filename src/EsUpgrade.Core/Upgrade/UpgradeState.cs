@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace EsUpgrade.Upgrade;
 
@@ -38,5 +39,33 @@ public sealed class UpgradeState
         public DateTimeOffset? StartedAt { get; set; }
         public DateTimeOffset? EndedAt { get; set; }
         public bool Done { get; set; }
+
+        /// <summary>A planned node as the state remembers it (nodes already on the target are done).</summary>
+        public static NodeState Of(PlannedNode p) => new NodeState
+        {
+            Name = p.Name,
+            Id = p.Id,
+            FromVersion = p.CurrentVersion,
+            Position = p.Position,
+            Group = p.Group,
+            Roles = p.Roles.ToList(),
+            IsMasterEligible = p.IsMasterEligible,
+            Host = p.Host,
+            Done = p.AlreadyUpgraded,
+        };
+
+        /// <summary>The node as the first run planned it, for a resumed run that does not see it in the cluster.</summary>
+        public PlannedNode AsPlanned() => new PlannedNode
+        {
+            Position = Position,
+            Name = Name,
+            Id = Id,
+            CurrentVersion = FromVersion,
+            Roles = Roles,
+            IsMasterEligible = IsMasterEligible,
+            Host = Host,
+            Group = Group,
+            Reason = "planned by the first run; not in the cluster when this run started",
+        };
     }
 }
