@@ -38,8 +38,9 @@
         Synopsis    = 'Lists the session''s connections.'
         Description = 'Lists the connections made with Connect-EsCluster; the current one is marked. Objects from EsUpgrade carry their connection, so output of one cluster''s cmdlets chains back to that cluster.'
         Parameters  = @{
-            Name    = 'Connection names; wildcards allowed.'
-            Current = 'Only the current connection.'
+            Name       = 'Connection names; wildcards allowed. A full name that matches no connection is a ConnectionNotFound error.'
+            Current    = 'Only the current connection.'
+            Connection = 'From the pipeline: a connection, or any EsUpgrade object, whose connection is returned.'
         }
         Examples    = @(
             @{ Code = 'Get-EsConnection'; Remarks = 'Lists all connections.' }
@@ -144,8 +145,9 @@
         Synopsis    = 'Lists shard copies: state, node, and why an unassigned copy is unassigned.'
         Description = 'Reads _cat/shards. Mid-upgrade, replicas whose primary is on an upgraded node stay unassigned until a node of the new version can take them.'
         Parameters  = @{
-            Index      = 'Index names or patterns; wildcards allowed.'
-            State      = 'Only copies in these states: STARTED, INITIALIZING, RELOCATING, UNASSIGNED.'
+            Index      = 'Index names, aliases or patterns; wildcards allowed. From the pipeline: an index''s Name or a shard''s Index. A full name that matches nothing is an IndexNotFound error.'
+            Shard      = 'Only these shard numbers. From the pipeline: a shard''s Shard, so a piped shard gives the copies of exactly that shard.'
+            State      = 'Only copies in these states: Started, Initializing, Relocating, Unassigned.'
             Connection = 'The cluster to read; default the current connection.'
         }
         Examples    = @(

@@ -11,6 +11,8 @@ $help = Import-PowerShellDataFile $HelpData
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 $missing = [System.Collections.Generic.List[string]]::new()
 
+# Parameters marked DontShow (the piped object a cluster cmdlet keeps) are not for users: no help, no syntax.
+function Shown($parameter) { -not ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) }
 function Esc([string] $text) { [System.Security.SecurityElement]::Escape($text) }
 function TypeName([type] $type) { $inner = [Nullable]::GetUnderlyingType($type); if ($inner) { $inner.Name } else { $type.Name } }
 function Paras([string] $text) { ($text -split "`n" | ForEach-Object { "<maml:para>$(Esc $_)</maml:para>" }) -join '' }
@@ -22,7 +24,7 @@ foreach ($command in Get-Command -Module $module.Name | Sort-Object Name) {
     $text = $help[$command.Name]
     if (-not $text) { $missing.Add("$($command.Name): no entry"); continue }
     if (-not $text.Examples) { $missing.Add("$($command.Name): no example") }
-    $parameters = $command.Parameters.Values | Where-Object { $common -notcontains $_.Name }
+    $parameters = $command.Parameters.Values | Where-Object { $common -notcontains $_.Name -and (Shown $_) }
     foreach ($p in $parameters) { if (-not $text.Parameters[$p.Name]) { $missing.Add("$($command.Name) -$($p.Name): no description") } }
 
     $null = $xml.AppendLine('<command:command xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10">')
@@ -31,7 +33,7 @@ foreach ($command in Get-Command -Module $module.Name | Sort-Object Name) {
     $null = $xml.AppendLine('<command:syntax>')
     foreach ($set in $command.ParameterSets) {
         $null = $xml.AppendLine("<command:syntaxItem><maml:name>$($command.Name)</maml:name>")
-        foreach ($p in $set.Parameters | Where-Object { $common -notcontains $_.Name }) {
+        foreach ($p in $set.Parameters | Where-Object { $common -notcontains $_.Name -and -not $_.Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) }) {
             $position = if ($p.Position -ge 0) { $p.Position } else { 'named' }
             $pipeline = if ($p.ValueFromPipeline -and $p.ValueFromPipelineByPropertyName) { 'True (ByValue, ByPropertyName)' } elseif ($p.ValueFromPipeline) { 'True (ByValue)' } elseif ($p.ValueFromPipelineByPropertyName) { 'True (ByPropertyName)' } else { 'False' }
             $isSwitch = $p.ParameterType -eq [switch]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -77,6 +78,13 @@ public abstract class EsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>Writes what a lookup found, then one ObjectNotFound error for each full name that matched nothing.</summary>
+    protected void WriteLookup<T>(Lookup<IReadOnlyList<T>> lookup)
+    {
+        foreach (var item in lookup.Found) WriteObject(item);
+        foreach (var missing in lookup.Missing) WriteError(ToErrorRecord(missing));
+    }
+
     public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
         new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
 
@@ -100,9 +108,28 @@ public abstract class EsClusterCmdlet : EsCmdlet
 {
     EsConnection? given;
     EsConnection? resolved;
+    HashSet<string> onCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public EsConnection? Connection { get; set; }
+
+    /// <summary>The object piped in, whatever it is: tells a name that came from a thing in the cluster from one that came from the cluster itself.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        onCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        base.BeginProcessing();
+    }
+
+    /// <summary>
+    /// The names a parameter narrows to for this record. Piped objects narrow by their names (an index, a node,
+    /// a setting), but a connection or Get-EsCluster's object stands for the whole cluster: its Name is not the
+    /// name of a thing in it, so it narrows nothing.
+    /// </summary>
+    protected T? Narrowing<T>(T? names, string parameter) where T : class =>
+        names != null && !onCommandLine.Contains(parameter) && InputObject?.BaseObject is EsConnection or Inventory.EsCluster ? null : names;
 
     /// <summary>-Connection or the session's current one, resolved once for each value -Connection takes.</summary>
     protected EsConnection TargetConnection

@@ -41,7 +41,8 @@ Describe '<Name>' -ForEach $commands {
         $help.Synopsis | Should -Not -Match "^\s*$Name"
         @($help.Examples.Example).Count | Should -BeGreaterThan 0
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-        foreach ($p in $Command.Parameters.Keys | Where-Object { $common -notcontains $_ }) {
+        $hidden = $Command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow } } | ForEach-Object Name
+        foreach ($p in $Command.Parameters.Keys | Where-Object { $common -notcontains $_ -and $hidden -notcontains $_ }) {
             ($help.Parameters.Parameter | Where-Object Name -EQ $p).Description.Text | Should -Not -BeNullOrEmpty -Because "-$p needs a description"
         }
     }

@@ -88,7 +88,7 @@ Describe 'Wait-EsClusterHealth' {
 Describe 'Get-EsClusterSetting and Invoke-EsRequest' {
     It 'changes nothing with -WhatIf' {
         Invoke-EsRequest -Method PUT -Path /_cluster/settings -Body @{ persistent = @{ 'cluster.routing.allocation.enable' = 'primaries' } } -WhatIf
-        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
     }
     It 'sets, reads and resets a setting' {
         $answer = Invoke-EsRequest -Method PUT -Path /_cluster/settings -Body @{ persistent = @{ 'cluster.routing.allocation.enable' = 'primaries' } }
@@ -97,7 +97,7 @@ Describe 'Get-EsClusterSetting and Invoke-EsRequest' {
         $setting.Value | Should -Be 'primaries'
         $setting.Scope | Should -Be 'Persistent'
         Invoke-EsRequest -Method PUT -Path /_cluster/settings -Body '{"persistent":{"cluster.routing.allocation.enable":null}}' | Out-Null
-        Get-EsClusterSetting 'cluster.routing.allocation.enable' -Scope Persistent | Should -BeNullOrEmpty
+        Get-EsClusterSetting 'cluster.routing.allocation.enable' -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
         (Get-EsClusterSetting 'cluster.routing.allocation.enable' -IncludeDefaults).Scope | Should -Be 'Default'
     }
     It 'returns objects for JSON answers, text when a _cat API is asked for text' {

@@ -74,7 +74,7 @@ Describe 'Building blocks' {
             Should -Throw -ErrorId 'IncompatibleIndices,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
         $Error[0].Exception.Message | Should -BeLike '*old-logs (6.8.23)*'
         Get-Restarts | Should -Be @(0, 0, 0)
-        (Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent) | Should -BeNullOrEmpty
+        (Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent) | Should -BeNullOrEmpty
     }
 }
 
@@ -93,7 +93,7 @@ Describe 'Invoke-EsRollingUpgrade' {
         $results[-1].Node | Should -Be 'es-01' -Because 'the elected master goes last'
         (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be $target
         (Invoke-EsRequest /_count).count | Should -Be $before
-        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
         Get-Restarts | Should -Be @(1, 1, 1)
     }
 
@@ -120,7 +120,7 @@ Describe 'Invoke-EsRollingUpgrade' {
         $out | Should -BeOfType 'EsUpgrade.Upgrade.UpgradePlan'
         Get-Restarts | Should -Be @(0, 0, 0)
         (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be '7.17.27'
-        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
     }
 
     It 'a node that refuses to start stops the run with allocation restored; after the fix, the same state file resumes' {
@@ -141,7 +141,7 @@ Describe 'Invoke-EsRollingUpgrade' {
         $failure[0].Exception.Message | Should -BeLike '*unknown setting `[discovery.zen.minimum_master_nodes`]*'
         $failure[0].Exception.Message | Should -BeLike "*-StatePath '$state': it resumes at es-03, SafetyCheck*"
         ($first | Where-Object Status -EQ 'Failed').Node | Should -Be 'es-03'
-        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
 
         $script:broken = 'none'   # the admin fixes elasticsearch.yml
         $second = Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $action -StatePath $state -Confirm:$false
@@ -180,6 +180,6 @@ Invoke-EsRollingUpgrade -TargetVersion $target -StatePath '$state' -Confirm:`$fa
         (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be $target
         Get-Restarts | Should -Be @(1, 1, 1)
         $results.Count | Should -Be 3
-        Get-EsClusterSetting cluster.routing.allocation.enable -Scope Persistent | Should -BeNullOrEmpty
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
     }
 }

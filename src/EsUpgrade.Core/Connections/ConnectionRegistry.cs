@@ -59,7 +59,18 @@ public sealed class ConnectionRegistry
     public EsConnection Find(string name)
     {
         lock (sync)
-            return connections.TryGetValue(name, out var c) ? c
-                : throw new EsException(EsErrorKind.NotFound, ErrorIds.ConnectionNotFound, $"There is no connection named '{name}'.", name);
+            return connections.TryGetValue(name, out var c) ? c : throw NotFound(name);
     }
+
+    /// <summary>The connections whose names match (wildcards, any case; all when none); each full name that matches none is a ConnectionNotFound.</summary>
+    public Lookup<IReadOnlyList<EsConnection>> Find(IReadOnlyList<string>? names)
+    {
+        var all = All;
+        var found = all.Where(c => names is null || names.Any(n => Names.Like(n, c.Name))).ToList();
+        var missing = Names.Unmatched(names, n => all.Any(c => Names.Like(n, c.Name))).Select(NotFound).ToList();
+        return new Lookup<IReadOnlyList<EsConnection>>(found, missing);
+    }
+
+    static EsException NotFound(string name) =>
+        new EsException(EsErrorKind.NotFound, ErrorIds.ConnectionNotFound, $"There is no connection named '{name}'.", name);
 }

@@ -68,7 +68,7 @@ public sealed class EsApi
     /// <summary>Reads Elasticsearch's error envelope, or the plain-string form of "no handler found".</summary>
     public static EsServerException ServerError(EsRequest request, EsResponse response)
     {
-        string? type = null, reason = null;
+        string? type = null, reason = null, resource = null;
         try
         {
             using var doc = JsonDocument.Parse(response.Body);
@@ -77,6 +77,7 @@ public sealed class EsApi
             {
                 type = e.Str("type");
                 reason = e.Str("reason");
+                resource = e.Str("resource.id") ?? e.Str("index");
             }
             else if (error is JsonElement s && s.ValueKind == JsonValueKind.String)
             {
@@ -84,6 +85,6 @@ public sealed class EsApi
             }
         }
         catch (JsonException) { }
-        return new EsServerException(response.StatusCode, type, reason, request.Method, request.Path, request.ToString());
+        return new EsServerException(response.StatusCode, type, reason, request.Method, request.Path, request.ToString(), resource);
     }
 }

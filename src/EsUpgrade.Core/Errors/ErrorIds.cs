@@ -28,6 +28,11 @@ public static class ErrorIds
     public const string EsServerError = nameof(EsServerError);
     public const string InvalidResponse = nameof(InvalidResponse);
 
+    // Lookups by name: a full name that matches nothing (a wildcard that matches nothing is no error)
+    public const string IndexNotFound = nameof(IndexNotFound);
+    public const string NodeNotFound = nameof(NodeNotFound);
+    public const string SettingNotFound = nameof(SettingNotFound);
+
     // Health and waits
     public const string InvalidTimeout = nameof(InvalidTimeout);
     public const string InvalidNodeCount = nameof(InvalidNodeCount);

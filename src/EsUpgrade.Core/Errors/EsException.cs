@@ -43,18 +43,24 @@ public class EsException : Exception
 /// <summary>Elasticsearch answered with an error status.</summary>
 public sealed class EsServerException : EsException
 {
-    public EsServerException(int statusCode, string? errorType, string? reason, string method, string path, object? target = null)
+    public EsServerException(int statusCode, string? errorType, string? reason, string method, string path, object? target = null, string? resourceId = null)
         : base(KindOf(statusCode), ErrorIds.EsServerError, Describe(statusCode, errorType, reason, method, path), target)
     {
         StatusCode = statusCode;
         ErrorType = errorType;
         Reason = reason;
+        ResourceId = resourceId;
     }
 
     public int StatusCode { get; }
     /// <summary>Elasticsearch's error type, e.g. <c>index_not_found_exception</c>.</summary>
     public string? ErrorType { get; }
     public string? Reason { get; }
+    /// <summary>What the error is about, when Elasticsearch says (<c>resource.id</c> or <c>index</c>): the missing index, say.</summary>
+    public string? ResourceId { get; }
+
+    /// <summary>Elasticsearch's answer that an index or alias in the request does not exist.</summary>
+    public bool IsIndexNotFound => StatusCode == 404 && ErrorType == "index_not_found_exception";
 
     static EsErrorKind KindOf(int status) => status switch
     {

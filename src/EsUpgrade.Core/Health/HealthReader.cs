@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
 using EsUpgrade.Diagnostics;
 using EsUpgrade.Errors;
+using EsUpgrade.Indices;
 using EsUpgrade.Wire;
 
 namespace EsUpgrade.Health;
@@ -20,6 +22,31 @@ public static class HealthReader
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
     public const int ProgressActivityId = 4100;
     static readonly Regex NodeCountSyntax = new Regex(@"^(\d+|(>=|<=|>|<)\d+|(ge|le|gt|lt)\(\d+\))$");
+
+    /// <summary>
+    /// Health of the indices the names give (the cluster's when none). Elasticsearch would wait for a missing
+    /// index to appear, so the names are looked up first: each full name that matches nothing is an
+    /// IndexNotFound at once, and names that match no index give no health.
+    /// </summary>
+    public static Task<Lookup<IReadOnlyList<EsClusterHealth>>> FindAsync(EsApi api, IReadOnlyList<string>? names, HealthLevel level, CancellationToken ct) =>
+        IndexLookup.RunAsync(api, names, async expression =>
+        {
+            if (expression != null)
+            {
+                var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices/{Uri.EscapeDataString(expression)}?format=json&h=index"), ct).ConfigureAwait(false);
+                if (cat.GetArrayLength() == 0) return (IReadOnlyList<EsClusterHealth>)Array.Empty<EsClusterHealth>();
+            }
+            return new[] { await GetAsync(api, expression, level, ct).ConfigureAwait(false) };
+        });
+
+    /// <summary>Throws IndexNotFound for the first full name among <paramref name="names"/> that matches no index.</summary>
+    public static async Task RequireIndicesAsync(EsApi api, IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var full = names.Where(n => !Names.IsWildcard(n)).ToList();
+        if (full.Count == 0) return;
+        var lookup = await IndexReader.FindIndexNamesAsync(api, full, ct).ConfigureAwait(false);
+        if (lookup.Missing.Count > 0) throw lookup.Missing[0];
+    }
 
     public static async Task<EsClusterHealth> GetAsync(EsApi api, string? index, HealthLevel level, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
@@ -11,6 +12,10 @@ namespace EsUpgrade.Indices;
 /// <summary>Flushes indices, so shard copies that restart recover from their own data.</summary>
 public static class Flusher
 {
+    /// <summary>Flushes the indices the names give (all when none); each full name that matches nothing is an IndexNotFound.</summary>
+    public static Task<Lookup<IReadOnlyList<FlushResult>>> FlushIndicesAsync(EsApi api, IReadOnlyList<string>? names, bool synced, CancellationToken ct) =>
+        IndexLookup.RunAsync(api, names, async expression => (IReadOnlyList<FlushResult>)new[] { await FlushAsync(api, expression, synced, ct).ConfigureAwait(false) });
+
     /// <summary>POST _flush (or {index}/_flush); with <paramref name="synced"/> on 7.x, the deprecated synced flush.</summary>
     public static async Task<FlushResult> FlushAsync(EsApi api, string? index, bool synced, CancellationToken ct)
     {

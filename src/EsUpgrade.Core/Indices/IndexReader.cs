@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
+using EsUpgrade.Errors;
 using EsUpgrade.Health;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
@@ -47,6 +48,23 @@ public sealed class EsShard
 
 public static class IndexReader
 {
+    /// <summary>The indices the names give (names, wildcards, aliases); each full name that matches nothing is an IndexNotFound.</summary>
+    public static Task<Lookup<IReadOnlyList<EsIndex>>> FindIndicesAsync(EsApi api, IReadOnlyList<string>? names, CancellationToken ct) =>
+        IndexLookup.RunAsync(api, names, expression => GetIndicesAsync(api, expression, ct));
+
+    /// <summary>The shard copies of the indices the names give; each full name that matches nothing is an IndexNotFound.</summary>
+    public static Task<Lookup<IReadOnlyList<EsShard>>> FindShardsAsync(EsApi api, IReadOnlyList<string>? names, CancellationToken ct) =>
+        IndexLookup.RunAsync(api, names, expression => GetShardsAsync(api, expression, ct));
+
+    /// <summary>The names of the indices the names give, from the light <c>_cat/indices</c>; each full name that matches nothing is an IndexNotFound.</summary>
+    public static Task<Lookup<IReadOnlyList<string>>> FindIndexNamesAsync(EsApi api, IReadOnlyList<string> names, CancellationToken ct) =>
+        IndexLookup.RunAsync(api, names, async expression =>
+        {
+            var target = expression is null ? "" : "/" + Uri.EscapeDataString(expression);
+            var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&h=index"), ct).ConfigureAwait(false);
+            return (IReadOnlyList<string>)cat.EnumerateArray().Select(i => i.Str("index") ?? "").ToList();
+        });
+
     public static async Task<IReadOnlyList<EsIndex>> GetIndicesAsync(EsApi api, string? expression, CancellationToken ct)
     {
         var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);

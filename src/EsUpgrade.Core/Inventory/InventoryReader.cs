@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
+using EsUpgrade.Errors;
 using EsUpgrade.Health;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
@@ -17,6 +18,20 @@ public static class InventoryReader
     static readonly string[] Tiers = { "data_frozen", "data_cold", "data_warm", "data_hot", "data_content" };
 
     /// <param name="selector">Elasticsearch node selector (names, ids, wildcards, <c>master:true</c>, ...); null for all.</param>
+    /// <summary>
+    /// The nodes the names select (names, ids, addresses, wildcards, Elasticsearch's node selectors); each full
+    /// name that is neither a selector nor matches a node is a NodeNotFound.
+    /// </summary>
+    public static async Task<Lookup<IReadOnlyList<EsNode>>> FindNodesAsync(EsApi api, IReadOnlyList<string>? names, CancellationToken ct)
+    {
+        var nodes = await GetNodesAsync(api, names is null || names.Count == 0 ? null : string.Join(",", names), ct).ConfigureAwait(false);
+        var missing = Names.Unmatched(names, n => n.StartsWith("_", StringComparison.Ordinal) || n.IndexOf(':') >= 0
+                || nodes.Any(node => node.Name == n || node.Id == n || node.Ip == n || node.Host == n))
+            .Select(n => new EsException(EsErrorKind.NotFound, ErrorIds.NodeNotFound, $"There is no node named '{n}' in {api.Connection.Name}.", n))
+            .ToList();
+        return new Lookup<IReadOnlyList<EsNode>>(nodes, missing);
+    }
+
     public static async Task<IReadOnlyList<EsNode>> GetNodesAsync(EsApi api, string? selector, CancellationToken ct)
     {
         var path = string.IsNullOrEmpty(selector) ? "/_nodes" : "/_nodes/" + Uri.EscapeDataString(selector);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
+using EsUpgrade.Errors;
 using EsUpgrade.Wire;
 
 namespace EsUpgrade.Settings;
@@ -23,6 +24,23 @@ public sealed class EsClusterSetting
 
 public static class ClusterSettings
 {
+    /// <summary>
+    /// The settings whose flat names match <paramref name="names"/> (wildcards, any case; all when none) in
+    /// <paramref name="scopes"/> (all when none); each full name that matches no setting read (in any scope) is a SettingNotFound.
+    /// </summary>
+    public static async Task<Lookup<IReadOnlyList<EsClusterSetting>>> FindAsync(EsApi api, IReadOnlyList<string>? names, IReadOnlyList<SettingScope>? scopes,
+        bool includeDefaults, CancellationToken ct)
+    {
+        var all = await GetAsync(api, includeDefaults, ct).ConfigureAwait(false);
+        var found = all.Where(s => (names is null || names.Any(n => Names.Like(n, s.Name))) && (scopes is null || scopes.Contains(s.Scope))).ToList();
+        // A setting set in another scope than those asked for is there: only a name that nothing read matches is missing.
+        var missing = Names.Unmatched(names, n => all.Any(s => Names.Like(n, s.Name)))
+            .Select(n => new EsException(EsErrorKind.NotFound, ErrorIds.SettingNotFound,
+                $"No cluster setting named '{n}' is set in {api.Connection.Name}" + (includeDefaults ? "." : "; -IncludeDefaults also lists the defaults."), n))
+            .ToList();
+        return new Lookup<IReadOnlyList<EsClusterSetting>>(found, missing);
+    }
+
     public static async Task<IReadOnlyList<EsClusterSetting>> GetAsync(EsApi api, bool includeDefaults, CancellationToken ct)
     {
         var path = "/_cluster/settings?flat_settings=true" + (includeDefaults ? "&include_defaults=true" : "");

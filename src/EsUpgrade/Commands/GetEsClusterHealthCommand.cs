@@ -8,7 +8,9 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(EsClusterHealth))]
 public sealed class GetEsClusterHealthCommand : EsClusterCmdlet
 {
-    [Parameter(Position = 0)]
+    /// <summary>Index names, aliases or wildcards; from the pipeline, an index's Name or an index health's Index.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Index { get; set; }
@@ -18,7 +20,7 @@ public sealed class GetEsClusterHealthCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var index = Index is null ? null : string.Join(",", Index);
-        WriteErrorOnFailure(() => WriteObject(OffPipeline(call => HealthReader.GetAsync(call.Api, index, Level, call.Cancellation))), Connection);
+        var names = Narrowing(Index, nameof(Index));
+        WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => HealthReader.FindAsync(call.Api, names, Level, call.Cancellation))), Connection);
     }
 }

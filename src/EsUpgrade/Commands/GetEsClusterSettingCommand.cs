@@ -9,7 +9,7 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(EsClusterSetting))]
 public sealed class GetEsClusterSettingCommand : EsClusterCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
@@ -22,12 +22,7 @@ public sealed class GetEsClusterSettingCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-        WriteErrorOnFailure(() =>
-        {
-            var settings = OffPipeline(call => ClusterSettings.GetAsync(call.Api, IncludeDefaults, call.Cancellation));
-            foreach (var s in settings.Where(s => patterns.Any(p => p.IsMatch(s.Name)) && (Scope is null || Scope.Contains(s.Scope))))
-                WriteObject(s);
-        }, Connection);
+        var names = Narrowing(Name, nameof(Name));
+        WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => ClusterSettings.FindAsync(call.Api, names, Scope, IncludeDefaults, call.Cancellation))), Connection);
     }
 }

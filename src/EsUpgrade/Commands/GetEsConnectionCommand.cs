@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using EsUpgrade.Connections;
 
@@ -16,6 +15,10 @@ public sealed class GetEsConnectionCommand : EsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Current")]
     public SwitchParameter Current { get; set; }
 
+    /// <summary>From the pipeline: a connection, or any EsUpgrade object, whose connection is returned.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Connection")]
+    public EsConnection? Connection { get; set; }
+
     protected override void ProcessRecord()
     {
         var registry = ConnectionRegistry.Session;
@@ -24,8 +27,11 @@ public sealed class GetEsConnectionCommand : EsCmdlet
             if (registry.Current != null) WriteObject(registry.Current);
             return;
         }
-        var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var connection in registry.All.Where(c => patterns.Any(p => p.IsMatch(c.Name))))
-            WriteObject(connection);
+        if (Connection != null)
+        {
+            WriteObject(Connection);
+            return;
+        }
+        WriteLookup(registry.Find(Name));
     }
 }

@@ -8,17 +8,16 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(EsIndex))]
 public sealed class GetEsIndexCommand : EsClusterCmdlet
 {
-    [Parameter(Position = 0)]
+    /// <summary>Index names, aliases or wildcards; from the pipeline, an index's Name or a shard's Index.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Index")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()
     {
-        var expression = Name is null ? null : string.Join(",", Name);
-        WriteErrorOnFailure(() =>
-        {
-            foreach (var index in OffPipeline(call => IndexReader.GetIndicesAsync(call.Api, expression, call.Cancellation))) WriteObject(index);
-        }, Connection);
+        var names = Narrowing(Name, nameof(Name));
+        WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => IndexReader.FindIndicesAsync(call.Api, names, call.Cancellation))), Connection);
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using EsUpgrade.Errors;
 using EsUpgrade.Inventory;
 
 namespace EsUpgrade.Commands;
@@ -10,7 +12,8 @@ namespace EsUpgrade.Commands;
 public sealed class GetEsNodeCommand : EsClusterCmdlet
 {
     /// <summary>Node names, ids or wildcards; also Elasticsearch node selectors such as _master.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Node")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
@@ -23,12 +26,12 @@ public sealed class GetEsNodeCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var selector = Name is null ? null : string.Join(",", Name);
+        var names = Narrowing(Name, nameof(Name));
         WriteErrorOnFailure(() =>
         {
-            var nodes = OffPipeline(call => InventoryReader.GetNodesAsync(call.Api, selector, call.Cancellation));
-            foreach (var node in nodes.Where(n => Role is null || Role.Any(r => n.Roles.Contains(r.ToLowerInvariant()))))
-                WriteObject(node);
+            var lookup = OffPipeline(call => InventoryReader.FindNodesAsync(call.Api, names, call.Cancellation));
+            WriteLookup(new Lookup<IReadOnlyList<EsNode>>(
+                lookup.Found.Where(n => Role is null || Role.Any(r => n.Roles.Contains(r.ToLowerInvariant()))).ToList(), lookup.Missing));
         }, Connection);
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using EsUpgrade.Errors;
 using EsUpgrade.Indices;
 
 namespace EsUpgrade.Commands;
@@ -9,22 +11,29 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(EsShard))]
 public sealed class GetEsShardCommand : EsClusterCmdlet
 {
-    [Parameter(Position = 0)]
+    /// <summary>Index names, aliases or wildcards; from the pipeline, an index's Name or a shard's Index.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Index { get; set; }
+
+    /// <summary>Only these shard numbers; from the pipeline, a shard's Shard.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int[]? Shard { get; set; }
 
     [Parameter]
     public ShardState[]? State { get; set; }
 
     protected override void ProcessRecord()
     {
-        var expression = Index is null ? null : string.Join(",", Index);
+        var names = Narrowing(Index, nameof(Index));
+        var shards = Shard;
         WriteErrorOnFailure(() =>
         {
-            foreach (var shard in OffPipeline(call => IndexReader.GetShardsAsync(call.Api, expression, call.Cancellation))
-                .Where(s => State is null || State.Contains(s.State)))
-                WriteObject(shard);
+            var lookup = OffPipeline(call => IndexReader.FindShardsAsync(call.Api, names, call.Cancellation));
+            WriteLookup(new Lookup<IReadOnlyList<EsShard>>(
+                lookup.Found.Where(s => (State is null || State.Contains(s.State)) && (shards is null || shards.Contains(s.Shard))).ToList(), lookup.Missing));
         }, Connection);
     }
 }

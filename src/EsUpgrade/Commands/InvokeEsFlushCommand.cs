@@ -9,7 +9,9 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(FlushResult))]
 public sealed class InvokeEsFlushCommand : EsClusterCmdlet
 {
-    [Parameter(Position = 0)]
+    /// <summary>Index names, aliases or wildcards; all indices when none. From the pipeline, an index's Name or a shard's Index.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Index { get; set; }
@@ -20,12 +22,12 @@ public sealed class InvokeEsFlushCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var index = Index is null ? null : string.Join(",", Index);
+        var names = Narrowing(Index, nameof(Index));
         WriteErrorOnFailure(() =>
         {
             var connection = TargetConnection;
-            if (!ShouldProcess($"{connection.Name}: {index ?? "all indices"}", Synced ? "Synced flush" : "Flush")) return;
-            WriteObject(OffPipeline(call => Flusher.FlushAsync(call.Api, index, Synced, call.Cancellation)));
+            if (!ShouldProcess($"{connection.Name}: {(names is null ? "all indices" : string.Join(", ", names))}", Synced ? "Synced flush" : "Flush")) return;
+            WriteLookup(OffPipeline(call => Flusher.FlushIndicesAsync(call.Api, names, Synced, call.Cancellation)));
         }, Connection);
     }
 }

@@ -26,7 +26,9 @@ public sealed class WaitEsClusterHealthCommand : EsClusterCmdlet
     [ValidateNotNullOrEmpty]
     public string? NodeCount { get; set; }
 
-    [Parameter]
+    /// <summary>Index names, aliases or wildcards; from the pipeline, an index's Name or an index health's Index.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Index { get; set; }
@@ -47,9 +49,14 @@ public sealed class WaitEsClusterHealthCommand : EsClusterCmdlet
             NoInitializingShards = NoInitializingShards,
             NoRelocatingShards = NoRelocatingShards,
             NodeCount = NodeCount,
-            Index = Index is null ? null : string.Join(",", Index),
         };
+        var names = Narrowing(Index, nameof(Index));
+        if (names != null) condition.Index = string.Join(",", names);
         // A wait that times out means the cluster is not ready: scripts must not go on as if it were.
-        StopOnFailure(() => WriteObject(OffPipeline(call => HealthReader.WaitAsync(call.Api, condition, Level, Timeout, call.Cancellation))), Connection);
+        StopOnFailure(() => WriteObject(OffPipeline(async call =>
+        {
+            if (names != null) await HealthReader.RequireIndicesAsync(call.Api, names, call.Cancellation).ConfigureAwait(false);
+            return await HealthReader.WaitAsync(call.Api, condition, Level, Timeout, call.Cancellation).ConfigureAwait(false);
+        })), Connection);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using EsUpgrade.Errors;
 using EsUpgrade.Inventory;
 
 namespace EsUpgrade.Commands;
@@ -9,7 +10,9 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(EsNode))]
 public sealed class WaitEsNodeCommand : EsClusterCmdlet
 {
+    /// <summary>The node's name; from the pipeline, a node's or planned node's Name, or an upgrade result's Node.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Node")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
@@ -23,5 +26,10 @@ public sealed class WaitEsNodeCommand : EsClusterCmdlet
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
     protected override void ProcessRecord() =>
-        StopOnFailure(() => WriteObject(OffPipeline(call => NodeWaiter.WaitAsync(call.Api, Name, Version, Timeout, call.Cancellation))), Name);
+        StopOnFailure(() =>
+        {
+            var name = Narrowing(Name, nameof(Name)) ?? throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NodeNotFound,
+                $"The piped object stands for the whole cluster, not a node: give -Name.", Name);
+            WriteObject(OffPipeline(call => NodeWaiter.WaitAsync(call.Api, name, Version, Timeout, call.Cancellation)));
+        }, Name);
 }

@@ -9,17 +9,28 @@ namespace EsUpgrade.Emulator.Http;
 public sealed class CatTable
 {
     readonly string[] defaults;
+    readonly HashSet<string> known;
     readonly List<Dictionary<string, string?>> rows = new();
 
-    public CatTable(params string[] defaultColumns) => defaults = defaultColumns;
+    public CatTable(params string[] defaultColumns)
+    {
+        defaults = defaultColumns;
+        known = defaultColumns.ToHashSet();
+    }
+
+    /// <summary>Columns the API knows beyond its defaults: asked for with <c>h</c>, they are valid even when no row exists.</summary>
+    public CatTable Also(params string[] columns)
+    {
+        known.UnionWith(columns);
+        return this;
+    }
 
     public void Add(Dictionary<string, string?> row) => rows.Add(row);
 
     public Reply Render(RestRequest request)
     {
         var columns = request.Q("h") is string h && h.Length > 0 ? h.Split(',').Select(c => c.Trim()).ToArray() : defaults;
-        var known = rows.Count > 0 ? rows[0].Keys.ToHashSet() : defaults.ToHashSet();
-        foreach (var c in columns.Where(c => !known.Contains(c) && !defaults.Contains(c)))
+        foreach (var c in columns.Where(c => !known.Contains(c) && !(rows.Count > 0 && rows[0].ContainsKey(c))))
             throw Model.EsError.IllegalArgument($"header [{c}] is not recognized");
         var format = request.Q("format")
             ?? (request.Accept.Contains("json", StringComparison.OrdinalIgnoreCase) ? "json" : null);

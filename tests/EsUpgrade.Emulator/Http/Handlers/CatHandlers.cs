@@ -6,7 +6,8 @@ public static class CatHandlers
 {
     public static Task<Reply> Nodes(RestRequest r)
     {
-        var table = new CatTable("ip", "heap.percent", "ram.percent", "cpu", "load_1m", "load_5m", "load_15m", "node.role", "master", "name");
+        var table = new CatTable("ip", "heap.percent", "ram.percent", "cpu", "load_1m", "load_5m", "load_15m", "node.role", "master", "name")
+            .Also("id", "port", "http_address", "version", "build", "node.roles");
         lock (r.Cluster.Sync)
         {
             var master = r.Cluster.RequireMaster();
@@ -92,7 +93,8 @@ public static class CatHandlers
     public static Task<Reply> Indices(RestRequest r)
     {
         rawBytes = r.Q("bytes") == "b";
-        var table = new CatTable("health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size");
+        var table = new CatTable("health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size")
+            .Also("dataset.size", "creation.date");
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
@@ -119,7 +121,8 @@ public static class CatHandlers
     public static Task<Reply> Shards(RestRequest r)
     {
         rawBytes = r.Q("bytes") == "b";
-        var table = new CatTable("index", "shard", "prirep", "state", "docs", "store", "ip", "node");
+        var table = new CatTable("index", "shard", "prirep", "state", "docs", "store", "ip", "node")
+            .Also("dataset", "id", "unassigned.reason", "unassigned.at");
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
