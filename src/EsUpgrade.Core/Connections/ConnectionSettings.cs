@@ -55,6 +55,9 @@ public sealed class ConnectionSettings
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
                 $"'{uri}' is not an http:// or https:// URI.", uri.ToString());
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
+                $"'{uri.GetLeftPart(UriPartial.Path)}' comes with a query string or fragment: give only scheme, host, port and (behind a reverse proxy) a path.", uri.GetLeftPart(UriPartial.Path));
         if (!string.IsNullOrEmpty(uri.UserInfo))
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.CredentialInUri,
                 "Do not put a user name or password in the URI; use -Credential or -ApiKey.", uri.GetLeftPart(UriPartial.Scheme) + uri.Authority);

@@ -19,6 +19,9 @@ public sealed class TransportWire : IEsWire
 {
     const string Json = "application/json";
     readonly DistributedTransport transport;
+    readonly CertificateTrust trust;
+    /// <summary>How many TLS certificates nodes have presented: a failed handshake with none presented was no TLS at all.</summary>
+    int certificatesSeen;
 
     public TransportWire(ConnectionSettings settings)
     {
@@ -39,8 +42,13 @@ public sealed class TransportWire : IEsWire
 
         var auth = Authorization(settings);
         if (auth != null) config = config.Authentication(auth);
+        trust = settings.Trust;
         var callback = settings.Trust.Callback;
-        if (callback != null) config = config.ServerCertificateValidationCallback(callback);
+        config = config.ServerCertificateValidationCallback((sender, certificate, chain, errors) =>
+        {
+            Interlocked.Increment(ref certificatesSeen);
+            return callback is null ? errors == System.Net.Security.SslPolicyErrors.None : callback(sender, certificate, chain, errors);
+        });
         transport = new DistributedTransport(config);
     }
 
@@ -79,20 +87,22 @@ public sealed class TransportWire : IEsWire
         if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
         var body = request.Body is null ? null : PostData.String(request.Body);
         StringResponse response;
+        var seenBefore = Volatile.Read(ref certificatesSeen);
         try
         {
-            response = await transport.RequestAsync<StringResponse>(method, request.Path, body!, config, cancellationToken).ConfigureAwait(false);
+            // Relative to the node's URI, so a reverse proxy's path (https://proxy/es/) prefixes every request.
+            response = await transport.RequestAsync<StringResponse>(method, request.Path.TrimStart('/'), body!, config, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { throw; }
         catch (TransportException ex)
         {
-            throw Unreachable(request, ex.ApiCallDetails?.OriginalException ?? ex);
+            throw Unreachable(request, ex.ApiCallDetails?.Uri, ex.ApiCallDetails?.OriginalException ?? ex, seenBefore);
         }
         var details = response.ApiCallDetails;
         if (details.HttpStatusCode is not int status)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            throw Unreachable(request, details.OriginalException);
+            throw Unreachable(request, details.Uri, details.OriginalException, seenBefore);
         }
         return new EsResponse(status, response.Body ?? "", details.Uri, Headers(details));
     }
@@ -108,19 +118,42 @@ public sealed class TransportWire : IEsWire
         return result;
     }
 
-    static EsException Unreachable(EsRequest request, Exception? cause)
+    /// <summary>
+    /// Why no node answered, in words that point the way: an untrusted certificate; a node that speaks no TLS to
+    /// an https:// URI (the handshake failed before any certificate came); a node that closes an http:// request
+    /// unanswered (as a TLS node does); or the network.
+    /// </summary>
+    EsException Unreachable(EsRequest request, Uri? node, Exception? cause, int certificatesSeenBefore)
     {
+        var where = node is null ? "the node" : node.GetLeftPart(UriPartial.Authority);
         for (var e = cause; e != null; e = e.InnerException)
         {
-            if (e is System.Security.Authentication.AuthenticationException)
-                return new EsException(EsErrorKind.Certificate, ErrorIds.UntrustedCertificate,
-                    "The server's TLS certificate is not trusted. Give -CertificateFingerprint (the SHA-256 Elasticsearch printed at first start), " +
-                    "-CaCertificatePath, or, for a test cluster only, -SkipCertificateCheck.", request.ToString(), cause);
+            if (e is not System.Security.Authentication.AuthenticationException) continue;
+            if (node?.Scheme == Uri.UriSchemeHttps && Volatile.Read(ref certificatesSeen) == certificatesSeenBefore)
+                return new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable,
+                    $"{where} does not speak TLS: the handshake failed before it presented a certificate. If it serves plain HTTP, use {HttpVariant(node, Uri.UriSchemeHttp)}.",
+                    request.ToString(), cause);
+            return new EsException(EsErrorKind.Certificate, ErrorIds.UntrustedCertificate,
+                "The server's TLS certificate is not trusted. " + (trust.Mode == CertificateTrustMode.Skip ? "" :
+                    "Give -CertificateFingerprint (the SHA-256 Elasticsearch printed at first start), -CaCertificatePath, or, for a test cluster only, -SkipCertificateCheck."),
+                request.ToString(), cause);
         }
         var why = cause?.GetBaseException().Message ?? "no node answered";
+        var refused = Find<System.Net.Sockets.SocketException>(cause) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
+        var hint = node?.Scheme == Uri.UriSchemeHttp && cause != null && !refused && Find<System.IO.IOException>(cause) != null
+            ? $" {where} closed the connection without an answer: if it has TLS on (Elasticsearch 8 does by default), use {HttpVariant(node, Uri.UriSchemeHttps)}."
+            : "";
         return new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable,
-            $"No node of the cluster could be reached for {request}: {why}", request.ToString(), cause);
+            $"No node of the cluster could be reached for {request}: {why}{hint}", request.ToString(), cause);
     }
+
+    static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e != null; e = e.InnerException) if (e is T t) return t;
+        return null;
+    }
+
+    static string HttpVariant(Uri node, string scheme) => new UriBuilder(node) { Scheme = scheme }.Uri.GetLeftPart(UriPartial.Authority);
 
     public void Dispose() => (transport.Configuration as IDisposable)?.Dispose();
 }
