@@ -231,7 +231,7 @@
         Parameters  = @{
             TargetVersion = 'The 8.x version to upgrade to, such as 8.19.0.'
             Plan          = 'A plan from New-EsUpgradePlan.'
-            NodeAction    = 'A script block run for each node: param($Node, $TargetVersion); $Node has Name, Host, Roles, CurrentVersion. It should stop the node, install the new version (carrying config/), and start it; it need not wait for the node to join.'
+            NodeAction    = 'A script block run for each node: param($Node, $TargetVersion); $Node has Name, Host, Roles, CurrentVersion. It should stop the node, install the new version (carrying config/), and start it; it need not wait for the node to join. It runs in your session ($_ is the node too). What it outputs goes to the verbose stream (-Verbose), prefixed with the node name; its warnings, information and non-terminating errors are written as this cmdlet''s own (so -ErrorVariable, 2>&1 and a runbook''s error stream keep them); a terminating error (throw) stops the run at that node with NodeActionFailed inside RollingUpgradeFailed, allocation put back.'
             StatePath     = 'The checkpoint file. A second run with the same path resumes where the first stopped.'
             MlUpgradeMode = 'Turn ML upgrade mode on before the first node and off after the last.'
             NodeTimeout   = 'How long to wait for each node to join at the new version. Default 15 minutes.'

@@ -337,4 +337,52 @@ public class RollingUpgradeTests
         lock (es.Host.Cluster.Sync) Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(0, n.Restarts));
         File.Delete(path);
     }
+
+    [Fact]
+    public async Task A_resumed_run_keeps_the_first_runs_positions_though_the_cluster_now_orders_it_otherwise()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var store = new MemoryUpgradeStateStore();
+        var (api, plan) = await PlanAsync(es);
+        Assert.Equal(new[] { "es-02", "es-03", "es-01" }, plan.Nodes.Select(n => n.Name));
+        var first = new EmulatorHostActions(es) { Confirm = n => n.Name == "es-02" };
+        await new RollingUpgrade(api, plan, first, store).RunAsync(default);
+        Assert.Equal(new[] { NodeUpgradeStatus.Upgraded, NodeUpgradeStatus.Skipped, NodeUpgradeStatus.Skipped }, first.Results.Select(r => r.Status));
+
+        // The elected master restarts (still 7.17): es-02 is elected, so today's plan puts es-01 first and es-02 last.
+        await es.Host.StopNodeAsync("es-01");
+        await es.Host.StartNodeAsync("es-01");
+        await new EsApi(api.Connection).SendAsync(EsRequest.Get("/_cluster/health?wait_for_nodes=3&wait_for_status=yellow&wait_for_no_initializing_shards=true&timeout=30s"), default);
+        var (api2, replanned) = await PlanAsync(es);
+        Assert.Equal(new[] { "es-01", "es-03", "es-02" }, replanned.Nodes.Select(n => n.Name));
+
+        var second = new EmulatorHostActions(es);
+        await new RollingUpgrade(api2, replanned, second, store).RunAsync(default);
+        Assert.Equal(new[] { ("es-02", 1), ("es-03", 2), ("es-01", 3) }, second.Results.Select(r => (r.Node, r.Position)));
+        Assert.Equal(new[] { "es-03", "es-01" }, second.Actions);
+    }
+
+    [Fact]
+    public async Task A_rerun_of_a_completed_state_lists_every_node_in_plan_order_and_restarts_none()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var store = new MemoryUpgradeStateStore();
+        var (api, plan) = await PlanAsync(es);
+        await new RollingUpgrade(api, plan, new EmulatorHostActions(es), store).RunAsync(default);
+        var (api2, replanned) = await PlanAsync(es);
+        var again = new EmulatorHostActions(es);
+        await new RollingUpgrade(api2, replanned, again, store).RunAsync(default);
+        Assert.Equal(new[] { 1, 2, 3 }, again.Results.Select(r => r.Position));
+        Assert.Equal(plan.Nodes.Select(n => n.Name), again.Results.Select(r => r.Node));
+        Assert.All(again.Results, r => Assert.Equal(NodeUpgradeStatus.AlreadyUpgraded, r.Status));
+        Assert.Empty(again.Actions);
+    }
+
+    [Fact]
+    public void A_state_path_that_is_a_folder_is_refused()
+    {
+        var ex = Assert.Throws<EsException>(() => new FileUpgradeStateStore(Path.GetTempPath()).Load());
+        Assert.Equal(ErrorIds.InvalidStateFile, ex.ErrorId);
+        Assert.Contains("is a folder", ex.Message);
+    }
 }

@@ -47,4 +47,25 @@ public class UpgradePlannerTests
         Assert.Equal("elected master", plan.Nodes[^1].Group);
         Assert.Equal(connection.ClusterUuid, plan.ClusterUuid);
     }
+
+    [Fact]
+    public void A_cluster_already_on_8x_is_told_so_not_sent_back_to_717()
+    {
+        var nodes = new[] { Fake.Node("a", new[] { "master" }, true, "8.17.0"), Fake.Node("b", new[] { "data" }, false, "8.17.0") };
+        var ex = Assert.Throws<EsException>(() => UpgradePlanner.Plan(Fake.Connection(), nodes, Target));
+        Assert.Equal(ErrorIds.ClusterAlreadyOn8, ex.ErrorId);
+        Assert.Contains("a (8.17.0)", ex.Message);
+        Assert.DoesNotContain("7.17 first", ex.Message);
+    }
+
+    [Fact]
+    public async Task The_plan_warns_about_indices_the_upgrade_would_refuse()
+    {
+        var spec = RollingUpgradeTests.NineNodes();
+        spec.Indices.Add(new IndexSpec { Name = "legacy", Shards = 1, Replicas = 1, Documents = 10, CreatedVersion = "6.8.23" });
+        await using var es = await Emulated.StartAsync(spec);
+        using var connection = await es.ConnectAsync();
+        var plan = await UpgradePlanner.PlanAsync(new Connections.EsApi(connection), Target, default);
+        Assert.Contains(plan.Warnings, w => w.Contains("legacy (6.8.23)") && w.Contains("Invoke-EsRollingUpgrade refuses to start"));
+    }
 }

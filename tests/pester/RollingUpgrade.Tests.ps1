@@ -70,11 +70,51 @@ Describe 'Building blocks' {
 
     It 'New-EsUpgradePlan refuses a target that is not 8.x, and a 6.x index is caught before any node restarts' {
         { New-EsUpgradePlan 9.0.0 -ErrorAction Stop } | Should -Throw -ErrorId 'UnsupportedTargetVersion,EsUpgrade.Commands.NewEsUpgradePlanCommand'
+        New-EsUpgradePlan $target -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        $warned | Where-Object { $_ -like '*old-logs (6.8.23)*Invoke-EsRollingUpgrade refuses to start*' } | Should -Not -BeNullOrEmpty
         { Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $upgradeNode -Confirm:$false } |
             Should -Throw -ErrorId 'IncompatibleIndices,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
         $Error[0].Exception.Message | Should -BeLike '*old-logs (6.8.23)*'
         Get-Restarts | Should -Be @(0, 0, 0)
         (Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-EsRollingUpgrade, told what it cannot do' {
+    BeforeAll {
+        $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -Index 'logs:1:1:100'
+        Connect-EsCluster -Uri $es.Uris
+    }
+    AfterAll {
+        Get-EsConnection | Disconnect-EsCluster
+        $es | Stop-EsEmulator; $script:es = $null
+    }
+    It 'a -StatePath that is a folder: InvalidStateFile, nothing restarted' {
+        { Invoke-EsRollingUpgrade $target -NodeAction $upgradeNode -StatePath $TestDrive -Confirm:$false } |
+            Should -Throw -ErrorId 'InvalidStateFile,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
+        Get-Restarts | Should -Be @(0, 0, 0)
+    }
+    It 'a session that cannot ask for confirmation is told to pass -Confirm:$false' -Skip:(-not ([Environment]::GetCommandLineArgs() -contains '-NonInteractive')) {
+        $failure = try { Invoke-EsRollingUpgrade $target -NodeAction $upgradeNode | Out-Null } catch { $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'RollingUpgradeFailed,*'
+        $failure.Exception.InnerException.ErrorId | Should -Be 'ConfirmationUnavailable'
+        $failure.Exception.Message | Should -BeLike '*Pass -Confirm:$false*'
+        Get-Restarts | Should -Be @(0, 0, 0)
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
+    }
+    It 'what -NodeAction writes goes to the verbose stream; the errors it writes are kept' {
+        $action = {
+            param($Node, $TargetVersion)
+            $ErrorActionPreference = 'Continue'    # the suite runs with Stop, which would make Write-Error end the action
+            "stopping $($Node.Name)"
+            Write-Error "service warning on $($Node.Name)"
+            & $upgradeNode $Node $TargetVersion
+        }
+        $results = Invoke-EsRollingUpgrade $target -NodeAction $action -Confirm:$false -Verbose -ErrorVariable actionErrors -ErrorAction SilentlyContinue 4>&1
+        $verbose = $results | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose | Where-Object Message -Like '*-NodeAction: stopping es-02*') | Should -Not -BeNullOrEmpty
+        ($results | Where-Object { $_ -is [EsUpgrade.Upgrade.NodeUpgradeResult] }).Status | Sort-Object -Unique | Should -Be 'Upgraded'
+        ($actionErrors | ForEach-Object { "$_" }) | Should -Contain 'service warning on es-03'
     }
 }
 

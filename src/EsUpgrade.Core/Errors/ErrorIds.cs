@@ -47,6 +47,8 @@ public static class ErrorIds
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
     public const string TargetOlderThanCluster = nameof(TargetOlderThanCluster);
     public const string ClusterNotOn717 = nameof(ClusterNotOn717);
+    public const string ClusterAlreadyOn8 = nameof(ClusterAlreadyOn8);
+    public const string ConfirmationUnavailable = nameof(ConfirmationUnavailable);
     public const string NoNodes = nameof(NoNodes);
     public const string PlanOfAnotherConnection = nameof(PlanOfAnotherConnection);
     public const string IncompatibleIndices = nameof(IncompatibleIndices);

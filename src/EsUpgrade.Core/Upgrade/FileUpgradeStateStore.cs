@@ -22,25 +22,41 @@ public sealed class FileUpgradeStateStore : IUpgradeStateStore
 
     public UpgradeState? Load()
     {
+        if (Directory.Exists(Path))
+            throw Invalid($"'{Path}' is a folder: give the path of a file in it, such as '{System.IO.Path.Combine(Path, "upgrade-state.json")}'.", null);
         if (!File.Exists(Path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<UpgradeState>(File.ReadAllText(Path), Options);
+            return JsonSerializer.Deserialize<UpgradeState>(File.ReadAllText(Path), Options)
+                ?? throw Invalid($"The state file '{Path}' is empty.", null);
         }
         catch (JsonException ex)
         {
-            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidStateFile,
-                $"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", Path, ex);
+            throw Invalid($"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", ex);
+        }
+        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
+        {
+            throw Invalid($"The state file '{Path}' could not be read: {ex.Message}", ex);
         }
     }
 
     public void Save(UpgradeState state)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        var temp = Path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
-        if (File.Exists(Path)) File.Replace(temp, Path, null);
-        else File.Move(temp, Path);
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            var temp = Path + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
+            if (File.Exists(Path)) File.Replace(temp, Path, null);
+            else File.Move(temp, Path);
+        }
+        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
+        {
+            throw Invalid($"The state file '{Path}' could not be written: {ex.Message}", ex);
+        }
     }
+
+    EsException Invalid(string message, System.Exception? inner) =>
+        new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidStateFile, message, Path, inner);
 }

@@ -23,4 +23,12 @@ public sealed class PlannedNode
     /// <summary>The node as Get-EsNode saw it; null for a node that was down when a run resumed.</summary>
     public EsNode? Node { get; internal set; }
     public override string ToString() => $"{Position}. {Name}";
+
+    /// <summary>This node at another position: a resumed run keeps the first run's order.</summary>
+    internal PlannedNode At(int position)
+    {
+        var copy = (PlannedNode)MemberwiseClone();
+        copy.Position = position;
+        return copy;
+    }
 }

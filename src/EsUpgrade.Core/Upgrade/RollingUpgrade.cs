@@ -169,7 +169,8 @@ public sealed class RollingUpgrade
     }
 
     /// <summary>The node as planned now, or, when it is not in the cluster at this moment, as the state remembers it.</summary>
-    PlannedNode Planned(UpgradeState.NodeState s) => plan.Nodes.FirstOrDefault(p => p.Name == s.Name) ?? s.AsPlanned();
+    /// <summary>The node as seen now, at the position the first run planned; as the state remembers it when it is not in the cluster.</summary>
+    PlannedNode Planned(UpgradeState.NodeState s) => plan.Nodes.FirstOrDefault(p => p.Name == s.Name)?.At(s.Position) ?? s.AsPlanned();
 
     /// <summary>
     /// Before any node restarts: an index created before the target's oldest readable version stops every
@@ -177,14 +178,10 @@ public sealed class RollingUpgrade
     /// </summary>
     async Task PreflightAsync(CancellationToken ct)
     {
-        var oldestReadable = EsVersion.Parse(Target).Major - 1;
         var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
-        var ancient = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldestReadable).ToList();
-        if (ancient.Count > 0)
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.IncompatibleIndices,
-                $"Indices created before {oldestReadable}.0 would stop every {Target} node from starting: " +
-                string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") +
-                $". Reindex them on 7.17 (or delete them) first; no node was restarted.", ancient[0].Name);
+        if (UpgradeSafety.IncompatibleIndices(indices, Target) is string problem)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.IncompatibleIndices, problem + " Reindex them on 7.17 (or delete them) first; no node was restarted.",
+                indices.First(i => UpgradeSafety.IsIncompatible(i, Target)).Name);
     }
 
     async Task CaptureOriginalsAsync(CancellationToken ct)

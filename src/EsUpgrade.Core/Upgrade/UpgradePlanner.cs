@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
 using EsUpgrade.Errors;
+using EsUpgrade.Indices;
 using EsUpgrade.Inventory;
 
 namespace EsUpgrade.Upgrade;
@@ -25,7 +26,11 @@ public static class UpgradePlanner
     public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct)
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-        return Plan(api.Connection, nodes, targetVersion);
+        var plan = Plan(api.Connection, nodes, targetVersion);
+        var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
+        if (UpgradeSafety.IncompatibleIndices(indices, targetVersion) is string problem)
+            plan.Warnings = plan.Warnings.Prepend(problem + " Invoke-EsRollingUpgrade refuses to start until they are reindexed on 7.17 or deleted.").ToList();
+        return plan;
     }
 
     public static UpgradePlan Plan(EsConnection connection, IReadOnlyList<EsNode> nodes, string targetVersion)
@@ -37,10 +42,16 @@ public static class UpgradePlanner
         if (nodes.Count == 0)
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.NoNodes, "The cluster reported no nodes.", connection.Name);
         var notReady = nodes.Where(n => n.Version != target && !(n.Version.Major == 7 && n.Version.Minor == 17)).ToList();
-        if (notReady.Count > 0)
+        var behind = notReady.Where(n => n.Version.Major < 8).ToList();
+        if (behind.Count > 0)
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.ClusterNotOn717,
                 "A rolling upgrade to 8.x must start from 7.17.x on every node; upgrade these nodes to the latest 7.17 first: " +
-                string.Join(", ", notReady.Select(n => $"{n.Name} ({n.VersionNumber})")) + ".", connection.Name);
+                string.Join(", ", behind.Select(n => $"{n.Name} ({n.VersionNumber})")) + ".", connection.Name);
+        var on8 = notReady.Where(n => n.Version.Major >= 8 && n.Version < target).ToList();
+        if (on8.Count > 0)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.ClusterAlreadyOn8,
+                "Nodes already run 8.x: " + string.Join(", ", on8.Select(n => $"{n.Name} ({n.VersionNumber})")) +
+                $". EsUpgrade's rolling upgrade takes 7.17 clusters to 8.x, and these nodes are past that step. To reach {targetVersion} within 8.x, follow Elastic's rolling-upgrade guide.", connection.Name);
         var newer = nodes.Where(n => n.Version > target).ToList();
         if (newer.Count > 0)
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.TargetOlderThanCluster,

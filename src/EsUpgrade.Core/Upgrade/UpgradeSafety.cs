@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using EsUpgrade.Connections;
 using EsUpgrade.Health;
 using EsUpgrade.Indices;
 using EsUpgrade.Inventory;
@@ -47,6 +48,22 @@ public static class UpgradeSafety
         if (!plannedAsElectedMaster && nodes.FirstOrDefault(n => n.Name == node)?.IsElectedMaster != true) return null;
         var behind = nodes.Where(n => n.Name != node && n.VersionNumber != targetVersion).Select(n => n.Name).ToList();
         return behind.Count == 0 ? null : $"{node} is the elected master and goes last; not yet upgraded: {string.Join(", ", behind)}";
+    }
+
+    /// <summary>Whether 8.x nodes refuse the index: created before the target's oldest readable major version (7.0 for 8.x).</summary>
+    public static bool IsIncompatible(EsIndex index, string targetVersion) =>
+        index.CreatedVersion != null && index.CreatedVersion.Major < EsVersion.Parse(targetVersion).Major - 1;
+
+    /// <summary>
+    /// Before any node restarts: an index created before the target's oldest readable version stops every
+    /// upgraded node from starting, and a node that cannot start cannot be rolled back.
+    /// </summary>
+    public static string? IncompatibleIndices(IReadOnlyList<EsIndex> indices, string targetVersion)
+    {
+        var ancient = indices.Where(i => IsIncompatible(i, targetVersion)).ToList();
+        if (ancient.Count == 0) return null;
+        return $"Indices created before {EsVersion.Parse(targetVersion).Major - 1}.0 would stop every {targetVersion} node from starting: " +
+            string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") + ".";
     }
 
     /// <summary>Mid-upgrade, replicas of primaries on upgraded nodes cannot go to older nodes: that yellow is expected.</summary>

@@ -140,7 +140,8 @@ public sealed class TransportWire : IEsWire
         }
         var why = cause?.GetBaseException().Message ?? "no node answered";
         var refused = Find<System.Net.Sockets.SocketException>(cause) is { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
-        var hint = node?.Scheme == Uri.UriSchemeHttp && cause != null && !refused && Find<System.IO.IOException>(cause) != null
+        var timedOut = Find<TimeoutException>(cause) != null || Find<OperationCanceledException>(cause) != null;
+        var hint = node?.Scheme == Uri.UriSchemeHttp && cause != null && !refused && !timedOut && Find<System.IO.IOException>(cause) != null
             ? $" {where} closed the connection without an answer: if it has TLS on (Elasticsearch 8 does by default), use {HttpVariant(node, Uri.UriSchemeHttps)}."
             : "";
         return new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable,

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Errors;
@@ -97,14 +98,41 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
             call.OnPipelineThread(() =>
             {
                 cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction");
-                var underscore = new List<PSVariable> { new PSVariable("_", node) };
-                foreach (var output in cmdlet.NodeAction.InvokeWithContext(null, underscore, node, targetVersion))
-                    if (output != null) cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {output}");
+                // A nested pipeline in this runspace: the action runs in the caller's scope, and what it writes to
+                // each stream comes back here (InvokeWithContext would send its errors to the host, out of reach
+                // of -ErrorVariable, 2>&1 and a runbook's error stream).
+                using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+                ps.AddScript("param($__action, $__node, $__version) $_ = $__node; & $__action $__node $__version", useLocalScope: true)
+                    .AddArgument(cmdlet.NodeAction).AddArgument(node).AddArgument(targetVersion);
+                try
+                {
+                    foreach (var output in ps.Invoke())
+                        if (output != null) cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {output}");
+                }
+                finally
+                {
+                    foreach (var record in ps.Streams.Verbose) cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {record.Message}");
+                    foreach (var record in ps.Streams.Warning) cmdlet.WriteWarning($"[{node.Name}] -NodeAction: {record.Message}");
+                    foreach (var record in ps.Streams.Information) cmdlet.WriteInformation(record);
+                    foreach (var record in ps.Streams.Error) cmdlet.WriteError(record);
+                }
                 return true;
             });
 
         public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) =>
-            call.OnPipelineThread(() => cmdlet.ShouldProcess(Target(node, targetVersion), Action(targetVersion)));
+            call.OnPipelineThread(() =>
+            {
+                try
+                {
+                    return cmdlet.ShouldProcess(Target(node, targetVersion), Action(targetVersion));
+                }
+                catch (PSInvalidOperationException ex)
+                {
+                    // The host cannot ask (pwsh -NonInteractive, a scheduled task, a runbook).
+                    throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.ConfirmationUnavailable,
+                        $"Invoke-EsRollingUpgrade asks before each node, and this session cannot ask ({ex.Message}) Pass -Confirm:$false to run unattended; -WhatIf shows the plan first.", node.Name, ex);
+                }
+            });
 
         public void Emit(NodeUpgradeResult result) => call.OnPipelineThread(() => { cmdlet.WriteObject(result); return true; });
     }
