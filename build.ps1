@@ -52,6 +52,7 @@ function Invoke-Build {
     Invoke-FreshPwsh @('-File', "$Root/module/help/New-MamlHelp.ps1", '-ModuleManifest', "$ModuleOut/EsUpgrade.psd1",
         '-HelpData', "$Root/module/help/EsUpgrade.help.psd1", '-OutFile', "$ModuleOut/en-US/EsUpgrade.dll-Help.xml")
     if ($LASTEXITCODE -ne 0) { throw 'Writing the help failed.' }
+    Copy-Item "$Root/module/help/about_*.help.txt" "$ModuleOut/en-US"
     Write-Host "Module laid out in $ModuleOut"
 }
 

@@ -2,6 +2,15 @@
 # en-US/EsUpgrade.dll-Help.xml (MAML) into the built module. Every cmdlet, every parameter and at least
 # one example must be here: the build fails otherwise.
 @{
+    # The tasks an admin does with the module: each cmdlet's RELATED LINKS are the other cmdlets of its tasks.
+    Tasks = @{
+        Connect       = @('Connect-EsCluster', 'Get-EsConnection', 'Disconnect-EsCluster', 'Invoke-EsRequest')
+        Inventory     = @('Get-EsCluster', 'Get-EsNode', 'Get-EsIndex', 'Get-EsShard', 'Get-EsClusterSetting')
+        Health        = @('Get-EsClusterHealth', 'Wait-EsClusterHealth', 'Get-EsShard', 'Wait-EsNode')
+        RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
+        ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
+    }
+
     'Connect-EsCluster' = @{
         Synopsis    = 'Connects to an Elasticsearch cluster and makes it the current connection.'
         Description = 'Reaches a node of the cluster (failing over between the URIs given), checks that it is Elasticsearch (the X-elastic-product header from 7.14 on) and reads its version. The connection becomes the session''s current one; several named connections can live side by side, such as an old 7.17 cluster and a new 8.x cluster. TLS certificates are verified by default: pin the CA fingerprint that Elasticsearch 8 prints at first start, give the CA file, or, for a test cluster only, skip the check. Secrets are turned into an Authorization header only at the HTTP edge and appear in no output, log or error.'

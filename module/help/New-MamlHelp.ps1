@@ -9,6 +9,16 @@ $ErrorActionPreference = 'Stop'
 $module = Import-Module $ModuleManifest -PassThru
 $help = Import-PowerShellDataFile $HelpData
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are common parameters, but a reader of SYNTAX must see which cmdlets take them.
+$shouldProcess = @{
+    WhatIf  = 'Shows what would happen, changes nothing.'
+    Confirm = 'Asks before each change. In a session that cannot ask (a scheduled task, a runbook), pass -Confirm:$false.'
+}
+# Related links: each cmdlet links to the others of its tasks, and to about_EsUpgrade.
+$related = @{}
+foreach ($task in $help.Tasks.GetEnumerator()) {
+    foreach ($name in $task.Value) { $related[$name] = @($related[$name]) + @($task.Value | Where-Object { $_ -ne $name }) | Where-Object { $_ } | Select-Object -Unique }
+}
 $missing = [System.Collections.Generic.List[string]]::new()
 
 # Parameters marked DontShow (the piped object a cluster cmdlet keeps) are not for users: no help, no syntax.
@@ -22,6 +32,7 @@ $null = $xml.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
 $null = $xml.AppendLine('<helpItems schema="maml" xmlns="http://msh">')
 foreach ($command in Get-Command -Module $module.Name | Sort-Object Name) {
     $text = $help[$command.Name]
+    if (-not $related[$command.Name]) { $missing.Add("$($command.Name): in no task of Tasks (its RELATED LINKS)") }
     if (-not $text) { $missing.Add("$($command.Name): no entry"); continue }
     if (-not $text.Examples) { $missing.Add("$($command.Name): no example") }
     $parameters = $command.Parameters.Values | Where-Object { $common -notcontains $_.Name -and (Shown $_) }
@@ -33,7 +44,7 @@ foreach ($command in Get-Command -Module $module.Name | Sort-Object Name) {
     $null = $xml.AppendLine('<command:syntax>')
     foreach ($set in $command.ParameterSets) {
         $null = $xml.AppendLine("<command:syntaxItem><maml:name>$($command.Name)</maml:name>")
-        foreach ($p in $set.Parameters | Where-Object { $common -notcontains $_.Name -and -not $_.Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) }) {
+        foreach ($p in $set.Parameters | Where-Object { ($common -notcontains $_.Name -or $shouldProcess.ContainsKey($_.Name)) -and -not $_.Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) }) {
             $position = if ($p.Position -ge 0) { $p.Position } else { 'named' }
             $pipeline = if ($p.ValueFromPipeline -and $p.ValueFromPipelineByPropertyName) { 'True (ByValue, ByPropertyName)' } elseif ($p.ValueFromPipeline) { 'True (ByValue)' } elseif ($p.ValueFromPipelineByPropertyName) { 'True (ByPropertyName)' } else { 'False' }
             $isSwitch = $p.ParameterType -eq [switch]
@@ -51,7 +62,21 @@ foreach ($command in Get-Command -Module $module.Name | Sort-Object Name) {
         $globbing = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
         $null = $xml.AppendLine("<command:parameter required=`"$($attr.Mandatory.ToString().ToLower())`" position=`"$position`" pipelineInput=`"$($attr.ValueFromPipeline -or $attr.ValueFromPipelineByPropertyName)`" globbing=`"$($globbing.ToString().ToLower())`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $text.Parameters[$p.Name])</maml:description><command:parameterValue required=`"true`">$(Esc (TypeName $p.ParameterType))</command:parameterValue><dev:type><maml:name>$(Esc $p.ParameterType.FullName)</maml:name></dev:type></command:parameter>")
     }
+    foreach ($name in $shouldProcess.Keys | Where-Object { $command.Parameters.ContainsKey($_) } | Sort-Object -Descending) {
+        $null = $xml.AppendLine("<command:parameter required=`"false`" position=`"named`" pipelineInput=`"False`" globbing=`"false`"><maml:name>$name</maml:name><maml:description>$(Paras $shouldProcess[$name])</maml:description><command:parameterValue required=`"false`">SwitchParameter</command:parameterValue><dev:type><maml:name>System.Management.Automation.SwitchParameter</maml:name></dev:type></command:parameter>")
+    }
     $null = $xml.AppendLine('</command:parameters>')
+    # INPUTS: what binds from the pipeline, and to which parameter.
+    $null = $xml.AppendLine('<command:inputTypes>')
+    foreach ($p in $parameters | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) } }) {
+        $attr = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+        $names = (@($p.Name) + $p.Aliases) -join ', '
+        $how = @()
+        if ($attr.ValueFromPipeline) { $how += "a $(TypeName $p.ParameterType) object" }
+        if ($attr.ValueFromPipelineByPropertyName) { $how += "any object with a property named $names (EsUpgrade's own objects have them)" }
+        $null = $xml.AppendLine("<command:inputType><dev:type><maml:name>$(Esc $p.ParameterType.FullName)</maml:name></dev:type><maml:description><maml:para>$(Esc "-$($p.Name): $($how -join '; or ')")</maml:para></maml:description></command:inputType>")
+    }
+    $null = $xml.AppendLine('</command:inputTypes>')
     $null = $xml.AppendLine('<command:returnValues>')
     foreach ($t in $command.OutputType) { $null = $xml.AppendLine("<command:returnValue><dev:type><maml:name>$(Esc $t.Name)</maml:name></dev:type></command:returnValue>") }
     $null = $xml.AppendLine('</command:returnValues>')
@@ -62,9 +87,18 @@ foreach ($command in Get-Command -Module $module.Name | Sort-Object Name) {
         $null = $xml.AppendLine("<command:example><maml:title>-------------------------- Example $n --------------------------</maml:title><dev:code>$(Esc $example.Code)</dev:code><dev:remarks>$(Paras $example.Remarks)</dev:remarks></command:example>")
     }
     $null = $xml.AppendLine('</command:examples>')
+    $null = $xml.AppendLine('<command:relatedLinks>')
+    foreach ($link in @($related[$command.Name]) + @('about_EsUpgrade')) {
+        $null = $xml.AppendLine("<maml:navigationLink><maml:linkText>$link</maml:linkText><maml:uri /></maml:navigationLink>")
+    }
+    $null = $xml.AppendLine('</command:relatedLinks>')
     $null = $xml.AppendLine('</command:command>')
 }
 $null = $xml.AppendLine('</helpItems>')
-foreach ($name in $help.Keys) { if (-not (Get-Command $name -Module $module.Name -ErrorAction SilentlyContinue)) { $missing.Add("${name}: help for a cmdlet the module does not have") } }
+foreach ($name in $help.Keys | Where-Object { $_ -ne 'Tasks' }) { if (-not (Get-Command $name -Module $module.Name -ErrorAction SilentlyContinue)) { $missing.Add("${name}: help for a cmdlet the module does not have") } }
+if ($missing.Count) { Write-Error ("Help is incomplete:`n  " + ($missing -join "`n  ")); exit 1 }
+foreach ($name in $help.Tasks.Values | ForEach-Object { $_ } | Sort-Object -Unique) {
+    if (-not (Get-Command $name -Module $module.Name -ErrorAction SilentlyContinue)) { $missing.Add("Tasks: $name is not a cmdlet of the module") }
+}
 if ($missing.Count) { Write-Error ("Help is incomplete:`n  " + ($missing -join "`n  ")); exit 1 }
 [System.IO.File]::WriteAllText($OutFile, $xml.ToString())

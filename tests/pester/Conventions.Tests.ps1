@@ -60,3 +60,26 @@ Describe '<Name>' -ForEach $commands {
         }
     }
 }
+
+Describe 'Help' {
+    It 'SYNTAX shows -WhatIf and -Confirm where a cmdlet takes them' {
+        $syntax = Get-Help Invoke-EsFlush | Out-String -Width 200
+        $syntax | Should -Match '\[-WhatIf\]'
+        $syntax | Should -Match '\[-Confirm\]'
+    }
+    It 'INPUTS names what binds from the pipeline' {
+        $inputs = (Get-Help Get-EsShard -Full).inputTypes.inputType.description.Text -join ' '
+        $inputs | Should -Match '-Index: any object with a property named Index, Name'
+        $inputs | Should -Match '-Connection: a EsConnection object'
+    }
+    It 'RELATED LINKS connect the cmdlets of one task and the about topic' {
+        $links = (Get-Help Invoke-EsRollingUpgrade -Full).relatedLinks.navigationLink.linkText
+        $links | Should -Contain 'New-EsUpgradePlan'
+        $links | Should -Contain 'about_EsUpgrade'
+    }
+    It 'about_EsUpgrade walks the whole upgrade' {
+        $about = Get-Help about_EsUpgrade | Out-String
+        foreach ($word in 'CONNECT', 'PLAN', 'BACK UP', 'UPGRADE', 'RUNBOOKS', 'PROVE') { $about | Should -Match $word }
+    }
+}
+

@@ -211,3 +211,23 @@ Describe 'Not found, said plainly' {
         { Wait-EsClusterHealth -Index nothing-here -Status Green -Timeout 60 } | Should -Throw -ErrorId 'IndexNotFound,EsUpgrade.Commands.WaitEsClusterHealthCommand'
     }
 }
+
+Describe 'Views at 120 columns' {
+    It '<_> fits in 120 columns without cutting a value short' -ForEach @('EsCluster', 'EsNode', 'EsClusterHealth', 'EsIndexHealth', 'EsClusterSetting', 'EsIndex', 'EsShard', 'FlushResult', 'AllocationChange', 'AllocationSetting', 'UpgradePlan', 'PlannedNode', 'NodeUpgradeResult') {
+        $text = $samples[$_] | Out-String -Width 120
+        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
+        $text | Should -Not -Match '…' -Because "a $_ column is too narrow:`n$text"
+    }
+    It 'node roles read as Elasticsearch''s letters' {
+        (Get-EsNode es-01).RoleLetters | Should -Be 'cdfhilmrstw'
+        $samples.PlannedNode.Reason.Length | Should -BeLessThan 50
+    }
+    It 'objects from two connections are shown under each connection' {
+        $text = Get-EsConnection | Get-EsNode | Out-String -Width 120
+        $text | Should -Match 'Connection: upgraded'
+        $text | Should -Match 'Connection: piped'
+    }
+    It 'an upgrade result carries its duration in seconds too' {
+        $samples.NodeUpgradeResult[0].PSObject.Properties.Name | Should -Contain 'DurationSeconds'
+    }
+}

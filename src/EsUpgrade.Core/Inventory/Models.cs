@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using EsUpgrade.Connections;
 using EsUpgrade.Health;
 
@@ -42,6 +43,15 @@ public sealed class EsNode
     public bool IsMasterEligible { get; internal set; }
     public bool IsElectedMaster { get; internal set; }
     public bool IsDataNode => DataTiers.Count > 0;
+    /// <summary>The roles in Elasticsearch's letters, sorted, as <c>_cat/nodes</c> prints them (<c>dim</c>, <c>hs</c>; <c>-</c> for none).</summary>
+    public string RoleLetters => Roles.Count == 0 ? "-" : new string(Roles.Select(RoleLetter).Where(c => c != ' ').OrderBy(c => c).ToArray());
+
+    static char RoleLetter(string role) => role switch
+    {
+        "data" => 'd', "data_cold" => 'c', "data_content" => 's', "data_frozen" => 'f', "data_hot" => 'h', "data_warm" => 'w',
+        "ingest" => 'i', "ml" => 'l', "master" => 'm', "remote_cluster_client" => 'r', "transform" => 't', "voting_only" => 'v',
+        _ => ' ',
+    };
     public IReadOnlyList<string> Plugins { get; internal set; } = Array.Empty<string>();
     public IReadOnlyDictionary<string, string> Attributes { get; internal set; } = new Dictionary<string, string>();
     public override string ToString() => Name;

@@ -16,6 +16,8 @@ public sealed class NodeUpgradeResult
     public DateTimeOffset? Start { get; internal set; }
     public DateTimeOffset? End { get; internal set; }
     public TimeSpan? Duration => Start is null || End is null ? (TimeSpan?)null : End - Start;
+    /// <summary><see cref="Duration"/> in seconds, for reports and JSON.</summary>
+    public double? DurationSeconds => Duration?.TotalSeconds;
     public IReadOnlyList<UpgradeStep> Steps { get; internal set; } = Array.Empty<UpgradeStep>();
     public string? Error { get; internal set; }
     public override string ToString() => $"{Node}: {Status}";

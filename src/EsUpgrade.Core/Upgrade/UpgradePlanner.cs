@@ -67,25 +67,25 @@ public static class UpgradePlanner
                 var tier = Array.FindIndex(TierOrder, t => n.Roles.Contains(t.Role));
                 rank = tier;
                 group = TierOrder[tier].Group;
-                reason = $"{group}: data tiers go frozen → cold → warm → hot, so a tier never holds data newer than the tiers after it";
+                reason = "data tiers go frozen → cold → warm → hot";
             }
             else if (!n.IsMasterEligible)
             {
                 rank = 10;
                 group = "other";
-                reason = "not master-eligible and holds no data (ML, ingest, coordinating): after the data tiers, before the masters";
+                reason = "neither master nor data: after the tiers";
             }
             else if (!n.IsElectedMaster)
             {
                 rank = 20;
                 group = "master-eligible";
-                reason = "master-eligible: after every other node, one at a time, never half of them down";
+                reason = "master-eligible: after the others, one at a time";
             }
             else
             {
                 rank = 30;
                 group = "elected master";
-                reason = "the elected master: last, so the cluster changes master only once";
+                reason = "last: the master changes only once";
             }
             ordered.Add(new PlannedNode
             {
