@@ -15,7 +15,7 @@
         Synopsis    = 'Connects to an Elasticsearch cluster and makes it the current connection.'
         Description = 'Reaches a node of the cluster (failing over between the URIs given), checks that it is Elasticsearch (the X-elastic-product header from 7.14 on) and reads its version. The connection becomes the session''s current one; several named connections can live side by side, such as an old 7.17 cluster and a new 8.x cluster. TLS certificates are verified by default: pin the CA fingerprint that Elasticsearch 8 prints at first start, give the CA file, or, for a test cluster only, skip the check. Secrets are turned into an Authorization header only at the HTTP edge and appear in no output, log or error.'
         Parameters  = @{
-            Uri                    = 'One or more node URIs, such as https://es01:9200. Requests fail over between them.'
+            Uri                    = 'One or more node URIs, such as https://es01:9200. Requests fail over between them. Behind a reverse proxy, give its path (https://proxy/es/): it prefixes every request. A query string or fragment is refused (InvalidUri).'
             CloudId                = 'The Cloud ID of an Elastic Cloud deployment.'
             Credential             = 'User name and password for basic authentication.'
             ApiKey                 = 'An API key: the "encoded" value Elasticsearch returns when the key is created, or id:api_key.'
@@ -26,9 +26,9 @@
             PassThru               = 'Write the connection to the pipeline.'
         }
         Examples    = @(
-            @{ Code = 'Connect-EsCluster -Uri https://es01:9200, https://es02:9200 -Credential (Get-Credential elastic) -CertificateFingerprint 3c1f...e9'; Remarks = 'Connects to a secured 8.x cluster, trusting its CA by the fingerprint printed at first start.' }
-            @{ Code = "Connect-EsCluster -Uri http://old-es:9200 -Name old`nConnect-EsCluster -Uri https://new-es:9200 -Credential `$cred -CaCertificatePath C:\es\http_ca.crt -Name new`nGet-EsConnection"; Remarks = 'Keeps an old and a new cluster side by side; the last one connected is current.' }
-            @{ Code = '$cred = Get-AutomationPSCredential -Name ElasticAdmin; Connect-EsCluster -Uri $env:ES_URI -Credential $cred'; Remarks = 'In an Azure Automation runbook, with the credential from an Automation asset.' }
+            @{ Code = 'Connect-EsCluster -Uri https://es01:9200, https://es02:9200 -Credential (Get-Credential elastic) -CertificateFingerprint 3c1f...e9'; Remarks = 'Connects to a secured 8.x cluster, trusting its CA by the fingerprint printed at first start. Returns nothing (-PassThru returns the EsConnection).' }
+            @{ Code = "Connect-EsCluster -Uri http://old-es:9200 -Name old`nConnect-EsCluster -Uri https://new-es:9200 -Credential `$cred -CaCertificatePath C:\es\http_ca.crt -Name new`nGet-EsConnection"; Remarks = 'Keeps an old and a new cluster side by side; the last one connected is current. Get-EsConnection returns both EsConnection objects, the current one marked.' }
+            @{ Code = '$cred = Get-AutomationPSCredential -Name ElasticAdmin; Connect-EsCluster -Uri $env:ES_URI -Credential $cred'; Remarks = 'In an Azure Automation runbook, with the credential from an Automation asset. Returns nothing.' }
         )
     }
     'Disconnect-EsCluster' = @{
@@ -39,8 +39,8 @@
             Connection = 'The connection to close (from Get-EsConnection or any EsUpgrade object).'
         }
         Examples    = @(
-            @{ Code = 'Disconnect-EsCluster -Name old'; Remarks = 'Closes the connection named old.' }
-            @{ Code = 'Get-EsConnection | Disconnect-EsCluster'; Remarks = 'Closes every connection.' }
+            @{ Code = 'Disconnect-EsCluster -Name old'; Remarks = 'Closes the connection named old. Returns nothing.' }
+            @{ Code = 'Get-EsConnection | Disconnect-EsCluster'; Remarks = 'Closes every connection. Returns nothing.' }
         )
     }
     'Get-EsConnection' = @{
@@ -52,8 +52,8 @@
             Connection = 'From the pipeline: a connection, or any EsUpgrade object, whose connection is returned.'
         }
         Examples    = @(
-            @{ Code = 'Get-EsConnection'; Remarks = 'Lists all connections.' }
-            @{ Code = 'Get-EsConnection -Name old | Get-EsNode'; Remarks = 'Lists the nodes of the cluster behind the connection named old.' }
+            @{ Code = 'Get-EsConnection'; Remarks = 'Returns an EsConnection for each connection of the session.' }
+            @{ Code = 'Get-EsConnection -Name old | Get-EsNode'; Remarks = 'Returns an EsNode for each node of the cluster behind the connection named old.' }
         )
     }
     'Get-EsCluster' = @{
@@ -61,35 +61,35 @@
         Description = 'Reads GET /, _cluster/health, _nodes and _cat/master. MinimumVersion and MaximumVersion show a cluster in the middle of a rolling upgrade; Versions lists each version with its node count.'
         Parameters  = @{ Connection = 'The cluster to read; default the current connection. Bound from piped EsUpgrade objects.' }
         Examples    = @(
-            @{ Code = 'Get-EsCluster'; Remarks = 'The current cluster.' }
-            @{ Code = 'Get-EsConnection | Get-EsCluster'; Remarks = 'Every connected cluster.' }
+            @{ Code = 'Get-EsCluster'; Remarks = 'Returns one EsCluster: the current cluster''s health, node counts and versions.' }
+            @{ Code = 'Get-EsConnection | Get-EsCluster'; Remarks = 'Returns an EsCluster for every connected cluster.' }
         )
     }
     'Get-EsNode' = @{
         Synopsis    = 'Lists the nodes of a cluster with version, roles, data tiers and addresses.'
         Description = 'Reads _nodes. Names pass to Elasticsearch as node selectors, so wildcards, ids, _master, _local and role:true selectors work. DataTiers is "all" for the legacy data role.'
         Parameters  = @{
-            Name       = 'Node names, ids, wildcards or Elasticsearch node selectors.'
+            Name       = 'Node names, ids, wildcards or Elasticsearch node selectors (_master, master:true, ...). From the pipeline: a node''s or planned node''s Name, a shard''s or an upgrade result''s Node; a connection or a cluster object piped in means every node. A full name that matches no node is a NodeNotFound error.'
             Role       = 'Only nodes with one of these roles.'
             Connection = 'The cluster to read; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Get-EsNode'; Remarks = 'All nodes.' }
-            @{ Code = 'Get-EsNode -Role master | Where-Object Version -lt ''8.0'''; Remarks = 'Master-eligible nodes not yet on 8.x.' }
-            @{ Code = 'Get-EsNode hot-*'; Remarks = 'Nodes whose names start with hot-.' }
+            @{ Code = 'Get-EsNode'; Remarks = 'Returns an EsNode for each node, shown with its roles in Elasticsearch''s letters.' }
+            @{ Code = 'Get-EsNode -Role master | Where-Object Version -lt ''8.0'''; Remarks = 'Returns the EsNode objects of master-eligible nodes not yet on 8.x.' }
+            @{ Code = 'Get-EsNode hot-*'; Remarks = 'Returns the EsNode objects whose names start with hot-; none (and no error) when nothing matches.' }
         )
     }
     'Get-EsClusterHealth' = @{
         Synopsis    = 'Reads cluster health now.'
         Description = 'Reads _cluster/health for the cluster, or for some indices with -Index. -Level Indices or Shards adds per-index health in Indices.'
         Parameters  = @{
-            Index      = 'Indices to report on; wildcards allowed. Elasticsearch waits up to 30 seconds for an index that does not exist, then reports red.'
+            Index      = 'Indices to report on; wildcards allowed. From the pipeline: an index''s Name or an index health''s Index. A full name that matches no index is an IndexNotFound error at once (Elasticsearch itself would wait for it to appear); a wildcard that matches nothing gives no output.'
             Level      = 'Cluster, Indices or Shards.'
             Connection = 'The cluster to read; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Get-EsClusterHealth'; Remarks = 'Health of the current cluster.' }
-            @{ Code = '(Get-EsClusterHealth -Level Indices).Indices | Where-Object Status -ne green'; Remarks = 'Indices that are not green.' }
+            @{ Code = 'Get-EsClusterHealth'; Remarks = 'Returns one EsClusterHealth for the current cluster.' }
+            @{ Code = '(Get-EsClusterHealth -Level Indices).Indices | Where-Object Status -ne green'; Remarks = 'Returns the EsIndexHealth of each index that is not green.' }
         )
     }
     'Wait-EsClusterHealth' = @{
@@ -100,28 +100,28 @@
             NoInitializingShards = 'Wait until no shard is initializing.'
             NoRelocatingShards   = 'Wait until no shard is relocating.'
             NodeCount            = 'Wait until the node count matches: 5, >=5, <=5, >5, <5, ge(5), le(5), gt(5), lt(5).'
-            Index                = 'Wait on these indices only; wildcards allowed.'
+            Index                = 'Wait on these indices only; wildcards allowed. From the pipeline: an index''s Name. A full name that matches no index stops the command with IndexNotFound at once.'
             Level                = 'Cluster, Indices or Shards: the detail of the health returned.'
             Timeout              = 'How long to wait: a TimeSpan, "hh:mm:ss", or a number of seconds. Default 10 minutes.'
             Connection           = 'The cluster to wait on; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Wait-EsClusterHealth -Status Green -Timeout 1800'; Remarks = 'Waits up to 30 minutes for green.' }
-            @{ Code = 'Wait-EsClusterHealth -Status Yellow -NoInitializingShards -NoRelocatingShards -NodeCount 9'; Remarks = 'Mid-upgrade: all 9 nodes back, nothing moving; yellow is expected while replicas cannot go to older nodes.' }
+            @{ Code = 'Wait-EsClusterHealth -Status Green -Timeout 1800'; Remarks = 'Waits up to 30 minutes for green; returns the EsClusterHealth that met the condition, or stops with ClusterHealthTimeout.' }
+            @{ Code = 'Wait-EsClusterHealth -Status Yellow -NoInitializingShards -NoRelocatingShards -NodeCount 9'; Remarks = 'Mid-upgrade: all 9 nodes back, nothing moving; yellow is expected while replicas cannot go to older nodes. Returns the EsClusterHealth.' }
         )
     }
     'Get-EsClusterSetting' = @{
         Synopsis    = 'Lists cluster settings by flat name.'
         Description = 'Reads _cluster/settings with flat names (cluster.routing.allocation.enable). Each setting says whether it is persistent, transient or a default.'
         Parameters  = @{
-            Name            = 'Setting names; wildcards allowed.'
+            Name            = 'Setting names; wildcards allowed, any case. From the pipeline: a setting''s Name. A full name that nothing read matches is a SettingNotFound error (add -IncludeDefaults for settings at their default).'
             Scope           = 'Persistent, Transient or Default.'
             IncludeDefaults = 'Also list defaults that are not overridden.'
             Connection      = 'The cluster to read; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Get-EsClusterSetting cluster.routing.allocation.*'; Remarks = 'Allocation settings that are set.' }
-            @{ Code = 'Get-EsClusterSetting -Scope Transient'; Remarks = 'Transient settings, which Elastic advises against and a full restart loses.' }
+            @{ Code = 'Get-EsClusterSetting cluster.routing.allocation.*'; Remarks = 'Returns an EsClusterSetting for each allocation setting that is set.' }
+            @{ Code = 'Get-EsClusterSetting -Scope Transient'; Remarks = 'Returns the EsClusterSetting objects set transiently, which Elastic advises against and a full restart loses.' }
         )
     }
     'Invoke-EsRequest' = @{
@@ -135,19 +135,19 @@
             Connection = 'The cluster to call; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Invoke-EsRequest /_cat/indices?v'; Remarks = 'The indices as text.' }
-            @{ Code = 'Invoke-EsRequest -Method PUT -Path /_cluster/settings -Body @{ persistent = @{ ''cluster.routing.allocation.enable'' = $null } }'; Remarks = 'Resets shard allocation to its default.' }
+            @{ Code = 'Invoke-EsRequest /_cat/indices?v'; Remarks = 'Returns the _cat/indices table as one string.' }
+            @{ Code = 'Invoke-EsRequest -Method PUT -Path /_cluster/settings -Body @{ persistent = @{ ''cluster.routing.allocation.enable'' = $null } }'; Remarks = 'Resets shard allocation to its default; returns Elasticsearch''s answer as an object (acknowledged, persistent, transient).' }
         )
     }
     'Get-EsIndex' = @{
         Synopsis    = 'Lists indices with health, shards, documents, size and the version that created them.'
         Description = 'Reads _cat/indices and each index''s index.version.created. An index created before 7.0 stops an 8.x node from starting: reindex it on 7.17 (or delete it) before the upgrade.'
         Parameters  = @{
-            Name       = 'Index names or patterns; wildcards allowed.'
+            Name       = 'Index names, aliases or patterns; wildcards allowed. From the pipeline: an index''s Name or a shard''s Index; a connection or a cluster object piped in means every index. A full name that matches nothing is an IndexNotFound error; a wildcard that matches nothing gives no output.'
             Connection = 'The cluster to read; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Get-EsIndex | Where-Object { $_.CreatedVersion -lt [version]''7.0'' }'; Remarks = 'Indices that block an upgrade to 8.x.' }
+            @{ Code = 'Get-EsIndex | Where-Object { $_.CreatedVersion -lt [version]''7.0'' }'; Remarks = 'Returns the EsIndex objects that block an upgrade to 8.x.' }
         )
     }
     'Get-EsShard' = @{
@@ -160,7 +160,7 @@
             Connection = 'The cluster to read; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Get-EsShard -State UNASSIGNED'; Remarks = 'Unassigned copies with the reason.' }
+            @{ Code = 'Get-EsShard -State UNASSIGNED'; Remarks = 'Returns an EsShard for each unassigned copy, with the reason.' }
         )
     }
     'Disable-EsShardAllocation' = @{
@@ -172,7 +172,7 @@
             Connection = 'The cluster to change; default the current connection.'
         }
         Examples    = @(
-            @{ Code = "Disable-EsShardAllocation`n# restart the node`nEnable-EsShardAllocation"; Remarks = 'The manual round of one node of a rolling upgrade.' }
+            @{ Code = "Disable-EsShardAllocation`n# restart the node`nEnable-EsShardAllocation"; Remarks = 'The manual round of one node of a rolling upgrade: Disable returns an AllocationChange, Invoke-EsFlush a FlushResult, Wait-EsNode the EsNode, Enable an AllocationSetting.' }
         )
     }
     'Enable-EsShardAllocation' = @{
@@ -183,20 +183,20 @@
             Connection = 'The cluster to change; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Enable-EsShardAllocation'; Remarks = 'Puts back what Disable-EsShardAllocation found.' }
-            @{ Code = 'Enable-EsShardAllocation -Default'; Remarks = 'After an interrupted upgrade: allocation back to all.' }
+            @{ Code = 'Enable-EsShardAllocation'; Remarks = 'Puts back what Disable-EsShardAllocation found; returns the AllocationSetting now in force.' }
+            @{ Code = 'Enable-EsShardAllocation -Default'; Remarks = 'After an interrupted upgrade: allocation back to all; returns the AllocationSetting now in force.' }
         )
     }
     'Invoke-EsFlush' = @{
         Synopsis    = 'Flushes indices so that copies recover quickly after a restart.'
         Description = 'POST _flush. A copy flushed since its last write comes back after a restart by replaying operations instead of copying files. -Synced runs the 7.x synced flush, which 8.0 removed.'
         Parameters  = @{
-            Index      = 'Indices to flush; all when omitted. Wildcards allowed.'
+            Index      = 'Indices to flush; all when omitted (-WhatIf says so). Wildcards allowed. From the pipeline: an index''s Name or a shard''s Index, so a piped index flushes exactly that index. A full name that matches nothing is an IndexNotFound error and is never widened to all indices.'
             Synced     = 'The 7.x synced flush (deprecated). Refused on 8.x.'
             Connection = 'The cluster to flush; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Invoke-EsFlush'; Remarks = 'Flushes every index.' }
+            @{ Code = 'Invoke-EsFlush'; Remarks = 'Flushes every index; returns one FlushResult (copies flushed and failed).' }
         )
     }
     'Set-EsMlUpgradeMode' = @{
@@ -207,20 +207,20 @@
             Connection = 'The cluster to change; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Set-EsMlUpgradeMode -Enabled $false'; Remarks = 'After an interrupted upgrade: jobs run again.' }
+            @{ Code = 'Set-EsMlUpgradeMode -Enabled $false'; Remarks = 'After an interrupted upgrade: jobs run again. Returns $false, the mode now.' }
         )
     }
     'Wait-EsNode' = @{
         Synopsis    = 'Waits until a node has joined the cluster at a given version.'
         Description = 'Looks for the node in _cat/nodes; in between it long-polls _cluster/health for one more node, so it returns the moment the node joins. A node that joins at another version fails at once with NodeVersionMismatch; a node that does not join in time fails with NodeRejoinTimeout.'
         Parameters  = @{
-            Name       = 'The node name.'
+            Name       = 'The node name. From the pipeline: a node''s or planned node''s Name, or an upgrade result''s Node.'
             Version    = 'The version the node must run, such as 8.19.0.'
             Timeout    = 'How long to wait: a TimeSpan, "hh:mm:ss", or seconds. Default 15 minutes.'
             Connection = 'The cluster to watch; default the current connection.'
         }
         Examples    = @(
-            @{ Code = 'Wait-EsNode es-02 -Version 8.19.0 -Timeout 600'; Remarks = 'Waits up to 10 minutes for es-02 to come back on 8.19.0.' }
+            @{ Code = 'Wait-EsNode es-02 -Version 8.19.0 -Timeout 600'; Remarks = 'Waits up to 10 minutes for es-02 to come back on 8.19.0; returns its EsNode, or stops with NodeRejoinTimeout or NodeVersionMismatch.' }
         )
     }
     'New-EsUpgradePlan' = @{
@@ -231,7 +231,7 @@
             Connection    = 'The cluster to plan; default the current connection.'
         }
         Examples    = @(
-            @{ Code = '(New-EsUpgradePlan 8.19.0).Nodes'; Remarks = 'The order, with a reason for each node.' }
+            @{ Code = '(New-EsUpgradePlan 8.19.0).Nodes'; Remarks = 'Returns the UpgradePlan; its Nodes are PlannedNode objects in order, each with a reason.' }
         )
     }
     'Invoke-EsRollingUpgrade' = @{
@@ -248,8 +248,8 @@
             Connection    = 'The cluster to upgrade; default the current connection.'
         }
         Examples    = @(
-            @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file.' }
-            @{ Code = 'New-EsUpgradePlan 8.19.0 | Invoke-EsRollingUpgrade -NodeAction $action -WhatIf'; Remarks = 'Shows what would happen and changes nothing.' }
+            @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file. Returns a NodeUpgradeResult per node (status, versions, duration).' }
+            @{ Code = 'New-EsUpgradePlan 8.19.0 | Invoke-EsRollingUpgrade -NodeAction $action -WhatIf'; Remarks = 'Shows what would happen and changes nothing; returns the UpgradePlan.' }
         )
     }
 }
