@@ -143,6 +143,7 @@
         Synopsis    = 'Lists indices with health, shards, documents, size and the version that created them.'
         Description = 'Reads _cat/indices and each index''s index.version.created. An index created before 7.0 stops an 8.x node from starting: reindex it on 7.17 (or delete it) before the upgrade.'
         Parameters  = @{
+            IncludeHidden = 'Also hidden indices, which wildcards leave out by default: the 7.x system indices (.security-7, .tasks, .kibana_N) are hidden, and a 6.x-created one stops every 8.x node.'
             Name       = 'Index names, aliases or patterns; wildcards allowed. From the pipeline: an index''s Name or a shard''s Index; a connection or a cluster object piped in means every index. A full name that matches nothing is an IndexNotFound error; a wildcard that matches nothing gives no output.'
             Connection = 'The cluster to read; default the current connection.'
         }

@@ -385,4 +385,18 @@ public class RollingUpgradeTests
         Assert.Equal(ErrorIds.InvalidStateFile, ex.ErrorId);
         Assert.Contains("is a folder", ex.Message);
     }
+
+    [Fact]
+    public async Task A_hidden_system_index_from_6x_is_caught_before_any_restart()
+    {
+        var spec = ThreeNodes();
+        spec.Indices.Add(new IndexSpec { Name = ".security-6", Shards = 1, Replicas = 1, Documents = 5, CreatedVersion = "6.8.23",
+            Settings = { [EmulatedIndex.HiddenSetting] = "true" } });
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, plan) = await PlanAsync(es);
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal(ErrorIds.IncompatibleIndices, ex.ErrorId);
+        Assert.Contains(".security-6 (6.8.23)", ex.Message);
+        lock (es.Host.Cluster.Sync) Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(0, n.Restarts));
+    }
 }

@@ -100,3 +100,48 @@ public class ModelReadingTests
         Assert.False(c.DeleteShutdown("x"));
     }
 }
+
+/// <summary>Hidden indices as Elasticsearch 7.7+ treats them: out of wildcards unless asked for, each API with its own default.</summary>
+public class HiddenIndexTests
+{
+    static Task<Cluster> StartAsync() => Cluster.StartAsync(2, "7.17.27",
+        new IndexSpec { Name = "logs", Shards = 1, Replicas = 1, Documents = 10 },
+        new IndexSpec { Name = ".security-6", Shards = 1, Replicas = 1, Documents = 5, CreatedVersion = "6.8.23", Settings = { [EmulatedIndex.HiddenSetting] = "true" } });
+
+    static async Task<string[]> CatIndices(Cluster c, string query) =>
+        (await c.GetJsonAsync("/_cat/indices" + query)).EnumerateArray().Select(i => i.GetProperty("index").GetString()!).Order().ToArray();
+
+    [Fact]
+    public async Task Cat_indices_and_settings_leave_hidden_indices_out_unless_asked()
+    {
+        await using var c = await StartAsync();
+        Assert.Equal(new[] { "logs" }, await CatIndices(c, "?format=json"));
+        Assert.Equal(new[] { ".security-6", "logs" }, await CatIndices(c, "?format=json&expand_wildcards=all"));
+        Assert.Equal(new[] { ".security-6" }, await CatIndices(c, "/.sec*?format=json"));
+        Assert.Equal(new[] { ".security-6" }, await CatIndices(c, "/.security-6?format=json"));
+        var settings = await c.GetJsonAsync("/_all/_settings/index.version.created?flat_settings=true");
+        Assert.False(settings.TryGetProperty(".security-6", out _));
+        settings = await c.GetJsonAsync("/_all/_settings/index.version.created,index.hidden?flat_settings=true&expand_wildcards=all");
+        Assert.Equal("6082399", settings.GetProperty(".security-6").GetProperty("settings").GetProperty("index.version.created").GetString());
+        Assert.Equal("true", settings.GetProperty(".security-6").GetProperty("settings").GetProperty("index.hidden").GetString());
+    }
+
+    [Fact]
+    public async Task Health_and_cat_shards_see_every_index()
+    {
+        await using var c = await StartAsync();
+        Assert.Equal(4, (await c.GetJsonAsync("/_cluster/health")).GetProperty("active_shards").GetInt32());
+        Assert.Contains(".security-6", (await c.GetJsonAsync("/_cat/shards?format=json")).EnumerateArray().Select(s => s.GetProperty("index").GetString()));
+    }
+
+    [Fact]
+    public async Task Count_and_flush_expand_to_open_visible_indices_only()
+    {
+        await using var c = await StartAsync();
+        Assert.Equal(10, (await c.GetJsonAsync("/_count")).GetProperty("count").GetInt64());
+        Assert.Equal(15, (await c.GetJsonAsync("/_count?expand_wildcards=all")).GetProperty("count").GetInt64());
+        var (response, body) = await c.SendAsync("GET", "/_cat/indices?expand_wildcards=sideways");
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("WildcardStates.SIDEWAYS", body);
+    }
+}

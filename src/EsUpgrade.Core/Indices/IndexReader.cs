@@ -26,6 +26,8 @@ public sealed class EsIndex
     public long StoreSizeBytes { get; internal set; }
     /// <summary>The version that created the index: 8.x cannot open indices created before 7.0.</summary>
     public Version? CreatedVersion { get; internal set; }
+    /// <summary><c>index.hidden</c>: left out of wildcards unless asked for; 7.x system indices (<c>.security-*</c>, <c>.tasks</c>, <c>.kibana_*</c>) are hidden.</summary>
+    public bool IsHidden { get; internal set; }
     public override string ToString() => Name;
 }
 
@@ -49,8 +51,8 @@ public sealed class EsShard
 public static class IndexReader
 {
     /// <summary>The indices the names give (names, wildcards, aliases); each full name that matches nothing is an IndexNotFound.</summary>
-    public static Task<Lookup<IReadOnlyList<EsIndex>>> FindIndicesAsync(EsApi api, IReadOnlyList<string>? names, CancellationToken ct) =>
-        IndexLookup.RunAsync(api, names, expression => GetIndicesAsync(api, expression, ct));
+    public static Task<Lookup<IReadOnlyList<EsIndex>>> FindIndicesAsync(EsApi api, IReadOnlyList<string>? names, bool includeHidden, CancellationToken ct) =>
+        IndexLookup.RunAsync(api, names, expression => GetIndicesAsync(api, expression, includeHidden, ct));
 
     /// <summary>The shard copies of the indices the names give; each full name that matches nothing is an IndexNotFound.</summary>
     public static Task<Lookup<IReadOnlyList<EsShard>>> FindShardsAsync(EsApi api, IReadOnlyList<string>? names, CancellationToken ct) =>
@@ -65,15 +67,22 @@ public static class IndexReader
             return (IReadOnlyList<string>)cat.EnumerateArray().Select(i => i.Str("index") ?? "").ToList();
         });
 
-    public static async Task<IReadOnlyList<EsIndex>> GetIndicesAsync(EsApi api, string? expression, CancellationToken ct)
+    /// <summary>
+    /// The indices an expression names (all when null). Wildcards leave hidden indices out, as Elasticsearch
+    /// does by default, unless <paramref name="includeHidden"/>: every check that must see everything (the
+    /// 6.x-created system indices that stop 8.x nodes are hidden) asks with <c>expand_wildcards=all</c>.
+    /// </summary>
+    public static async Task<IReadOnlyList<EsIndex>> GetIndicesAsync(EsApi api, string? expression, bool includeHidden, CancellationToken ct)
     {
         var target = string.IsNullOrEmpty(expression) ? "" : "/" + Uri.EscapeDataString(expression);
-        var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&bytes=b&h=health,status,index,uuid,pri,rep,docs.count,store.size"), ct).ConfigureAwait(false);
-        var settings = await api.GetJsonAsync(EsRequest.Get($"{(target.Length == 0 ? "/_all" : target)}/_settings/index.version.created?flat_settings=true"), ct).ConfigureAwait(false);
+        var expand = includeHidden ? "&expand_wildcards=all" : "";
+        var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&bytes=b&h=health,status,index,uuid,pri,rep,docs.count,store.size{expand}"), ct).ConfigureAwait(false);
+        var settings = await api.GetJsonAsync(EsRequest.Get($"{(target.Length == 0 ? "/_all" : target)}/_settings/index.version.created,index.hidden?flat_settings=true{expand}"), ct).ConfigureAwait(false);
         return cat.EnumerateArray().Select(i =>
         {
             var name = i.Str("index") ?? "";
-            var created = settings.Prop(name)?.Prop("settings")?.Str("index.version.created");
+            var indexSettings = settings.Prop(name)?.Prop("settings");
+            var created = indexSettings?.Str("index.version.created");
             return new EsIndex
             {
                 Connection = api.Connection,
@@ -86,6 +95,7 @@ public static class IndexReader
                 DocsCount = i.Long("docs.count"),
                 StoreSizeBytes = i.Long("store.size"),
                 CreatedVersion = VersionFromId(created),
+                IsHidden = indexSettings?.Str("index.hidden") == "true",
             };
         }).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
     }

@@ -178,7 +178,7 @@ public sealed class RollingUpgrade
     /// </summary>
     async Task PreflightAsync(CancellationToken ct)
     {
-        var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
+        var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
         if (UpgradeSafety.IncompatibleIndices(indices, Target) is string problem)
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.IncompatibleIndices, problem + " Reindex them on 7.17 (or delete them) first; no node was restarted.",
                 indices.First(i => UpgradeSafety.IsIncompatible(i, Target)).Name);

@@ -27,7 +27,7 @@ public static class UpgradePlanner
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         var plan = Plan(api.Connection, nodes, targetVersion);
-        var indices = await IndexReader.GetIndicesAsync(api, null, ct).ConfigureAwait(false);
+        var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
         if (UpgradeSafety.IncompatibleIndices(indices, targetVersion) is string problem)
             plan.Warnings = plan.Warnings.Prepend(problem + " Invoke-EsRollingUpgrade refuses to start until they are reindexed on 7.17 or deleted.").ToList();
         return plan;

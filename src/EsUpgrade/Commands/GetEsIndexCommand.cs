@@ -15,9 +15,13 @@ public sealed class GetEsIndexCommand : EsClusterCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
+    /// <summary>Also hidden indices (7.x system indices such as .security-7 and .tasks are hidden).</summary>
+    [Parameter]
+    public SwitchParameter IncludeHidden { get; set; }
+
     protected override void ProcessRecord()
     {
         var names = Narrowing(Name, nameof(Name));
-        WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => IndexReader.FindIndicesAsync(call.Api, names, call.Cancellation))), Connection);
+        WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => IndexReader.FindIndicesAsync(call.Api, names, IncludeHidden, call.Cancellation))), Connection);
     }
 }

@@ -10,7 +10,7 @@ public static class EmulatorCommandLine
           --nodes N                 N nodes, all roles (default 3)
           --version V               their version (default 7.17.27)
           --node NAME=VERSION[:ROLE,ROLE...]   one node (repeat; replaces --nodes)
-          --index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION[:TIER_PREFERENCE]]   an index (repeat); tiers like data_warm,data_hot
+          --index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION[:TIER_PREFERENCE[:hidden]]]   an index (repeat); tiers like data_warm,data_hot
           --user NAME:PASSWORD      a user; any user turns security on (repeat)
           --tls                     HTTPS with a generated CA (see --cert-dir)
           --cert-dir DIR            where http_ca.crt is written
@@ -51,7 +51,8 @@ public static class EmulatorCommandLine
                     {
                         Name = p[0], Shards = int.Parse(p[1]), Replicas = int.Parse(p[2]), Documents = long.Parse(p[3]),
                         CreatedVersion = p.Length > 4 && p[4].Length > 0 ? p[4] : "7.17.0",
-                        TierPreference = p.Length > 5 ? p[5] : "data_content",
+                        TierPreference = p.Length > 5 && p[5].Length > 0 ? p[5] : "data_content",
+                        Settings = p.Length > 6 && p[6] == "hidden" ? new() { [EmulatedIndex.HiddenSetting] = "true" } : new(),
                     });
                     break;
                 case "--user":

@@ -41,6 +41,9 @@ public sealed class RestRequest
         }
     }
 
+    /// <summary>The request's <c>expand_wildcards</c>, or the API's own default.</summary>
+    public Expand Expand(Expand apiDefault) => ExpandWildcards.Parse(Q("expand_wildcards"), apiDefault);
+
     /// <summary>A time-value query parameter (30s, 500ms, 1m): <paramref name="fallback"/> when absent, 400 when it has no unit.</summary>
     public TimeSpan Time(string name, TimeSpan fallback)
     {

@@ -15,7 +15,8 @@ public sealed record ClusterHealth(string Status, int Nodes, int DataNodes, int 
     /// <summary>The health now. An expression that names no index is red with <see cref="IndexFound"/> false. Call under the cluster's lock.</summary>
     public static ClusterHealth Compute(EmulatedCluster cluster, string? indexExpression = null)
     {
-        var indices = IndexExpression.Resolve(cluster, indexExpression, ignoreUnavailable: true);
+        // ClusterHealthRequest expands to every index, hidden and closed ones too (IndicesOptions.lenientExpandHidden).
+        var indices = IndexExpression.Resolve(cluster, indexExpression, ignoreUnavailable: true, Expand.All);
         var found = IndexExpression.IsAll(indexExpression) || indices.Count > 0;
         var copies = indices.SelectMany(i => i.Copies).ToList();
         var status = !found ? "red" : indices.Select(i => i.Health).DefaultIfEmpty("green").OrderBy(h => -Array.IndexOf(StatusOrder, h)).First();

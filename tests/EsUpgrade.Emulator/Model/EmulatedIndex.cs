@@ -7,6 +7,7 @@ public sealed class EmulatedIndex
 {
     public const string TierPreferenceSetting = "index.routing.allocation.include._tier_preference";
     public const string DelayedTimeoutSetting = "index.unassigned.node_left.delayed_timeout";
+    public const string HiddenSetting = "index.hidden";
 
     public EmulatedIndex(IndexSpec spec, string uuid, DateTimeOffset createdAt)
     {
@@ -43,6 +44,11 @@ public sealed class EmulatedIndex
 
     /// <summary>About 1 KiB a document, split evenly across shards.</summary>
     public long ShardSizeBytes => Documents * 1024 / Math.Max(1, NumberOfShards);
+
+    /// <summary><c>index.hidden: true</c>: left out of wildcard expansion unless asked for (7.7+); 7.x system indices are hidden.</summary>
+    public bool Hidden => Settings.GetValueOrDefault(HiddenSetting) == "true";
+    /// <summary>A closed index: kept, not searchable, left out of open-only expansion.</summary>
+    public bool Closed { get; set; }
 
     public string[] TierPreference =>
         (Settings.GetValueOrDefault(TierPreferenceSetting) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

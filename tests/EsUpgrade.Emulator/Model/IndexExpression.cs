@@ -2,7 +2,8 @@ namespace EsUpgrade.Emulator.Model;
 
 /// <summary>
 /// Index expressions as IndexNameExpressionResolver reads them: comma lists of names, wildcards, <c>_all</c>,
-/// and exclusions (<c>-name</c> or <c>-pattern*</c> after another part). The model has no aliases yet.
+/// and exclusions (<c>-name</c> or <c>-pattern*</c> after another part), each wildcard expanded as
+/// <see cref="Expand"/> says. A full name is taken as named, hidden or not. The model has no aliases yet.
 /// </summary>
 public static class IndexExpression
 {
@@ -13,9 +14,9 @@ public static class IndexExpression
     /// The indices the expression names, in the cluster's order. A concrete name that matches nothing is 404
     /// index_not_found_exception unless <paramref name="ignoreUnavailable"/>. Call under the cluster's lock.
     /// </summary>
-    public static List<EmulatedIndex> Resolve(EmulatedCluster cluster, string? expression, bool ignoreUnavailable = false)
+    public static List<EmulatedIndex> Resolve(EmulatedCluster cluster, string? expression, bool ignoreUnavailable = false, Expand expand = Expand.Open)
     {
-        if (IsAll(expression)) return cluster.Indices.ToList();
+        if (IsAll(expression)) return cluster.Indices.Where(i => expand.Includes(i, dotPattern: false)).ToList();
         var result = new List<EmulatedIndex>();
         var parts = expression!.Split(',');
         for (var n = 0; n < parts.Length; n++)
@@ -28,11 +29,11 @@ public static class IndexExpression
             }
             else if (Wildcard.IsPattern(part))
             {
-                result.AddRange(cluster.Indices.Where(i => Wildcard.Matches(part, i.Name)));
+                result.AddRange(cluster.Indices.Where(i => Wildcard.Matches(part, i.Name) && expand.Includes(i, part.StartsWith('.'))));
             }
             else if (part is "_all")
             {
-                result.AddRange(cluster.Indices);
+                result.AddRange(cluster.Indices.Where(i => expand.Includes(i, dotPattern: false)));
             }
             else if (cluster.Index(part) is { } index)
             {

@@ -90,6 +90,7 @@ public static class CatHandlers
         return u == 0 ? $"{b}b" : v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + units[u];
     }
 
+    /// <summary>_cat/indices: hidden indices only with expand_wildcards naming them (IndicesOptions.strictExpand, open and closed).</summary>
     public static Task<Reply> Indices(RestRequest r)
     {
         rawBytes = r.Q("bytes") == "b";
@@ -98,7 +99,7 @@ public static class CatHandlers
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
-            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.OpenAndClosed)).OrderBy(i => i.Name, StringComparer.Ordinal))
                 table.Add(new()
                 {
                     ["health"] = i.Health,
@@ -126,7 +127,7 @@ public static class CatHandlers
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
-            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.All).OrderBy(i => i.Name, StringComparer.Ordinal))
                 foreach (var c in i.Copies.OrderBy(c => c.Shard).ThenByDescending(c => c.Primary))
                 {
                     var node = r.Cluster.NodeById(c.NodeId);
@@ -163,7 +164,7 @@ public static class CatHandlers
             r.Cluster.RequireMaster();
             var now = r.Cluster.Clock.UtcNow;
             var activeOnly = r.Flag("active_only");
-            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index")).OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.All).OrderBy(i => i.Name, StringComparer.Ordinal))
                 foreach (var c in i.Copies.Where(c => c.State != ShardState.Unassigned && (!activeOnly || c.State == ShardState.Initializing)))
                 {
                     var done = c.State != ShardState.Initializing;

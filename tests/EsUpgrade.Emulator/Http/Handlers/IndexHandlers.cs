@@ -31,7 +31,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index"))) r.Cluster.DeleteIndex(index);
+            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.OpenAndClosed))) r.Cluster.DeleteIndex(index);
         }
         return Task.FromResult(Reply.Acknowledged());
     }
@@ -40,7 +40,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i => (object?)new Dictionary<string, object?>
+            return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open)).ToDictionary(i => i.Name, i => (object?)new Dictionary<string, object?>
             {
                 ["aliases"] = new Dictionary<string, object?>(),
                 ["mappings"] = new Dictionary<string, object?>(),
@@ -54,10 +54,11 @@ public static class IndexHandlers
         lock (r.Cluster.Sync)
         {
             var flat = r.Flag("flat_settings");
-            var filter = r.Param("name");
-            return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index")).ToDictionary(i => i.Name, i =>
+            var filter = r.Param("name")?.Split(',');
+            // As _cat/indices: the spec's default "all" predates hidden indices and means open and closed.
+            return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.OpenAndClosed)).ToDictionary(i => i.Name, i =>
             {
-                var settings = SettingsOf(i).Where(s => filter is null || Wildcard.Matches(filter, s.Key))
+                var settings = SettingsOf(i).Where(s => filter is null || filter.Any(f => Wildcard.Matches(f, s.Key)))
                     .ToDictionary(s => s.Key, s => s.Value);
                 return (object?)new Dictionary<string, object?> { ["settings"] = flat ? settings.ToDictionary(s => s.Key, s => (object?)s.Value) : SettingsJson.Nested(settings) };
             })));
@@ -69,7 +70,7 @@ public static class IndexHandlers
         var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;");
         var settings = SettingsJson.Flatten(body["settings"] as JsonObject ?? body);
         lock (r.Cluster.Sync)
-            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index")))
+            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open)))
                 r.Cluster.UpdateIndexSettings(index, settings);
         return Task.FromResult(Reply.Acknowledged());
     }
@@ -160,7 +161,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"));
+            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open));
             var shardCount = targets.Sum(i => i.NumberOfShards);
             var active = targets.Sum(i => i.Copies.Count(c => c.Primary && c.IsActive));
             if (shardCount > 0 && active == 0)
@@ -179,7 +180,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var (total, ok) = r.Cluster.Flush(IndexExpression.Resolve(r.Cluster, r.Param("index")));
+            var (total, ok) = r.Cluster.Flush(IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open)));
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, ok) }));
         }
     }
@@ -189,7 +190,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"));
+            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open));
             var (total, ok) = r.Cluster.Flush(targets);
             var body = new Dictionary<string, object?> { ["_shards"] = Shards(total, ok) };
             foreach (var i in targets) body[i.Name] = Shards(i.Copies.Count, i.Copies.Count(c => c.IsActive));
@@ -206,7 +207,7 @@ public static class IndexHandlers
     {
         lock (r.Cluster.Sync)
         {
-            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"));
+            var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open));
             var total = targets.Sum(i => i.Copies.Count);
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, targets.Sum(i => i.Copies.Count(c => c.IsActive))) }));
         }
