@@ -8,6 +8,7 @@ public class ClusterModelTests
     static EmulatedCluster Cluster(int nodes, string version, int shards = 2, int replicas = 1)
     {
         var spec = ClusterSpec.Uniform(nodes, version);
+        spec.ShardFetchTime = TimeSpan.Zero;    // where copies go, not the fetch before (AllocationOverTimeTests)
         // No delayed allocation here: these tests are about where copies go, not when.
         spec.Indices.Add(new IndexSpec { Name = "logs", Shards = shards, Replicas = replicas, Documents = 100_000,
             Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });

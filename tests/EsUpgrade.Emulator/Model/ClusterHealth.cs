@@ -5,7 +5,7 @@ namespace EsUpgrade.Emulator.Model;
 /// the worst index status, node counts and shard-copy counts. _cluster/health and _cat/health render it.
 /// </summary>
 public sealed record ClusterHealth(string Status, int Nodes, int DataNodes, int ActivePrimaries, int Active, int Relocating, int Initializing,
-    int Unassigned, int UnassignedPrimaries, int Delayed, double ActivePercent, bool IndexFound, IReadOnlyList<EmulatedIndex> Indices)
+    int Unassigned, int UnassignedPrimaries, int Delayed, int InFlightFetch, double ActivePercent, bool IndexFound, IReadOnlyList<EmulatedIndex> Indices)
 {
     public static readonly string[] StatusOrder = { "green", "yellow", "red" };
 
@@ -32,6 +32,7 @@ public sealed record ClusterHealth(string Status, int Nodes, int DataNodes, int 
             copies.Count(c => c.State == ShardState.Unassigned),
             copies.Count(c => c.Primary && c.State == ShardState.Unassigned),
             copies.Count(c => c.IsDelayed(cluster.Clock.UtcNow)),
+            copies.Count(c => c.IsFetching),
             copies.Count == 0 ? 100.0 : Math.Round(100.0 * active / copies.Count, 1),
             found,
             indices);

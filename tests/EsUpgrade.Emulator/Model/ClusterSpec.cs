@@ -15,6 +15,11 @@ public sealed class ClusterSpec
     public long RecoveryBytesPerSecond { get; set; } = 40L * 1024 * 1024;
     /// <summary>Emulated time a node takes from start to joining the cluster.</summary>
     public TimeSpan NodeBootTime { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// How long the replica allocator fetches shard-store data before it places a replica whose data may be on a
+    /// node (BEHAVIOUR.md §13): the copy stays UNASSIGNED, health counts it in number_of_in_flight_fetch.
+    /// </summary>
+    public TimeSpan ShardFetchTime { get; set; } = TimeSpan.FromSeconds(3);
 
     public bool SecurityEnabled => Users.Count > 0;
 

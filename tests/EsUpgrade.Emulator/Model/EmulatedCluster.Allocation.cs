@@ -11,6 +11,8 @@ public sealed partial class EmulatedCluster
         copy.UnassignedReason = reason;
         copy.UnassignedAt = Clock.UtcNow;
         copy.DelayedUntil = delay > TimeSpan.Zero ? Clock.UtcNow + delay : null;
+        copy.FetchingUntil = null;
+        copy.Fetched = false;
     }
 
     /// <summary>A started replica takes over when its primary is lost.</summary>
@@ -41,6 +43,20 @@ public sealed partial class EmulatedCluster
                 return "[enable] non-new primary allocations are forbidden due to cluster setting [cluster.routing.allocation.enable=new_primaries]";
             case "primaries" when !copy.Primary:
                 return "[enable] replica allocations are forbidden due to cluster setting [cluster.routing.allocation.enable=primaries]";
+        }
+        var indexEnable = copy.Index.Settings.GetValueOrDefault("index.routing.allocation.enable")?.ToLowerInvariant();
+        switch (indexEnable)
+        {
+            case "none":
+                return "[enable] no allocations are allowed due to index setting [index.routing.allocation.enable=none]";
+            case "primaries" when !copy.Primary:
+                return "[enable] replica allocations are forbidden due to index setting [index.routing.allocation.enable=primaries]";
+        }
+        foreach (var (attribute, value) in new[] { ("_name", node.Name), ("_id", node.Id), ("_ip", node.Ip) })
+        {
+            var excluded = Setting("cluster.routing.allocation.exclude." + attribute);
+            if (excluded.Length > 0 && excluded.Split(',').Any(p => Wildcard.Matches(p.Trim(), value)))
+                return $"[filter] node matches cluster setting [cluster.routing.allocation.exclude] filters [{attribute}:\"{excluded}\"]";
         }
         var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
         if (group.Any(c => c.NodeId == node.Id))
@@ -98,6 +114,16 @@ public sealed partial class EmulatedCluster
                 {
                     var target = PickNode(replica, group);
                     if (target is null) continue;
+                    // Data may exist on a node: the replica allocator fetches shard-store metadata first (§13).
+                    if (!existingData && replica.LastNodeId != null && !replica.Fetched && Spec.ShardFetchTime > TimeSpan.Zero)
+                    {
+                        if (replica.FetchingUntil is null)
+                        {
+                            replica.FetchStartedAt = now;
+                            replica.FetchingUntil = now + Spec.ShardFetchTime;
+                        }
+                        continue;
+                    }
                     var returning = target.Id == replica.LastNodeId;
                     var bytes = returning && index.FlushedSinceLastWrite ? 0 : index.ShardSizeBytes;
                     var duration = TimeSpan.FromSeconds(1 + (double)bytes / Math.Max(1, Spec.RecoveryBytesPerSecond));
@@ -125,5 +151,7 @@ public sealed partial class EmulatedCluster
         copy.RecoveryBytes = bytes;
         copy.UnassignedReason = null;
         copy.DelayedUntil = null;
+        copy.FetchingUntil = null;
+        copy.Fetched = false;
     }
 }

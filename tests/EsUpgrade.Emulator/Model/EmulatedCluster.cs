@@ -70,7 +70,8 @@ public sealed partial class EmulatedCluster
     void TrackBusy(DateTimeOffset at)
     {
         var started = nodes.Where(n => n.State == NodeState.Booting).Select(n => n.JoinAt - Spec.NodeBootTime)
-            .Concat(AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => c.RecoveryStartedAt)).ToList();
+            .Concat(AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => c.RecoveryStartedAt))
+            .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchStartedAt)).ToList();
         var busy = started.Count > 0;
         // The interval opens when the first of its waits began, which may be a moment before this call.
         if (busy && busySince is null) busySince = started.Min() < at ? started.Min() : at;
@@ -114,6 +115,13 @@ public sealed partial class EmulatedCluster
                 if (copy.ReadyAt > lastDue) lastDue = copy.ReadyAt;
                 any = true;
             }
+            foreach (var copy in AllCopies.Where(c => c.IsFetching && c.FetchingUntil <= now).ToList())
+            {
+                if (copy.FetchingUntil > lastDue) lastDue = copy.FetchingUntil.Value;
+                copy.FetchingUntil = null;
+                copy.Fetched = true;
+                any = true;
+            }
             if (any) TrackBusy(lastDue);
             if (AllCopies.Any(c => c.State == ShardState.Unassigned && c.DelayedUntil <= now))
             {
@@ -137,6 +145,7 @@ public sealed partial class EmulatedCluster
             var due = AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => (DateTimeOffset?)c.ReadyAt)
                 .Concat(AllCopies.Where(c => c.State == ShardState.Unassigned && c.DelayedUntil != null).Select(c => c.DelayedUntil))
                 .Concat(nodes.Where(n => n.State == NodeState.Booting).Select(n => (DateTimeOffset?)n.JoinAt))
+                .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchingUntil))
                 .Min();
             return (due, changed.Task);
         }

@@ -107,6 +107,12 @@ public sealed class ShardCopy
     public DateTimeOffset UnassignedAt { get; set; }
     /// <summary>Delayed allocation: not placed elsewhere before this (emulated time).</summary>
     public DateTimeOffset? DelayedUntil { get; set; }
+    /// <summary>The replica allocator is fetching shard-store data for this unassigned copy until then (emulated time).</summary>
+    public DateTimeOffset? FetchingUntil { get; set; }
+    public DateTimeOffset FetchStartedAt { get; set; }
+    /// <summary>The store data was fetched since the copy went unassigned: it may be placed now.</summary>
+    public bool Fetched { get; set; }
+    public bool IsFetching => State == ShardState.Unassigned && FetchingUntil != null;
     public bool IsActive => State is ShardState.Started or ShardState.Relocating;
     public bool IsDelayed(DateTimeOffset now) => State == ShardState.Unassigned && DelayedUntil > now;
 }

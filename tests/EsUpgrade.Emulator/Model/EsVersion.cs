@@ -55,5 +55,23 @@ public sealed record VersionProfile(string Number)
     /// <summary>8.x health has unassigned_primary_shards (late 8.x; first version not verified, taken as 8.16).</summary>
     public bool HealthHasUnassignedPrimaries => Is8 && Version.Minor >= 16;
 
+    /// <summary>
+    /// allocate_explanation of the explain API for an unassigned copy, by its can_allocate: 7.17 and 8.0–8.1 word
+    /// it as AllocateUnassignedDecision did, 8.2+ as Explanations.java (BEHAVIOUR.md §2d).
+    /// </summary>
+    public string AllocateExplanation(string canAllocate, string delay) => (Version >= new Version(8, 2), canAllocate) switch
+    {
+        (false, "yes") => "can allocate the shard",
+        (false, "throttled") => "allocation temporarily throttled",
+        (false, "awaiting_info") => "cannot allocate because information about existing shard data is still being retrieved from some of the nodes",
+        (false, "allocation_delayed") => $"cannot allocate because the cluster is still waiting {delay} for the departed node holding a replica to rejoin",
+        (false, _) => "cannot allocate because allocation is not permitted to any of the nodes",
+        (true, "yes") => "Elasticsearch can allocate the shard.",
+        (true, "throttled") => "Elasticsearch is currently busy with other activities. It expects to be able to allocate this shard when those activities finish. Please wait.",
+        (true, "awaiting_info") => "Elasticsearch is retrieving information about this shard from one or more nodes. It will make an allocation decision after it receives this information. Please wait.",
+        (true, "allocation_delayed") => $"The node containing this shard copy recently left the cluster. Elasticsearch is waiting for it to return. If the node does not return within [{delay}] then Elasticsearch will allocate this shard to another node. Please wait.",
+        (true, _) => "Elasticsearch isn't allowed to allocate this shard to any of the nodes in the cluster. Choose a node to which you expect this shard to be allocated, find this node in the node-by-node explanation, and address the reasons which prevent Elasticsearch from allocating this shard there.",
+    };
+
     public override string ToString() => Number;
 }

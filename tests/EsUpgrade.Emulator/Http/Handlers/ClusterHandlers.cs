@@ -91,7 +91,7 @@ public static class ClusterHandlers
         if (profile.HealthHasUnassignedPrimaries) d["unassigned_primary_shards"] = h.UnassignedPrimaries;
         d["delayed_unassigned_shards"] = h.Delayed;
         d["number_of_pending_tasks"] = 0;
-        d["number_of_in_flight_fetch"] = 0;
+        d["number_of_in_flight_fetch"] = h.InFlightFetch;
         d["task_max_waiting_in_queue_millis"] = 0;
         d["active_shards_percent_as_number"] = h.ActivePercent;
         if (level is "indices" or "shards")
@@ -208,45 +208,50 @@ public static class ClusterHandlers
             if (copy.State == ShardState.Unassigned)
             {
                 var decisions = r.Cluster.RunningNodes.Where(n => n.IsDataNode).Select(n => (Node: n, Why: r.Cluster.Decide(copy, n))).ToList();
-                result["unassigned_info"] = new Dictionary<string, object?>
+                static bool Throttled(string? why) => why?.StartsWith("[throttling]", StringComparison.Ordinal) == true;
+                var canAllocate = copy.IsFetching ? "awaiting_info"
+                    : copy.IsDelayed(now) ? "allocation_delayed"
+                    : decisions.Any(d => d.Why is null) ? "yes"
+                    : decisions.Any(d => Throttled(d.Why)) ? "throttled"
+                    : "no";
+                var delay = copy.Index.DelayedTimeout;
+                var info = new Dictionary<string, object?>
                 {
                     ["reason"] = copy.UnassignedReason,
                     ["at"] = copy.UnassignedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
-                    ["delayed"] = copy.IsDelayed(now),
-                    ["last_allocation_status"] = decisions.Any(d => d.Why is null) ? "no_attempt" : "no",
+                    ["last_allocation_status"] = canAllocate is "yes" ? "no_attempt" : canAllocate,
                 };
-                if (copy.IsDelayed(now))
+                result["unassigned_info"] = info;
+                result["can_allocate"] = canAllocate;
+                result["allocate_explanation"] = r.Node.Profile.AllocateExplanation(canAllocate, (long)delay.TotalSeconds + "s");
+                if (canAllocate == "allocation_delayed")
                 {
-                    result["can_allocate"] = "allocation_delayed";
-                    result["allocate_explanation"] = "The node containing this shard copy recently left the cluster. Elasticsearch is waiting for it to return. If the node does not return within [" + (long)copy.Index.DelayedTimeout.TotalSeconds + "s] then Elasticsearch will allocate this shard to another node. Please wait.";
+                    result["configured_delay"] = (long)delay.TotalSeconds + "s";
+                    result["configured_delay_in_millis"] = (long)delay.TotalMilliseconds;
+                    result["remaining_delay"] = ((copy.DelayedUntil!.Value - now).TotalSeconds).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "s";
                     result["remaining_delay_in_millis"] = (long)(copy.DelayedUntil!.Value - now).TotalMilliseconds;
                 }
-                else
-                {
-                    result["can_allocate"] = decisions.Any(d => d.Why is null) ? "yes" : "no";
-                    result["allocate_explanation"] = decisions.Any(d => d.Why is null)
-                        ? "Elasticsearch can allocate the shard."
-                        : "Elasticsearch isn't allowed to allocate this shard to any of the nodes in the cluster. Choose a node to which you expect this shard to be allocated, find this node in the node-by-node explanation, and address the reasons which prevent Elasticsearch from allocating this shard there.";
-                }
-                result["node_allocation_decisions"] = decisions.Select((d, rank) => (object?)new Dictionary<string, object?>
-                {
-                    ["node_id"] = d.Node.Id,
-                    ["node_name"] = d.Node.Name,
-                    ["transport_address"] = d.Node.TransportAddress,
-                    ["roles"] = d.Node.Roles,
-                    ["node_attributes"] = d.Node.Attributes,
-                    ["node_decision"] = d.Why is null ? "yes" : "no",
-                    ["weight_ranking"] = rank + 1,
-                    ["deciders"] = d.Why is null ? Array.Empty<object>() : new object[]
+                // While shard data is being fetched there is no decision per node yet (AllocateUnassignedDecision without node results).
+                if (canAllocate != "awaiting_info")
+                    result["node_allocation_decisions"] = decisions.Select((d, rank) => (object?)new Dictionary<string, object?>
                     {
-                        new Dictionary<string, object?>
+                        ["node_id"] = d.Node.Id,
+                        ["node_name"] = d.Node.Name,
+                        ["transport_address"] = d.Node.TransportAddress,
+                        ["roles"] = d.Node.Roles,
+                        ["node_attributes"] = d.Node.Attributes,
+                        ["node_decision"] = d.Why is null ? "yes" : Throttled(d.Why) ? "throttled" : "no",
+                        ["weight_ranking"] = rank + 1,
+                        ["deciders"] = d.Why is null ? Array.Empty<object>() : new object[]
                         {
-                            ["decider"] = d.Why[1..d.Why.IndexOf(']')],
-                            ["decision"] = "NO",
-                            ["explanation"] = d.Why[(d.Why.IndexOf(']') + 2)..],
+                            new Dictionary<string, object?>
+                            {
+                                ["decider"] = d.Why[1..d.Why.IndexOf(']')],
+                                ["decision"] = Throttled(d.Why) ? "THROTTLE" : "NO",
+                                ["explanation"] = d.Why[(d.Why.IndexOf(']') + 2)..],
+                            },
                         },
-                    },
-                }).ToList();
+                    }).ToList();
             }
             else
             {

@@ -1,0 +1,73 @@
+using EsUpgrade.Emulator.Model;
+
+namespace EsUpgrade.Emulator.Tests;
+
+/// <summary>Allocation that takes time (BEHAVIOUR.md §13) and the deciders' words for it (§2d).</summary>
+public class AllocationOverTimeTests
+{
+    static ClusterSpec Spec(string version = "7.17.27")
+    {
+        var spec = ClusterSpec.Uniform(3, version);
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = 1, Replicas = 1, Documents = 10, Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });
+        spec.ShardFetchTime = TimeSpan.FromSeconds(5);
+        spec.TimeScale = 10;    // the fetch lasts half a second of real time
+        return spec;
+    }
+
+    static async Task<string> ReplicaHolderAsync(Cluster c) =>
+        c.Model.NodeById(c.Model.AllCopies.Single(x => !x.Primary).NodeId)!.Name;
+
+    [Theory]
+    [InlineData("7.17.27", "cannot allocate because information about existing shard data is still being retrieved from some of the nodes")]
+    [InlineData("8.19.0", "Elasticsearch is retrieving information about this shard from one or more nodes. It will make an allocation decision after it receives this information. Please wait.")]
+    public async Task A_returning_replica_waits_for_its_shard_data_yellow_with_nothing_initializing(string version, string explanation)
+    {
+        await using var c = await Cluster.StartAsync(Spec(version));
+        var holder = await ReplicaHolderAsync(c);
+        await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.enable\":\"primaries\"}}");
+        await c.Host.StopNodeAsync(holder);
+        await c.Host.StartNodeAsync(holder);
+        await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.enable\":null}}");
+
+        var health = await c.GetJsonAsync("/_cluster/health");
+        Assert.Equal("yellow", health.GetProperty("status").GetString());
+        Assert.Equal(0, health.GetProperty("initializing_shards").GetInt32());
+        Assert.Equal(1, health.GetProperty("number_of_in_flight_fetch").GetInt32());
+        var explain = await c.GetJsonAsync("/_cluster/allocation/explain");
+        Assert.Equal("awaiting_info", explain.GetProperty("can_allocate").GetString());
+        Assert.Equal(explanation, explain.GetProperty("allocate_explanation").GetString());
+        Assert.False(explain.TryGetProperty("node_allocation_decisions", out _));
+        Assert.False(explain.GetProperty("unassigned_info").TryGetProperty("delayed", out _));
+
+        // Once fetched, the replica goes back to its node.
+        health = await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        Assert.Equal("green", health.GetProperty("status").GetString());
+        Assert.Equal(0, health.GetProperty("number_of_in_flight_fetch").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_excluded_node_is_refused_by_the_filter_decider()
+    {
+        await using var c = await Cluster.StartAsync(Spec());
+        var holder = await ReplicaHolderAsync(c);
+        await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.exclude._name\":\"es-0*\"}}");
+        await c.Host.StopNodeAsync(holder);
+        var explain = await c.GetJsonAsync("/_cluster/allocation/explain");
+        Assert.Equal("no", explain.GetProperty("can_allocate").GetString());
+        Assert.Equal("cannot allocate because allocation is not permitted to any of the nodes", explain.GetProperty("allocate_explanation").GetString());
+        var deciders = explain.GetProperty("node_allocation_decisions").EnumerateArray().SelectMany(d => d.GetProperty("deciders").EnumerateArray()).Select(d => d.GetProperty("decider").GetString()).ToList();
+        Assert.Contains("filter", deciders);
+    }
+
+    [Fact]
+    public async Task The_index_level_enable_setting_decides_too()
+    {
+        await using var c = await Cluster.StartAsync(Spec("8.19.0"));
+        var holder = await ReplicaHolderAsync(c);
+        await c.SendAsync("PUT", "/logs/_settings", "{\"index.routing.allocation.enable\":\"primaries\"}");
+        await c.Host.StopNodeAsync(holder);
+        var explain = await c.GetJsonAsync("/_cluster/allocation/explain");
+        var texts = explain.GetProperty("node_allocation_decisions").EnumerateArray().SelectMany(d => d.GetProperty("deciders").EnumerateArray()).Select(d => d.GetProperty("explanation").GetString()).ToList();
+        Assert.Contains("replica allocations are forbidden due to index setting [index.routing.allocation.enable=primaries]", texts);
+    }
+}
