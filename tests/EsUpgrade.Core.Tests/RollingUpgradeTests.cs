@@ -34,10 +34,17 @@ public class RollingUpgradeTests
         /// <summary>cluster.routing.allocation.enable as each node action found it.</summary>
         public List<string> AllocationAtAction { get; } = new();
 
+        /// <summary>The unassigned copies (index) as each node's action found them.</summary>
+        public Dictionary<string, List<string>> UnassignedAtAction { get; } = new();
+
         public async Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
         {
             Actions.Add(node.Name);
-            lock (es.Host.Cluster.Sync) AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
+            lock (es.Host.Cluster.Sync)
+            {
+                AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
+                UnassignedAtAction[node.Name] = es.Host.Cluster.AllCopies.Where(c => c.State == ShardState.Unassigned).Select(c => c.Index.Name).ToList();
+            }
             await es.Host.StopNodeAsync(node.Name);
             if (NeverStart.Contains(node.Name)) return;
             var refusal = await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
@@ -398,5 +405,51 @@ public class RollingUpgradeTests
         Assert.Equal(ErrorIds.IncompatibleIndices, ex.ErrorId);
         Assert.Contains(".security-6 (6.8.23)", ex.Message);
         lock (es.Host.Cluster.Sync) Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal(0, n.Restarts));
+    }
+
+    [Fact]
+    public async Task A_replica_still_fetching_its_data_is_waited_for_not_taken_for_the_expected_yellow()
+    {
+        var spec = NineNodes();
+        spec.ShardFetchTime = TimeSpan.FromSeconds(30);    // half a second of real time: the module must see it
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+
+        AssertUpgraded(es);
+        // After warm-2 returned, its logs-warm replica fetched its data for a while; hot-1 waited for it.
+        Assert.DoesNotContain("logs-warm", host.UnassignedAtAction["hot-1"]);
+        Assert.All(host.UnassignedAtAction, a => Assert.DoesNotContain("logs-frozen", a.Value.Where(_ => a.Key.StartsWith("warm"))));
+    }
+
+    [Fact]
+    public async Task A_replica_a_filter_keeps_off_its_node_stops_the_run_with_the_deciders_words()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.exclude._name\":\"es-03\"}}"), default);
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal(ErrorIds.RollingUpgradeFailed, ex.ErrorId);
+        Assert.Equal(ErrorIds.AllocationBlocked, ((EsException)ex.InnerException!).ErrorId);
+        Assert.Contains("[filter] node matches cluster setting [cluster.routing.allocation.exclude]", ex.Message);
+        Assert.Contains("es-03", ex.Message);
+        lock (es.Host.Cluster.Sync) Assert.False(es.Host.Cluster.Persistent.ContainsKey("cluster.routing.allocation.enable"));
+    }
+
+    [Fact]
+    public async Task A_last_node_whose_replicas_a_decider_keeps_away_ends_as_upgraded_not_green()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        Assert.Equal("es-01", plan.Nodes[^1].Name);
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.exclude._name\":\"es-01\"}}"), default);
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+        Assert.All(host.Results, r => Assert.Equal(NodeUpgradeStatus.Upgraded, r.Status));
+        var last = host.Results.Single(r => r.Node == "es-01");
+        Assert.StartsWith("upgraded, not green:", last.Warning);
+        Assert.Contains("[filter]", last.Warning);
+        Assert.Contains(((RecordingLog)api.Log).Lines, l => l.StartsWith("WARNING [es-01] upgraded, not green"));
     }
 }

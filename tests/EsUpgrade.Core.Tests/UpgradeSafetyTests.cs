@@ -1,3 +1,4 @@
+using EsUpgrade.Allocation;
 using EsUpgrade.Health;
 using EsUpgrade.Indices;
 using EsUpgrade.Upgrade;
@@ -27,43 +28,59 @@ public class UpgradeSafetyTests
         Assert.Equal(expected, UpgradeSafety.HealthProblem(Fake.Health(status, initializing, relocating)));
 
     [Fact]
-    public void A_primary_whose_replica_is_not_started_cannot_lose_its_node()
+    public void A_primary_whose_replica_is_not_started_is_exposed_on_its_node_only()
     {
-        var nodes = new[] { Fake.Node("a", Data), Fake.Node("b", Data) };
         var shards = new[]
         {
             Fake.Shard("logs", 0, true, ShardState.Started, "a"),
             Fake.Shard("logs", 0, false, ShardState.Initializing, "b"),
+            Fake.Shard("logs", 1, true, ShardState.Started, "a"),
+            Fake.Shard("logs", 1, false, ShardState.Started, "b"),
         };
-        Assert.Equal("primaries logs[0] on a have replicas that are not started", UpgradeSafety.ExposedPrimaries("a", nodes, shards));
-        Assert.Null(UpgradeSafety.ExposedPrimaries("b", nodes, shards));
+        Assert.Equal(new[] { ("logs", 0) }, UpgradeSafety.ExposedShards("a", shards));
+        Assert.Empty(UpgradeSafety.ExposedShards("b", shards));
+    }
+
+    static AllocationExplanation Explained(string canAllocate, params (string Decider, string Explanation)[] deciders) => new()
+    {
+        Index = "logs", Shard = 0, CanAllocate = canAllocate,
+        Deciders = deciders.Select(d => new DeciderVerdict("es-01", d.Decider, "NO", d.Explanation)).ToList(),
+    };
+
+    [Theory]
+    [InlineData("awaiting_info")]
+    [InlineData("throttled")]
+    [InlineData("allocation_delayed")]
+    [InlineData("yes")]
+    public void Fetching_throttled_delayed_or_allocatable_means_wait(string canAllocate) =>
+        Assert.Equal(ReplicaVerdict.Wait, UpgradeSafety.Judge(Explained(canAllocate)).Verdict);
+
+    [Fact]
+    public void A_replica_refused_by_version_is_the_expected_yellow()
+    {
+        var e = Explained("no", ("node_version", "cannot allocate replica shard to a node with version [7.17.27] since this is older than the primary version [8.19.0]"),
+            ("same_shard", "a copy of this shard is already allocated to this node"));
+        Assert.Equal(ReplicaVerdict.HeldBackByVersion, UpgradeSafety.Judge(e).Verdict);
+    }
+
+    [Theory]
+    [InlineData("disk_threshold", "the node is above the low watermark cluster setting [cluster.routing.allocation.disk.watermark.low=85%]", "Free disk space")]
+    [InlineData("filter", "node matches cluster setting [cluster.routing.allocation.exclude] filters [_name:\"es-01\"]", "cluster.routing.allocation.exclude")]
+    [InlineData("max_retry", "shard has exceeded the maximum number of retries [5] on failed allocation attempts", "retry_failed=true")]
+    public void A_decider_no_restart_changes_blocks_with_its_words_and_the_remedy(string decider, string explanation, string remedy)
+    {
+        var (verdict, reason) = UpgradeSafety.Judge(Explained("no", ("node_version", "older"), (decider, explanation)));
+        Assert.Equal(ReplicaVerdict.Blocked, verdict);
+        Assert.Contains($"[{decider}] {explanation}", reason);
+        Assert.Contains(remedy, reason);
     }
 
     [Fact]
-    public void Replicas_held_back_by_version_do_not_block_the_next_restart()
+    public void A_replica_no_node_can_hold_is_blocked_too()
     {
-        // b runs 8.x and holds the primary; its replica may not go to a, which is older: expected mid-upgrade.
-        var nodes = new[] { Fake.Node("a", Data), Fake.Node("b", Data, version: "8.19.0") };
-        var shards = new[]
-        {
-            Fake.Shard("logs", 0, true, ShardState.Started, "b"),
-            Fake.Shard("logs", 0, false, ShardState.Unassigned, null),
-        };
-        Assert.True(UpgradeSafety.ReplicasHeldBackByVersion(nodes, shards));
-        Assert.Null(UpgradeSafety.ExposedPrimaries("b", nodes, shards));
-    }
-
-    [Fact]
-    public void Replicas_of_a_primary_on_an_old_node_are_not_held_back_by_version()
-    {
-        var nodes = new[] { Fake.Node("a", Data), Fake.Node("b", Data, version: "8.19.0") };
-        var shards = new[]
-        {
-            Fake.Shard("logs", 0, true, ShardState.Started, "a"),
-            Fake.Shard("logs", 0, false, ShardState.Unassigned, null),
-        };
-        Assert.False(UpgradeSafety.ReplicasHeldBackByVersion(nodes, shards));
-        Assert.NotNull(UpgradeSafety.ExposedPrimaries("a", nodes, shards));
+        var (verdict, reason) = UpgradeSafety.Judge(Explained("no", ("same_shard", "a copy of this shard is already allocated to this node")));
+        Assert.Equal(ReplicaVerdict.Blocked, verdict);
+        Assert.Contains("lower index.number_of_replicas", reason);
     }
 
     [Fact]

@@ -55,6 +55,7 @@ public static class ErrorIds
     public const string InvalidStateFile = nameof(InvalidStateFile);
     public const string StateMismatch = nameof(StateMismatch);
     public const string UnsafeToRestart = nameof(UnsafeToRestart);
+    public const string AllocationBlocked = nameof(AllocationBlocked);
     public const string NodeActionFailed = nameof(NodeActionFailed);
     public const string RollingUpgradeFailed = nameof(RollingUpgradeFailed);
 }

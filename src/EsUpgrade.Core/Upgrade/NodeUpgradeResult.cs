@@ -20,5 +20,7 @@ public sealed class NodeUpgradeResult
     public double? DurationSeconds => Duration?.TotalSeconds;
     public IReadOnlyList<UpgradeStep> Steps { get; internal set; } = Array.Empty<UpgradeStep>();
     public string? Error { get; internal set; }
+    /// <summary>Upgraded, but not green, and why (say, a disk watermark keeps a replica unassigned).</summary>
+    public string? Warning { get; internal set; }
     public override string ToString() => $"{Node}: {Status}";
 }

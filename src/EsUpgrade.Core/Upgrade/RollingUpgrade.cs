@@ -236,7 +236,7 @@ public sealed class RollingUpgrade
                 else await ShardAllocation.RestoreAsync(api, new AllocationSetting(null, null), ct).ConfigureAwait(false);
                 break;
             case UpgradeStep.WaitForHealth:
-                await WaitForRecoveryAsync(node, ct).ConfigureAwait(false);
+                await WaitForRecoveryAsync(node, nodeState, ct).ConfigureAwait(false);
                 break;
         }
     }
@@ -315,25 +315,75 @@ public sealed class RollingUpgrade
         var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
         var unhealthy = UpgradeSafety.HealthProblem(health);
         if (unhealthy != null) return unhealthy;
+        if (health.NumberOfInFlightFetch > 0)
+            return $"{health.NumberOfInFlightFetch} shard copies still fetching their data before allocation";
         var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-        return UpgradeSafety.ExposedPrimaries(node.Name, nodes, shards)
-            ?? UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
+        foreach (var (index, shard) in UpgradeSafety.ExposedShards(node.Name, shards))
+        {
+            var (verdict, reason) = UpgradeSafety.Judge(await AllocationExplanation.ExplainAsync(api, index, shard, primary: false, ct).ConfigureAwait(false));
+            if (verdict == ReplicaVerdict.Blocked)
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.AllocationBlocked, $"it is not safe to restart {node.Name}: {reason}", $"{index}[{shard}]");
+            if (verdict == ReplicaVerdict.Wait)
+                return $"primary {index}[{shard}] on {node.Name} has a replica that is not started: {reason}";
+        }
+        return UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
     }
 
-    /// <summary>Green — or yellow with nothing initializing or relocating when the yellow is replicas held back by version.</summary>
-    async Task WaitForRecoveryAsync(PlannedNode node, CancellationToken ct)
+    /// <summary>
+    /// Green — or yellow, nothing moving or fetching, with every unassigned replica held back by version as
+    /// allocation explain says (expected mid-upgrade). Fetching, throttled or delayed copies are waited for. A
+    /// copy that a decider blocks stops the run with the decider's words — after the last node, the run ends
+    /// instead as upgraded but not green, with the reason.
+    /// </summary>
+    async Task WaitForRecoveryAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct)
     {
+        var deadline = api.Clock.UtcNow + options.HealthTimeout;
         var settled = new HealthCondition { Status = HealthStatus.Yellow, NoInitializingShards = true, NoRelocatingShards = true };
-        var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
-        if (health.Status == HealthStatus.Green) return;
-        var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-        if (UpgradeSafety.ReplicasHeldBackByVersion(nodes, shards))
+        var last = state.Nodes.All(n => n.Done || n.Name == node.Name);
+        while (true)
         {
-            Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version");
-            return;
+            var remaining = deadline - api.Clock.UtcNow;
+            var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ct).ConfigureAwait(false);
+            if (health.Status == HealthStatus.Green) return;
+            string why;
+            if (health.NumberOfInFlightFetch > 0)
+            {
+                why = $"{health.NumberOfInFlightFetch} shard copies fetching their data";
+            }
+            else
+            {
+                var verdicts = await JudgeUnassignedReplicasAsync(ct).ConfigureAwait(false);
+                var blocked = verdicts.FirstOrDefault(v => v.Verdict == ReplicaVerdict.Blocked);
+                if (blocked.Reason != null)
+                {
+                    if (!last)
+                        throw new EsException(EsErrorKind.InvalidState, ErrorIds.AllocationBlocked, blocked.Reason, node.Name);
+                    nodeState.Warning = $"upgraded, not green: {blocked.Reason}";
+                    Log.Warning($"[{node.Name}] {nodeState.Warning}");
+                    return;
+                }
+                if (verdicts.Count > 0 && verdicts.All(v => v.Verdict == ReplicaVerdict.HeldBackByVersion))
+                {
+                    Log.Verbose($"[{node.Name}] yellow is expected: {health.UnassignedShards} replica(s) wait for nodes of the new version (allocation explain)");
+                    return;
+                }
+                why = verdicts.FirstOrDefault(v => v.Verdict == ReplicaVerdict.Wait).Reason ?? "shards are still moving";
+            }
+            if (api.Clock.UtcNow >= deadline)
+                throw new EsException(EsErrorKind.Timeout, ErrorIds.ClusterHealthTimeout, $"the shards did not recover within {options.HealthTimeout}: {why}", node.Name);
+            Log.Verbose($"[{node.Name}] not settled yet: {why}");
+            await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
         }
-        await HealthReader.WaitAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, options.HealthTimeout, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Allocation explain for the unassigned replicas: one copy per index (their reasons agree), at most 20 indices.</summary>
+    async Task<List<(ReplicaVerdict Verdict, string Reason)>> JudgeUnassignedReplicasAsync(CancellationToken ct)
+    {
+        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+        var result = new List<(ReplicaVerdict, string)>();
+        foreach (var copy in shards.Where(s => s.State == ShardState.Unassigned).GroupBy(s => s.Index).Select(g => g.OrderBy(s => s.Primary ? 0 : 1).First()).Take(20))
+            result.Add(UpgradeSafety.Judge(await AllocationExplanation.ExplainAsync(api, copy.Index, copy.Shard, copy.Primary, ct).ConfigureAwait(false)));
+        return result;
     }
 
     async Task FinishAsync(CancellationToken ct)
@@ -404,6 +454,7 @@ public sealed class RollingUpgrade
         Start = s.StartedAt,
         End = s.EndedAt,
         Steps = s.Completed.ToList(),
+        Warning = s.Warning,
     };
 
     static string Describe(UpgradeStep step) => step switch

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using EsUpgrade.Allocation;
 using EsUpgrade.Connections;
 using EsUpgrade.Health;
 using EsUpgrade.Indices;
@@ -29,18 +30,53 @@ public static class UpgradeSafety
         return null;
     }
 
-    /// <summary>
-    /// No primary on the node has replicas that are not started — unless every unassigned copy is a replica
-    /// held back by version (<see cref="ReplicasHeldBackByVersion"/>), which no restart of an older node fixes.
-    /// </summary>
-    public static string? ExposedPrimaries(string node, IReadOnlyList<EsNode> nodes, IReadOnlyList<EsShard> shards)
-    {
-        var exposed = shards.Where(s => s.Primary && s.Node == node)
+    /// <summary>The shards whose primary is on the node and whose replicas are not all started: restarting the node leaves them one copy short.</summary>
+    public static IReadOnlyList<(string Index, int Shard)> ExposedShards(string node, IReadOnlyList<EsShard> shards) =>
+        shards.Where(s => s.Primary && s.Node == node)
             .Where(p => shards.Any(r => !r.Primary && r.Index == p.Index && r.Shard == p.Shard && r.State != ShardState.Started))
-            .Select(p => $"{p.Index}[{p.Shard}]").ToList();
-        if (exposed.Count == 0 || ReplicasHeldBackByVersion(nodes, shards)) return null;
-        return $"primaries {string.Join(", ", exposed.Take(5))} on {node} have replicas that are not started";
+            .Select(p => (p.Index, p.Shard)).ToList();
+
+    /// <summary>
+    /// What an unassigned replica's allocation explanation means mid-upgrade (ECK asks explain, not versions):
+    /// held back by version — the expected yellow, replicas of a primary on an upgraded node have no node of that
+    /// version to go to; wait — shard data being fetched, throttled, delayed, or allocatable; blocked — a decider
+    /// that no restart will change (disk, filters, retry limit, an index or cluster enable setting), with its words
+    /// and the remedy.
+    /// </summary>
+    public static (ReplicaVerdict Verdict, string Reason) Judge(AllocationExplanation e)
+    {
+        var copy = $"{e.Index}[{e.Shard}] {(e.Primary ? "primary" : "replica")}";
+        switch (e.CanAllocate)
+        {
+            case "awaiting_info":
+                return (ReplicaVerdict.Wait, $"{copy}: shard data is still being fetched");
+            case "throttled":
+                return (ReplicaVerdict.Wait, $"{copy}: allocation throttled (recoveries in progress)");
+            case "allocation_delayed":
+                return (ReplicaVerdict.Wait, $"{copy}: waiting for its node to return (delayed allocation)");
+            case "no":
+                break;
+            default:
+                return (ReplicaVerdict.Wait, $"{copy}: {e.CanAllocate ?? "no decision yet"}");
+        }
+        var blocking = e.Deciders.FirstOrDefault(d => Remedy(d.Decider) != null);
+        if (blocking != null)
+            return (ReplicaVerdict.Blocked, $"{copy} cannot be allocated: [{blocking.Decider}] {blocking.Explanation} ({blocking.Node}). {Remedy(blocking.Decider)}");
+        if (e.Deciders.Any(d => d.Decider == "node_version"))
+            return (ReplicaVerdict.HeldBackByVersion, $"{copy} waits for a node of its primary's version");
+        var first = e.Deciders.FirstOrDefault();
+        return (ReplicaVerdict.Blocked, $"{copy} cannot be allocated: " + (first is null ? e.Explanation : $"[{first.Decider}] {first.Explanation} ({first.Node})") +
+            ". No node can hold it: add a node to its tier or lower index.number_of_replicas.");
     }
+
+    static string? Remedy(string decider) => decider switch
+    {
+        "disk_threshold" => "Free disk space on the nodes, or raise cluster.routing.allocation.disk.watermark.*; a flood-stage index keeps index.blocks.read_only_allow_delete until you clear it.",
+        "filter" => "Check cluster.routing.allocation.exclude/include/require.* and index.routing.allocation.* (Get-EsClusterSetting cluster.routing.allocation.*).",
+        "max_retry" => "Fix the cause of the failed allocations, then run Invoke-EsRequest -Method POST '/_cluster/reroute?retry_failed=true'.",
+        "enable" => "An allocation enable setting forbids it: set cluster.routing.allocation.enable (Enable-EsShardAllocation) or index.routing.allocation.enable back to all.",
+        _ => null,
+    };
 
     /// <summary>The elected master goes only after every other node runs the target version.</summary>
     public static string? MasterGoesLast(string node, bool plannedAsElectedMaster, IReadOnlyList<EsNode> nodes, string targetVersion)
@@ -65,14 +101,7 @@ public static class UpgradeSafety
         return $"Indices created before {EsVersion.Parse(targetVersion).Major - 1}.0 would stop every {targetVersion} node from starting: " +
             string.Join(", ", ancient.Take(10).Select(i => $"{i.Name} ({i.CreatedVersion})")) + (ancient.Count > 10 ? $" and {ancient.Count - 10} more" : "") + ".";
     }
-
-    /// <summary>Mid-upgrade, replicas of primaries on upgraded nodes cannot go to older nodes: that yellow is expected.</summary>
-    public static bool ReplicasHeldBackByVersion(IReadOnlyList<EsNode> nodes, IReadOnlyList<EsShard> shards)
-    {
-        var versionOf = nodes.ToDictionary(n => n.Name, n => n.Version);
-        var oldest = nodes.Where(n => n.IsDataNode).Select(n => n.Version).DefaultIfEmpty().Min();
-        var unassigned = shards.Where(s => s.State == ShardState.Unassigned).ToList();
-        return unassigned.Count > 0 && unassigned.All(r => !r.Primary && shards.Any(p =>
-            p.Primary && p.Index == r.Index && p.Shard == r.Shard && p.Node != null && versionOf.TryGetValue(p.Node, out var v) && v > oldest!));
-    }
 }
+
+/// <summary>What an unassigned replica's explanation means for the next restart.</summary>
+public enum ReplicaVerdict { Wait, HeldBackByVersion, Blocked }

@@ -39,6 +39,8 @@ public sealed class UpgradeState
         public DateTimeOffset? StartedAt { get; set; }
         public DateTimeOffset? EndedAt { get; set; }
         public bool Done { get; set; }
+        /// <summary>Upgraded, but the cluster did not settle for a reason the run could name.</summary>
+        public string? Warning { get; set; }
 
         /// <summary>A planned node as the state remembers it (nodes already on the target are done).</summary>
         public static NodeState Of(PlannedNode p) => new NodeState
