@@ -37,7 +37,7 @@ public class RollingUpgradeTests
         /// <summary>The unassigned copies (index) as each node's action found them.</summary>
         public Dictionary<string, List<string>> UnassignedAtAction { get; } = new();
 
-        public async Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
+        public async Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
         {
             Actions.Add(node.Name);
             lock (es.Host.Cluster.Sync)
@@ -46,9 +46,9 @@ public class RollingUpgradeTests
                 UnassignedAtAction[node.Name] = es.Host.Cluster.AllCopies.Where(c => c.State == ShardState.Unassigned).Select(c => c.Index.Name).ToList();
             }
             await es.Host.StopNodeAsync(node.Name);
-            if (NeverStart.Contains(node.Name)) return;
-            var refusal = await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
-            if (refusal != null) throw new InvalidOperationException("the node did not start: " + refusal);
+            if (NeverStart.Contains(node.Name)) return new[] { "stopped; not started again" };
+            // Like Start-Service: the start succeeds even when the node then refuses to boot; the refusal is in its log.
+            await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
             AfterRestart?.Invoke(node.Name);
             if (StopAfterRestarting == node.Name)
             {
@@ -56,6 +56,7 @@ public class RollingUpgradeTests
                 Stop.Cancel();
                 Stop.Token.ThrowIfCancellationRequested();
             }
+            lock (es.Host.Cluster.Sync) return es.Host.Cluster.Node(node.Name).Log.TakeLast(3).ToList();
         }
 
         public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) => Task.FromResult(Confirm(node));
@@ -252,7 +253,7 @@ public class RollingUpgradeTests
         Assert.Equal("NodeRejoinTimeout", ((EsException)ex.InnerException!).ErrorId);
         lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
         Assert.Equal(NodeUpgradeStatus.Failed, host.Results.Last().Status);
-        Assert.Equal(UpgradeStep.NodeAction, new FileUpgradeStateStore(path).Load()!.Nodes[1].Completed.Last());
+        Assert.Empty(new FileUpgradeStateStore(path).Load()!.Nodes[1].Completed);    // the next run sets allocation again, then acts unless the node is back
 
         // Once the node is fixed, the same state file resumes without restarting anything twice.
         await es.Host.StartNodeAsync(plan.Nodes[1].Name, Target);
@@ -283,9 +284,11 @@ public class RollingUpgradeTests
         host.Yaml[plan.Nodes[0].Name] = "discovery.zen.minimum_master_nodes: 2\n";
         var store = new MemoryUpgradeStateStore();
         var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, store,
-            new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default));
-        Assert.Equal("NodeActionFailed", ((EsException)ex.InnerException!).ErrorId);
+            new RollingUpgradeOptions { UseMlUpgradeMode = true, NodeTimeout = TimeSpan.FromSeconds(2) }).RunAsync(default));
+        Assert.Equal(ErrorIds.NodeRejoinTimeout, ((EsException)ex.InnerException!).ErrorId);
+        Assert.Contains("The node action said:", ex.Message);
         Assert.Contains("unknown setting [discovery.zen.minimum_master_nodes]", ex.Message);
+        Assert.Contains("a setting 8.x removed", ex.Message);
         Assert.Contains("ML upgrade mode was turned off", ex.Message);
         lock (es.Host.Cluster.Sync)
         {

@@ -88,11 +88,20 @@ function Invoke-EsEmulatorControl {
         if ($Config) { Invoke-RestMethod -Method Post -Uri $uri -Body $Config -ContentType 'application/yaml' }
         else { Invoke-RestMethod -Method Post -Uri $uri }
     } catch {
-        # A node that refuses to start answers 409 with the line it logged.
         $detail = $_.ErrorDetails.Message | ConvertFrom-Json -ErrorAction SilentlyContinue
-        if ($detail.error) { throw "Node $NodeName did not start: $($detail.error)" }
+        if ($detail.error) { throw "Node $NodeName $($Action): $($detail.error)" }
         throw
     }
 }
 
-Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorPath
+function Get-EsEmulatorNodeLog {
+    <#
+    .SYNOPSIS
+    The lines a node logged (a refused start among them), as an admin's node action would read the node's log file.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $NodeName)
+    Invoke-RestMethod "$($Emulator.control)/nodes/$NodeName/log"
+}
+
+Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorNodeLog, Get-EsEmulatorPath

@@ -172,13 +172,16 @@ Describe 'Invoke-EsRollingUpgrade' {
             param($Node, $TargetVersion)
             Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
             $config = if ($Node.Name -eq $broken) { "discovery.zen.minimum_master_nodes: 2`n" } else { "node.roles: [ master, data ]`n" }
+            # Like Start-Service, the start succeeds; a refusal is only in the node's log, whose last lines the action returns.
             Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion -Config $config | Out-Null
+            Get-EsEmulatorNodeLog -Emulator $es -NodeName $Node.Name | Select-Object -Last 2
         }
-        $failure = try { Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $action -StatePath $state -Confirm:$false -OutVariable first | Out-Null } catch { $_ }
+        $failure = try { Invoke-EsRollingUpgrade -TargetVersion $target -NodeAction $action -StatePath $state -NodeTimeout 5 -Confirm:$false -OutVariable first | Out-Null } catch { $_ }
         $failure = @($failure)
         $failure[0].FullyQualifiedErrorId | Should -Be 'RollingUpgradeFailed,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
         $failure[0].TargetObject | Should -Be 'es-03'
-        $failure[0].Exception.Message | Should -BeLike '*unknown setting `[discovery.zen.minimum_master_nodes`]*'
+        $failure[0].Exception.InnerException.ErrorId | Should -Be 'NodeRejoinTimeout'
+        $failure[0].Exception.Message | Should -BeLike '*The node action said:*unknown setting `[discovery.zen.minimum_master_nodes`]*'
         $failure[0].Exception.Message | Should -BeLike "*-StatePath '$state': it resumes at es-03, SafetyCheck*"
         ($first | Where-Object Status -EQ 'Failed').Node | Should -Be 'es-03'
         Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty

@@ -84,5 +84,7 @@ public static class NodeWaiter
     static EsException Timeout(EsApi api, string name, string? version, TimeSpan timeout) =>
         new EsException(EsErrorKind.Timeout, ErrorIds.NodeRejoinTimeout,
             $"Node {name} did not join {api.Connection.Name}{(version is null ? "" : " at " + version)} within {timeout}. " +
-            "Look at the node's log: a setting 8.x removed, or indices created before 7.0, stop a node at start.", name);
+            "A start that reports success can still end in a refusal written only to the node's log: look there (the node action can return its last lines). " +
+            "The usual causes: a setting 8.x removed in elasticsearch.yml, a JVM option the bundled JDK rejects, indices created before 7.0, " +
+            "or 8.x's security bootstrap check when xpack.security.enabled is unset and transport TLS is not configured.", name);
 }

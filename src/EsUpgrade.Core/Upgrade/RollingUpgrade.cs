@@ -33,6 +33,8 @@ public sealed class RollingUpgrade
     UpgradeState state = null!;
     /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
     readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>What each node's action wrote in this run, quoted when the node does not join.</summary>
+    readonly Dictionary<string, IReadOnlyList<string>> actionOutput = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
     public RollingUpgrade(EsApi api, UpgradePlan plan, IUpgradeHost host, IUpgradeStateStore store, RollingUpgradeOptions? options = null)
     {
@@ -119,6 +121,13 @@ public sealed class RollingUpgrade
         if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
         {
             // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
+            nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
+        }
+        if (step == UpgradeStep.WaitForNode && ex is EsException { ErrorId: ErrorIds.NodeRejoinTimeout })
+        {
+            // The node never joined (it refused to start, or was never started): the next run sets allocation
+            // again and runs the action again, unless the node is at the target by then.
+            nodeState.Completed.Remove(UpgradeStep.NodeAction);
             nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
         }
         if (!nodeState.Completed.Contains(UpgradeStep.NodeActionStarted))
@@ -229,7 +238,14 @@ public sealed class RollingUpgrade
                 await NodeActionAsync(node, nodeState, ct).ConfigureAwait(false);
                 break;
             case UpgradeStep.WaitForNode:
-                await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                try
+                {
+                    await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                }
+                catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeRejoinTimeout && actionOutput.TryGetValue(node.Name, out var said) && said.Count > 0)
+                {
+                    throw new EsException(ex.Kind, ex.ErrorId, ex.Message + " The node action said: " + string.Join(" | ", said.Skip(Math.Max(0, said.Count - 5))), node.Name, ex);
+                }
                 break;
             case UpgradeStep.EnableAllocation:
                 if (Original.Effective == "all") await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
@@ -248,16 +264,18 @@ public sealed class RollingUpgrade
     /// </summary>
     async Task NodeActionAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct)
     {
+        // A node already at the target is never restarted again: the action ran before an interruption, or
+        // the admin started the node by hand after a failed run.
+        var versions = await NodeWaiter.VersionsAsync(api, ct).ConfigureAwait(false);
+        var present = versions.TryGetValue(node.Name, out var v) ? v : null;
+        if (present == Target)
+        {
+            Log.Verbose($"[{node.Name}] already at {Target}: not running the action again");
+            return;
+        }
         // NodeActionStarted recorded by an earlier run: that run may have restarted the node already.
         if (!actionStartedThisRun.Contains(node.Name))
         {
-            var versions = await NodeWaiter.VersionsAsync(api, ct).ConfigureAwait(false);
-            var present = versions.TryGetValue(node.Name, out var v) ? v : null;
-            if (present == Target)
-            {
-                Log.Verbose($"[{node.Name}] already at {Target}: the action ran before the interruption, not running it again");
-                return;
-            }
             if (present is null)
             {
                 // Maybe still starting after the interrupted run restarted it: a grace period before acting again.
@@ -273,7 +291,7 @@ public sealed class RollingUpgrade
         }
         try
         {
-            await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
+            actionOutput[node.Name] = await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { throw; }
         catch (EsException) { throw; }

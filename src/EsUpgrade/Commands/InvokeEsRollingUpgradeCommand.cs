@@ -94,7 +94,7 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
             this.call = call;
         }
 
-        public Task RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
+        public Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
             call.OnPipelineThread(() =>
             {
                 cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction");
@@ -104,10 +104,15 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
                 using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
                 ps.AddScript("param($__action, $__node, $__version) $_ = $__node; & $__action $__node $__version", useLocalScope: true)
                     .AddArgument(cmdlet.NodeAction).AddArgument(node).AddArgument(targetVersion);
+                var said = new List<string>();
                 try
                 {
                     foreach (var output in ps.Invoke())
-                        if (output != null) cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {output}");
+                    {
+                        if (output is null) continue;
+                        said.Add(output.ToString());
+                        cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {output}");
+                    }
                 }
                 finally
                 {
@@ -116,7 +121,7 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
                     foreach (var record in ps.Streams.Information) cmdlet.WriteInformation(record);
                     foreach (var record in ps.Streams.Error) cmdlet.WriteError(record);
                 }
-                return true;
+                return (IReadOnlyList<string>)said;
             });
 
         public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) =>
