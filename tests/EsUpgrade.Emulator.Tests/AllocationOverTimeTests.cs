@@ -71,3 +71,39 @@ public class AllocationOverTimeTests
         Assert.Contains("replica allocations are forbidden due to index setting [index.routing.allocation.enable=primaries]", texts);
     }
 }
+
+/// <summary>Smaller truths of real answers.</summary>
+public class SmallerTruthTests
+{
+    [Fact]
+    public async Task Count_with_a_missing_shard_answers_200_with_the_failure_and_a_partial_count()
+    {
+        var spec = ClusterSpec.Uniform(2, "7.17.27");
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = 2, Replicas = 0, Documents = 1000, Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });
+        await using var c = await Cluster.StartAsync(spec);
+        var lost = c.Model.NodeById(c.Model.AllCopies.First(x => x.Shard == 1).NodeId)!.Name;
+        await c.Host.StopNodeAsync(lost);
+        var (response, body) = await c.SendAsync("GET", "/logs/_count");
+        Assert.Equal(200, (int)response.StatusCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        var shards = doc.RootElement.GetProperty("_shards");
+        Assert.True(shards.GetProperty("failed").GetInt32() >= 1);
+        Assert.True(doc.RootElement.GetProperty("count").GetInt64() < 1000);
+        Assert.Equal("no_shard_available_action_exception", shards.GetProperty("failures")[0].GetProperty("reason").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task An_enable_value_is_kept_as_given_and_still_decides()
+    {
+        await using var c = await Cluster.StartAsync(3, "8.19.0", new IndexSpec { Name = "logs", Shards = 1, Replicas = 1 });
+        await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.enable\":\"PRIMARIES\"}}");
+        var settings = await c.GetJsonAsync("/_cluster/settings?flat_settings=true");
+        Assert.Equal("PRIMARIES", settings.GetProperty("persistent").GetProperty("cluster.routing.allocation.enable").GetString());
+        lock (c.Model.Sync)
+        {
+            var replica = c.Model.AllCopies.Single(x => !x.Primary);
+            var other = c.Model.Nodes.First(n => n.Id != replica.NodeId && c.Model.AllCopies.All(x => x.NodeId != n.Id));
+            Assert.StartsWith("[enable] replica allocations are forbidden", c.Model.Decide(replica, other));
+        }
+    }
+}

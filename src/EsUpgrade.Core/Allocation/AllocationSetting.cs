@@ -11,7 +11,7 @@ public sealed class AllocationSetting
 
     public string? Persistent { get; }
     public string? Transient { get; }
-    /// <summary>What the cluster does: transient over persistent over the default, all.</summary>
-    public string Effective => Transient ?? Persistent ?? "all";
+    /// <summary>What the cluster does: transient over persistent over the default, all; lower-case (Elasticsearch takes any case).</summary>
+    public string Effective => (Transient ?? Persistent ?? "all").ToLowerInvariant();
     public override string ToString() => $"persistent={Persistent ?? "(unset)"}, transient={Transient ?? "(unset)"}";
 }

@@ -33,7 +33,7 @@ public sealed partial class EmulatedCluster
     public string? Decide(ShardCopy copy, EmulatedNode node)
     {
         if (!node.Running || !node.IsDataNode) return "node is not a data node in the cluster";
-        var enable = Setting("cluster.routing.allocation.enable");
+        var enable = Setting("cluster.routing.allocation.enable").ToLowerInvariant();
         var isNewPrimary = copy.Primary && copy.LastNodeId is null && copy.UnassignedReason is "INDEX_CREATED";
         switch (enable)
         {

@@ -32,7 +32,7 @@ public sealed partial class EmulatedCluster
     {
         foreach (var (k, v) in updates)
             if (v is null) target.Remove(k);
-            else target[k] = k.EndsWith(".enable", StringComparison.Ordinal) ? v.ToLowerInvariant() : v;
+            else target[k] = v;    // kept as given, case and all; the deciders read .enable values in any case
     }
 
     /// <summary>POST _ml/set_upgrade_mode: a master-routed, cluster-wide flag.</summary>

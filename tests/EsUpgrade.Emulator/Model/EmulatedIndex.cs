@@ -72,6 +72,10 @@ public sealed class EmulatedIndex
         }
     }
 
+    /// <summary>The documents one shard holds: its share of those the index was made with, and those written to it.</summary>
+    public long DocumentsInShard(int shard) =>
+        SeedDocuments / NumberOfShards + (shard == 0 ? SeedDocuments % NumberOfShards : 0) + WrittenIds.Count(id => ShardOf(id) == shard);
+
     public int ShardOf(string id) => (int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)NumberOfShards);
 
     public string Health =>

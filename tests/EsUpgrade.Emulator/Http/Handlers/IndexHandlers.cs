@@ -163,15 +163,23 @@ public static class IndexHandlers
         {
             var targets = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open));
             var shardCount = targets.Sum(i => i.NumberOfShards);
-            var active = targets.Sum(i => i.Copies.Count(c => c.Primary && c.IsActive));
-            if (shardCount > 0 && active == 0)
+            // A shard with no active copy fails; the others answer (allow_partial_search_results defaults to true).
+            var missing = targets.SelectMany(i => Enumerable.Range(0, i.NumberOfShards).Where(s => !i.Copies.Any(c => c.Shard == s && c.IsActive)).Select(s => (Index: i, Shard: s))).ToList();
+            if (shardCount > 0 && missing.Count == shardCount)
                 throw new EsError(503, "search_phase_execution_exception", "all shards failed");
-            if (active < shardCount)
-                throw new EsError(503, "no_shard_available_action_exception", "No shard available for [count]");
+            var shards = new Dictionary<string, object?> { ["total"] = shardCount, ["successful"] = shardCount - missing.Count, ["skipped"] = 0, ["failed"] = missing.Count };
+            if (missing.Count > 0)
+                shards["failures"] = missing.Select(m => (object?)new Dictionary<string, object?>
+                {
+                    ["shard"] = m.Shard,
+                    ["index"] = m.Index.Name,
+                    ["node"] = null,
+                    ["reason"] = new Dictionary<string, object?> { ["type"] = "no_shard_available_action_exception", ["reason"] = null },
+                }).ToList();
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
             {
-                ["count"] = targets.Sum(i => i.Documents),
-                ["_shards"] = new Dictionary<string, object?> { ["total"] = shardCount, ["successful"] = active, ["skipped"] = 0, ["failed"] = 0 },
+                ["count"] = targets.Sum(i => Enumerable.Range(0, i.NumberOfShards).Where(s => !missing.Contains((i, s))).Sum(s => i.DocumentsInShard(s))),
+                ["_shards"] = shards,
             }));
         }
     }
