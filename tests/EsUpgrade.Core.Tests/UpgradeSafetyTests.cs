@@ -93,3 +93,20 @@ public class UpgradeSafetyTests
         Assert.Null(UpgradeSafety.MasterGoesLast("m1", true, upgraded, "8.19.0"));
     }
 }
+
+/// <summary>Reading _cat/shards as a real cluster writes it.</summary>
+public class ShardReadingTests
+{
+    [Fact]
+    public async Task A_relocating_copy_is_read_as_on_its_source_node_moving_to_its_target()
+    {
+        const string cat = "[{\"index\":\"logs\",\"shard\":\"0\",\"prirep\":\"p\",\"state\":\"RELOCATING\",\"docs\":\"10\",\"store\":\"100\",\"node\":\"es-01 -> 10.0.0.2 Xy7rT0aBQ2m es-02\",\"unassigned.reason\":null}," +
+            "{\"index\":\"logs\",\"shard\":\"0\",\"prirep\":\"r\",\"state\":\"UNASSIGNED\",\"docs\":null,\"store\":null,\"node\":null,\"unassigned.reason\":\"NODE_LEFT\"}]";
+        var api = new Connections.EsApi(Connections.EsConnection.ForWire("fake", FakeWire.Fixed(200, cat), new Connections.EsServerInfo("n", "c", "u", "8.19.0", null, null)));
+        var shards = await IndexReader.GetShardsAsync(api, null, default);
+        Assert.Equal(("es-01", "es-02"), (shards[0].Node, shards[0].RelocatingNode));
+        Assert.Equal(ShardState.Relocating, shards[0].State);
+        // The primary moving off es-01 is still es-01's: restarting es-01 would leave logs[0] with no copy.
+        Assert.Equal(new[] { ("logs", 0) }, UpgradeSafety.ExposedShards("es-01", shards));
+    }
+}

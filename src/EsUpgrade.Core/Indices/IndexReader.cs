@@ -41,7 +41,10 @@ public sealed class EsShard
     public int Shard { get; internal set; }
     public bool Primary { get; internal set; }
     public ShardState State { get; internal set; }
+    /// <summary>The node holding the copy; for a relocating copy, the node it moves from.</summary>
     public string? Node { get; internal set; }
+    /// <summary>For a relocating copy, the node it moves to.</summary>
+    public string? RelocatingNode { get; internal set; }
     public long? Docs { get; internal set; }
     public long? StoreBytes { get; internal set; }
     public string? UnassignedReason { get; internal set; }
@@ -107,6 +110,16 @@ public static class IndexReader
         return new Version(n / 1_000_000, n / 10_000 % 100, n / 100 % 100);
     }
 
+    /// <summary>_cat/shards writes a relocating copy's node as <c>src -&gt; ip id dst</c> (RestShardsAction).</summary>
+    internal static (string? Node, string? RelocatingTo) NodeOf(string? cell)
+    {
+        if (cell is null) return (null, null);
+        var arrow = cell.IndexOf(" -> ", StringComparison.Ordinal);
+        if (arrow < 0) return (cell, null);
+        var target = cell.Substring(arrow + 4).Split(new[] { ' ' }, 3);
+        return (cell.Substring(0, arrow), target.Length == 3 ? target[2] : target[target.Length - 1]);
+    }
+
     static ShardState ParseState(string? state) => state switch
     {
         "STARTED" => ShardState.Started,
@@ -126,7 +139,8 @@ public static class IndexReader
             Shard = s.Int("shard"),
             Primary = s.Str("prirep") == "p",
             State = ParseState(s.Str("state")),
-            Node = s.Str("node"),
+            Node = NodeOf(s.Str("node")).Node,
+            RelocatingNode = NodeOf(s.Str("node")).RelocatingTo,
             Docs = s.Prop("docs") is null ? (long?)null : s.Long("docs"),
             StoreBytes = s.Prop("store") is null ? (long?)null : s.Long("store"),
             UnassignedReason = s.Str("unassigned.reason"),
