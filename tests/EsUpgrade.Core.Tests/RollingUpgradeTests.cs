@@ -455,4 +455,17 @@ public class RollingUpgradeTests
         Assert.Contains("[filter]", last.Warning);
         Assert.Contains(((RecordingLog)api.Log).Lines, l => l.StartsWith("WARNING [es-01] upgraded, not green"));
     }
+
+    [Fact]
+    public async Task A_full_disk_that_keeps_a_replica_off_every_node_stops_the_run_with_the_watermark()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        foreach (var n in new[] { "es-01", "es-02", "es-03" }) es.Host.Cluster.SetDiskUsage(n, 88);
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal(ErrorIds.AllocationBlocked, ((EsException)ex.InnerException!).ErrorId);
+        Assert.Contains("[disk_threshold] the node is above the low watermark", ex.Message);
+        Assert.Contains("Free disk space", ex.Message);
+        lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
+    }
 }

@@ -107,3 +107,37 @@ public class SmallerTruthTests
         }
     }
 }
+
+/// <summary>DiskThresholdDecider and the flood-stage block.</summary>
+public class DiskWatermarkTests
+{
+    [Fact]
+    public async Task A_node_above_the_low_watermark_takes_no_replica_and_explain_says_why()
+    {
+        var spec = ClusterSpec.Uniform(3, "7.17.27");
+        spec.ShardFetchTime = TimeSpan.Zero;
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = 1, Replicas = 1, Documents = 10, Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });
+        await using var c = await Cluster.StartAsync(spec);
+        var holder = c.Model.NodeById(c.Model.AllCopies.Single(x => !x.Primary).NodeId)!.Name;
+        foreach (var n in c.Model.Nodes) c.Model.SetDiskUsage(n.Name, 88);
+        await c.Host.StopNodeAsync(holder);
+        await c.Host.StartNodeAsync(holder);
+        var explain = await c.GetJsonAsync("/_cluster/allocation/explain");
+        Assert.Equal("no", explain.GetProperty("can_allocate").GetString());
+        var texts = explain.GetProperty("node_allocation_decisions").EnumerateArray().SelectMany(d => d.GetProperty("deciders").EnumerateArray())
+            .Where(d => d.GetProperty("decider").GetString() == "disk_threshold").Select(d => d.GetProperty("explanation").GetString()).ToList();
+        Assert.Contains("the node is above the low watermark cluster setting [cluster.routing.allocation.disk.watermark.low=85%], using more disk space than the maximum allowed [85.0%], actual free: [12.0%]", texts);
+    }
+
+    [Fact]
+    public async Task Past_the_flood_stage_an_index_with_a_copy_there_turns_read_only()
+    {
+        await using var c = await Cluster.StartAsync(2, "8.19.0", new IndexSpec { Name = "logs", Shards = 1, Replicas = 1 });
+        c.Model.SetDiskUsage("es-01", 96);
+        var (response, body) = await c.SendAsync("POST", "/logs/_doc", "{\"a\":1}");
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Contains("disk usage exceeded flood-stage watermark", body);
+        var settings = await c.GetJsonAsync("/logs/_settings?flat_settings=true");
+        Assert.Equal("true", settings.GetProperty("logs").GetProperty("settings").GetProperty("index.blocks.read_only_allow_delete").GetString());
+    }
+}

@@ -48,6 +48,13 @@ public static class ControlServer
             await host.StartNodeAsync(name, version, yaml.Length == 0 ? null : yaml);
             return Results.Json(Layout(host));
         });
+        // How full a node's disk is (percent): the disk watermarks decide from it; past the flood stage, indices with a copy there turn read-only.
+        app.MapPost("/nodes/{name}/disk", (string name, double used) =>
+        {
+            if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });
+            host.Cluster.SetDiskUsage(name, used);
+            return Results.Json(Layout(host));
+        });
         app.MapGet("/nodes/{name}/log", (string name) =>
         {
             lock (host.Cluster.Sync)

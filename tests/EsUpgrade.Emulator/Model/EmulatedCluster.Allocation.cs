@@ -58,6 +58,7 @@ public sealed partial class EmulatedCluster
             if (excluded.Length > 0 && excluded.Split(',').Any(p => Wildcard.Matches(p.Trim(), value)))
                 return $"[filter] node matches cluster setting [cluster.routing.allocation.exclude] filters [{attribute}:\"{excluded}\"]";
         }
+        if (DiskProblem(copy, node) is string disk) return disk;
         var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
         if (group.Any(c => c.NodeId == node.Id))
             return "[same_shard] a copy of this shard is already allocated to this node";
@@ -82,6 +83,43 @@ public sealed partial class EmulatedCluster
         if (copy.IsDelayed(Clock.UtcNow) && copy.LastNodeId != node.Id)
             return "[delayed_allocation] the node holding this copy left less than index.unassigned.node_left.delayed_timeout ago";
         return null;
+    }
+
+    /// <summary>
+    /// DiskThresholdDecider (7.x words): above the low watermark no replica (and no primary that was ever
+    /// allocated) goes to the node; a new primary only stops at the high watermark.
+    /// </summary>
+    string? DiskProblem(ShardCopy copy, EmulatedNode node)
+    {
+        if (Setting("cluster.routing.allocation.disk.threshold_enabled") == "false") return null;
+        var free = 100 - node.DiskUsedPercent;
+        var newPrimary = copy.Primary && copy.LastNodeId is null;
+        var (name, limit) = newPrimary ? ("high", Watermark("high")) : ("low", Watermark("low"));
+        if (node.DiskUsedPercent <= limit) return null;
+        return $"[disk_threshold] the node is above the {name} watermark cluster setting [cluster.routing.allocation.disk.watermark.{name}={Setting("cluster.routing.allocation.disk.watermark." + name)}], " +
+            $"using more disk space than the maximum allowed [{limit.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}%], actual free: [{free.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}%]";
+    }
+
+    /// <summary>A watermark as a used-disk percentage (percent values only; byte values are not modelled).</summary>
+    double Watermark(string name) =>
+        double.TryParse(Setting("cluster.routing.allocation.disk.watermark." + name).TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 100;
+
+    /// <summary>
+    /// Sets how full a node's disk is. At the flood stage every index with a copy on the node gets
+    /// index.blocks.read_only_allow_delete (DiskThresholdMonitor); 7.x leaves the block until it is cleared by hand.
+    /// </summary>
+    public void SetDiskUsage(string nodeName, double usedPercent)
+    {
+        lock (Sync)
+        {
+            var node = Node(nodeName);
+            node.DiskUsedPercent = usedPercent;
+            if (usedPercent > Watermark("flood_stage"))
+                foreach (var index in indices.Where(i => i.Copies.Any(c => c.NodeId == node.Id)))
+                    index.Settings["index.blocks.read_only_allow_delete"] = "true";
+            Reroute();
+            Signal();
+        }
     }
 
     /// <summary>The first tier in the index's preference that has a node in the cluster (DataTierAllocationDecider).</summary>

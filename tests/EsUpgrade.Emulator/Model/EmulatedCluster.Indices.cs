@@ -70,6 +70,8 @@ public sealed partial class EmulatedCluster
             if (!index.Copies.Any(c => c.Shard == shard && c.Primary && c.IsActive))
                 throw new EsError(503, "unavailable_shards_exception",
                     $"[{index.Name}][{shard}] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{index.Name}][{shard}]] containing [1] requests]");
+            if (index.Settings.GetValueOrDefault("index.blocks.read_only_allow_delete") == "true")
+                throw new EsError(429, "cluster_block_exception", $"index [{index.Name}] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];");
             if (index.Settings.GetValueOrDefault("index.blocks.write") == "true")
                 throw new EsError(403, "cluster_block_exception", $"index [{index.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
             var created = index.WrittenIds.Add(id);

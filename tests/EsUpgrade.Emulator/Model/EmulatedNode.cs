@@ -34,6 +34,8 @@ public sealed class EmulatedNode
     public Dictionary<string, string> Attributes { get; }
     public List<string> Plugins { get; }
     public string ConfigYaml { get; set; }
+    /// <summary>How full the node's data path is, in percent: the disk deciders read it against the watermarks.</summary>
+    public double DiskUsedPercent { get; set; } = 40;
     /// <summary>What the node wrote to its log: start-up failures and join refusals.</summary>
     public List<string> Log { get; } = new();
     public int Restarts { get; set; }
