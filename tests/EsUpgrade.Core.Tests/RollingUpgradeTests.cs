@@ -361,6 +361,8 @@ public class RollingUpgradeTests
 
         // The elected master restarts (still 7.17): es-02 is elected, so today's plan puts es-01 first and es-02 last.
         await es.Host.StopNodeAsync("es-01");
+        // The others elect a new master (master-routed calls wait for it), then es-01 comes back.
+        await api.SendAsync(EsRequest.Get("/_cluster/health?wait_for_nodes=2&timeout=30s"), default);
         await es.Host.StartNodeAsync("es-01");
         await new EsApi(api.Connection).SendAsync(EsRequest.Get("/_cluster/health?wait_for_nodes=3&wait_for_status=yellow&wait_for_no_initializing_shards=true&timeout=30s"), default);
         var (api2, replanned) = await PlanAsync(es);

@@ -77,7 +77,7 @@ public class HealthApiTests
         await using var c = await Cluster.StartAsync(3, "7.17.27");
         await c.Host.StopNodeAsync("es-02");
         await c.Host.StopNodeAsync("es-03");
-        var (r, body) = await c.SendAsync("GET", "/_cluster/health");
+        var (r, body) = await c.SendAsync("GET", "/_cluster/health?master_timeout=1s");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
         Assert.Equal("{\"error\":{\"root_cause\":[{\"type\":\"master_not_discovered_exception\",\"reason\":null}],\"type\":\"master_not_discovered_exception\",\"reason\":null},\"status\":503}", body);
         var (root, _) = await c.SendAsync("GET", "/");
@@ -146,5 +146,23 @@ public class HealthApiTests
         var (unknown, unknownBody) = await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"discovery.zen.minimum_master_nodes\":2}}");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("persistent setting [discovery.zen.minimum_master_nodes], not recognized", unknownBody);
+    }
+
+    [Fact]
+    public async Task A_master_routed_call_during_an_election_waits_for_the_new_master()
+    {
+        var spec = ClusterSpec.Uniform(3, "7.17.27");
+        spec.ElectionTime = TimeSpan.FromSeconds(20);
+        spec.TimeScale = 20;    // a one-second election in real time
+        await using var c = await Cluster.StartAsync(spec);
+        var master = c.Model.Master!.Name;
+        await c.Host.StopNodeAsync(master);
+        Assert.Null(c.Model.Master);
+        var other = c.Model.Nodes.First(n => n.Name != master);
+        var (r, body) = await c.SendAsync("GET", "/_cluster/settings", node: c.Model.Nodes.ToList().IndexOf(other));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.NotNull(c.Model.Master);
+        (r, _) = await c.SendAsync("GET", "/_cluster/health?master_timeout=0s", node: c.Model.Nodes.ToList().IndexOf(other));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 }

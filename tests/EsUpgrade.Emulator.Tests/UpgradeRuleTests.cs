@@ -13,6 +13,7 @@ public class UpgradeRuleTests
         spec.Indices.AddRange(indices);
         // These rules are about where and how long copies recover; the shard-store fetch before it has its own tests.
         spec.ShardFetchTime = TimeSpan.Zero;
+        spec.ElectionTime = TimeSpan.Zero;
         return spec;
     }
 

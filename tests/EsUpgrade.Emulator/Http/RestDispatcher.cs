@@ -65,6 +65,12 @@ public static class RestDispatcher
                 // A node the cluster refused serves only its own root; everything else needs the cluster.
                 if (node.State == NodeState.Isolated && route.Api is not ("info" or "ping"))
                     throw EsError.MasterNotDiscovered();
+                if (route.MasterRouted)
+                {
+                    // No master yet (an election): wait up to master_timeout (emulated time) for one; then 503.
+                    var masterTimeout = query.TryGetValue("master_timeout", out var mt) ? TimeValue.Parse("master_timeout", mt) : TimeSpan.FromSeconds(30);
+                    await cluster.WaitUntilAsync(() => cluster.Master != null, TimeSpan.FromTicks((long)(masterTimeout.Ticks / cluster.Clock.Scale)), http.RequestAborted);
+                }
                 var principal = cluster.Security.Enabled
                     ? cluster.Security.Authenticate(http.Request.Headers.Authorization.ToString(), uri, profile)
                     : null;

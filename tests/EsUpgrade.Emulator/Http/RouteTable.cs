@@ -13,11 +13,22 @@ public sealed record Route(string Method, string Path, string Api, Handler Handl
     public string[] Segments { get; } = Path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
     public int LiteralCount => Segments.Count(s => !s.StartsWith('{'));
     public bool ServedBy(int major) => Majors is null || Majors.Contains(major);
+    /// <summary>Forwarded to the elected master (TransportMasterNodeAction): waits up to master_timeout for one.</summary>
+    public bool MasterRouted => RouteTable.MasterRoutedApis.Contains(Api);
 }
 
 /// <summary>Every route the emulator serves, in one table; the spec test reads it.</summary>
 public static class RouteTable
 {
+    /// <summary>The APIs a node hands to the elected master; during an election they wait for one (master_timeout, 30s by default).</summary>
+    internal static readonly HashSet<string> MasterRoutedApis = new(StringComparer.Ordinal)
+    {
+        "cluster.health", "cluster.get_settings", "cluster.put_settings", "cluster.allocation_explain",
+        "cat.nodes", "cat.health", "cat.master", "cat.indices", "cat.shards",
+        "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings",
+        "ml.set_upgrade_mode", "shutdown.put_node", "shutdown.get_node", "shutdown.delete_node",
+    };
+
     public static IReadOnlyList<Route> All { get; } = new Route[]
     {
         new("GET", "/", "info", RootHandlers.Info),

@@ -20,6 +20,8 @@ public sealed class ClusterSpec
     /// node (BEHAVIOUR.md §13): the copy stays UNASSIGNED, health counts it in number_of_in_flight_fetch.
     /// </summary>
     public TimeSpan ShardFetchTime { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>How long an election takes once the master is gone and a quorum is there (emulated time).</summary>
+    public TimeSpan ElectionTime { get; set; } = TimeSpan.FromSeconds(2);
 
     public bool SecurityEnabled => Users.Count > 0;
 

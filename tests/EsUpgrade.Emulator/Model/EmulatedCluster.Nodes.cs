@@ -91,13 +91,35 @@ public sealed partial class EmulatedCluster
     /// A master needs a majority of the master-eligible nodes (the voting configuration): without it the
     /// master steps down. With it, a running master stays; otherwise one is elected.
     /// </summary>
-    void Elect()
+    /// An election takes <see cref="ClusterSpec.ElectionTime"/>: until then master-routed calls wait (up to
+    /// their master_timeout), then answer 503. <paramref name="now"/> elects at once (the cluster as it starts).
+    void Elect(bool now = false)
     {
         var eligible = nodes.Where(n => n.IsMasterEligible).ToList();
         var running = eligible.Where(n => n.Running).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-        if (running.Count * 2 <= eligible.Count) masterId = null;
-        else if (Master is null) masterId = running[0].Id;
+        if (running.Count * 2 <= eligible.Count)
+        {
+            masterId = null;
+            electionDueAt = null;
+        }
+        else if (Master is null)
+        {
+            masterId = null;
+            if (now || Spec.ElectionTime <= TimeSpan.Zero || electionDueAt <= Clock.UtcNow)
+            {
+                masterId = running[0].Id;
+                electionDueAt = null;
+            }
+            else if (electionDueAt is null)
+            {
+                electionStartedAt = Clock.UtcNow;
+                electionDueAt = Clock.UtcNow + Spec.ElectionTime;
+            }
+        }
     }
+
+    DateTimeOffset? electionDueAt;
+    DateTimeOffset electionStartedAt;
 
     /// <summary>PUT _nodes/{id}/shutdown: registers (or replaces) the node's shutdown record.</summary>
     public void PutShutdown(string nodeId, string type, string reason, string? allocationDelayText)

@@ -30,7 +30,7 @@ public sealed partial class EmulatedCluster
         foreach (var n in spec.Nodes) nodes.Add(new EmulatedNode(n, StableId("node:" + n.Name)));
         lock (Sync)
         {
-            Elect();
+            Elect(now: true);
             foreach (var i in spec.Indices) indices.Add(new EmulatedIndex(i, StableId("index:" + i.Name), Clock.UtcNow));
             Reroute(existingData: true);
         }
@@ -71,7 +71,8 @@ public sealed partial class EmulatedCluster
     {
         var started = nodes.Where(n => n.State == NodeState.Booting).Select(n => n.JoinAt - Spec.NodeBootTime)
             .Concat(AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => c.RecoveryStartedAt))
-            .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchStartedAt)).ToList();
+            .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchStartedAt))
+            .Concat(electionDueAt is null ? Enumerable.Empty<DateTimeOffset>() : new[] { electionStartedAt }).ToList();
         var busy = started.Count > 0;
         // The interval opens when the first of its waits began, which may be a moment before this call.
         if (busy && busySince is null) busySince = started.Min() < at ? started.Min() : at;
@@ -115,6 +116,12 @@ public sealed partial class EmulatedCluster
                 if (copy.ReadyAt > lastDue) lastDue = copy.ReadyAt;
                 any = true;
             }
+            if (electionDueAt <= now)
+            {
+                if (electionDueAt > lastDue) lastDue = electionDueAt.Value;
+                Elect();
+                any = true;
+            }
             foreach (var copy in AllCopies.Where(c => c.IsFetching && c.FetchingUntil <= now).ToList())
             {
                 if (copy.FetchingUntil > lastDue) lastDue = copy.FetchingUntil.Value;
@@ -146,6 +153,7 @@ public sealed partial class EmulatedCluster
                 .Concat(AllCopies.Where(c => c.State == ShardState.Unassigned && c.DelayedUntil != null).Select(c => c.DelayedUntil))
                 .Concat(nodes.Where(n => n.State == NodeState.Booting).Select(n => (DateTimeOffset?)n.JoinAt))
                 .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchingUntil))
+                .Append(electionDueAt)
                 .Min();
             return (due, changed.Task);
         }

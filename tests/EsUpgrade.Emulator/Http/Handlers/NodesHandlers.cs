@@ -20,7 +20,7 @@ public static class NodesHandlers
 
         lock (r.Cluster.Sync)
         {
-            var master = r.Cluster.RequireMaster();
+            // Not master-routed: a node answers from the cluster state it has, also during an election.
             var selected = NodeSelector.Resolve(r.Cluster, r.Node, nodeIds).ToList();
             var result = new Dictionary<string, object?>();
             foreach (var n in selected)
