@@ -34,8 +34,20 @@ public abstract class EsCmdlet : PSCmdlet
         var call = new CoreCall(queue, connection is null ? null : new EsApi(connection, queue), cancel.Token);
         var task = Task.Run(() => work(call));
         task.ContinueWith(_ => queue.Complete(), TaskScheduler.Default);
-        foreach (var message in queue.Messages)
-            message(this);
+        try
+        {
+            foreach (var message in queue.Messages)
+                message(this);
+        }
+        catch
+        {
+            // A Write* threw (-WarningAction Stop, a stopped pipeline): stop the work and let it put things back
+            // (a failed upgrade restores shard allocation) before the exception leaves the cmdlet.
+            cancel.Cancel();
+            queue.Abandon();
+            try { task.Wait(TimeSpan.FromMinutes(3)); } catch (AggregateException) { }
+            throw;
+        }
         return task.GetAwaiter().GetResult();
     }
 
@@ -59,6 +71,11 @@ public abstract class EsCmdlet : PSCmdlet
             WriteError(ToErrorRecord(ex, target));
             return false;
         }
+        catch (Exception ex) when (IsUnexpected(ex))
+        {
+            WriteError(Unexpected(ex, target));
+            return false;
+        }
     }
 
     /// <summary>Work the rest of the command depends on: a failure stops the command (a terminating error).</summary>
@@ -76,6 +93,10 @@ public abstract class EsCmdlet : PSCmdlet
         {
             ThrowTerminatingError(ToErrorRecord(ex, target));
         }
+        catch (Exception ex) when (IsUnexpected(ex))
+        {
+            ThrowTerminatingError(Unexpected(ex, target));
+        }
     }
 
     /// <summary>Writes what a lookup found, then one ObjectNotFound error for each full name that matched nothing.</summary>
@@ -84,6 +105,17 @@ public abstract class EsCmdlet : PSCmdlet
         foreach (var item in lookup.Found) WriteObject(item);
         foreach (var missing in lookup.Missing) WriteError(ToErrorRecord(missing));
     }
+
+    /// <summary>
+    /// What no code path expected (a bug, an answer of a shape never seen): still an ErrorRecord, never a stack
+    /// trace. PowerShell's own exceptions (a stopped pipeline, -ErrorAction Stop) go on as they are.
+    /// </summary>
+    bool IsUnexpected(Exception ex) => ex is not RuntimeException && !(ex is OperationCanceledException && cancel.IsCancellationRequested);
+
+    static ErrorRecord Unexpected(Exception ex, object? target) =>
+        new ErrorRecord(new EsException(EsErrorKind.Server, ErrorIds.UnexpectedError,
+            $"EsUpgrade met an unexpected {ex.GetType().Name}: {ex.Message} Please report it with the command that caused it.", target, ex),
+            ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target);
 
     public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
         new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
@@ -127,9 +159,27 @@ public abstract class EsClusterCmdlet : EsCmdlet
     /// The names a parameter narrows to for this record. Piped objects narrow by their names (an index, a node,
     /// a setting), but a connection or Get-EsCluster's object stands for the whole cluster: its Name is not the
     /// name of a thing in it, so it narrows nothing.
+    /// A piped object that names no such thing (an upgrade result piped to Get-EsIndex, a bare string) narrows
+    /// to nothing: false, with an error written, never "everything".
     /// </summary>
-    protected T? Narrowing<T>(T? names, string parameter) where T : class =>
-        names != null && !onCommandLine.Contains(parameter) && InputObject?.BaseObject is EsConnection or Inventory.EsCluster ? null : names;
+    protected bool TryNarrow<T>(T? names, string parameter, string thing, out T? narrowed) where T : class
+    {
+        narrowed = names;
+        if (onCommandLine.Contains(parameter) || InputObject?.BaseObject is not object piped) return true;
+        if (StandsForTheCluster(piped))
+        {
+            narrowed = null;
+            return true;
+        }
+        if (names != null) return true;
+        WriteError(ToErrorRecord(new EsException(EsErrorKind.InvalidArgument, ErrorIds.PipedObjectNamesNothing,
+            $"A piped {piped.GetType().Name} names no {thing}: pipe {thing} objects (or objects with a {parameter} property), or give -{parameter}.", piped)));
+        return false;
+    }
+
+    /// <summary>Objects that stand for the whole cluster: piped in, they narrow nothing.</summary>
+    static bool StandsForTheCluster(object piped) => piped is EsConnection or Inventory.EsCluster or Health.EsClusterHealth
+        or Upgrade.UpgradePlan or Allocation.AllocationChange or Allocation.AllocationSetting;
 
     /// <summary>-Connection or the session's current one, resolved once for each value -Connection takes.</summary>
     protected EsConnection TargetConnection

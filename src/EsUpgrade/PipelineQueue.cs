@@ -11,24 +11,51 @@ namespace EsUpgrade.Commands;
 sealed class PipelineQueue : IEsLog, IDisposable
 {
     readonly BlockingCollection<Action<EsCmdlet>> queue = new BlockingCollection<Action<EsCmdlet>>();
+    readonly List<Action> abandonPending = new List<Action>();
+    bool abandoned;
 
     public IEnumerable<Action<EsCmdlet>> Messages => queue.GetConsumingEnumerable();
     public void Complete() => queue.CompleteAdding();
 
-    void Post(Action<EsCmdlet> write)
+    /// <summary>
+    /// The pipeline thread stops pumping (a Write* threw, say under -WarningAction Stop): later messages are
+    /// dropped, and every call waiting for the pipeline thread fails at once instead of hanging the work.
+    /// </summary>
+    public void Abandon()
     {
-        try { queue.TryAdd(write); }
-        catch (InvalidOperationException) { } // the work has finished; nothing is listening any more
+        List<Action> pending;
+        lock (abandonPending)
+        {
+            abandoned = true;
+            pending = new List<Action>(abandonPending);
+            abandonPending.Clear();
+        }
+        try { queue.CompleteAdding(); } catch (ObjectDisposedException) { }
+        foreach (var fail in pending) fail();
+    }
+
+    bool Post(Action<EsCmdlet> write)
+    {
+        try { return queue.TryAdd(write); }
+        catch (InvalidOperationException) { return false; } // the work has finished; nothing is listening any more
     }
 
     public Task<T> Invoke<T>(Func<T> func)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(_ =>
+        Action fail = () => done.TrySetException(new OperationCanceledException("The command stopped before the pipeline thread could run this."));
+        lock (abandonPending)
         {
-            try { done.SetResult(func()); }
-            catch (Exception ex) { done.SetException(ex); }
-        });
+            if (abandoned) { fail(); return done.Task; }
+            abandonPending.Add(fail);
+        }
+        if (!Post(_ =>
+        {
+            lock (abandonPending) abandonPending.Remove(fail);
+            try { done.TrySetResult(func()); }
+            catch (Exception ex) { done.TrySetException(ex); }
+        }))
+            fail();
         return done.Task;
     }
 

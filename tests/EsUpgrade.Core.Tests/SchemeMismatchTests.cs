@@ -60,4 +60,15 @@ public class SchemeMismatchTests
     [InlineData("http://es01:9200/es/#top")]
     public void A_query_string_or_fragment_is_refused(string uri) =>
         Assert.Equal(ErrorIds.InvalidUri, Assert.Throws<EsException>(() => ConnectionSettings.ParseUri(uri)).ErrorId);
+
+    [Theory]
+    [InlineData("elastic:s3cret@es01:9200")]
+    [InlineData("ftp://elastic:s3cret@es01:21")]
+    [InlineData("http://elastic:s3cret@es01:9200/?pretty")]
+    public void A_password_in_a_uri_is_never_echoed(string uri)
+    {
+        var ex = Assert.Throws<EsException>(() => ConnectionSettings.ParseUri(uri));
+        Assert.DoesNotContain("s3cret", ex.Message);
+        Assert.DoesNotContain("s3cret", ex.Target?.ToString() ?? "");
+    }
 }

@@ -24,6 +24,7 @@ public class UpgradePlannerTests
     [Theory]
     [InlineData("9.1.0", "UnsupportedTargetVersion")]
     [InlineData("8.x", "UnsupportedTargetVersion")]
+    [InlineData("8.19", "UnsupportedTargetVersion")]   // nodes report three parts; every later comparison is of those
     [InlineData("7.17.28", "UnsupportedTargetVersion")]
     public void Refuses_a_target_that_is_not_8x(string target, string errorId) =>
         Assert.Equal(errorId, Assert.Throws<EsException>(() => UpgradePlanner.Plan(Fake.Connection(), new[] { Fake.Node("a", new[] { "master" }, true) }, target)).ErrorId);

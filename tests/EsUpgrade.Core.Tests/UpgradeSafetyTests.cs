@@ -76,6 +76,22 @@ public class UpgradeSafetyTests
     }
 
     [Fact]
+    public void A_node_whose_only_objection_is_its_version_makes_it_the_expected_yellow_though_another_node_is_full()
+    {
+        var e = new AllocationExplanation
+        {
+            Index = "logs", CanAllocate = "no",
+            Deciders = new[]
+            {
+                new DeciderVerdict("old-full", "disk_threshold", "NO", "the node is above the low watermark"),
+                new DeciderVerdict("old-full", "node_version", "NO", "older than the primary"),
+                new DeciderVerdict("old-ok", "node_version", "NO", "older than the primary"),
+            },
+        };
+        Assert.Equal(ReplicaVerdict.HeldBackByVersion, UpgradeSafety.Judge(e).Verdict);
+    }
+
+    [Fact]
     public void A_replica_no_node_can_hold_is_blocked_too()
     {
         var (verdict, reason) = UpgradeSafety.Judge(Explained("no", ("same_shard", "a copy of this shard is already allocated to this node")));

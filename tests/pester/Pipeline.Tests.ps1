@@ -11,6 +11,10 @@ BeforeDiscovery {
             @{ Command = $command.Name; Parameter = $p.Name; Properties = @($p.Name) + $p.Aliases }
         }
     }
+    # Every property any narrowing parameter of the same cmdlet binds from.
+    foreach ($entry in $narrowing) {
+        $entry.CommandProperties = @($narrowing | Where-Object { $_.Command -eq $entry.Command } | ForEach-Object { $_.Properties })
+    }
     $script:cmdlets = Get-Command -Module EsUpgrade | ForEach-Object { @{ Name = $_.Name; Command = $_ } }
 }
 
@@ -91,10 +95,18 @@ Describe '<Command> -<Parameter> narrows to the piped object' -ForEach $narrowin
         foreach ($key in $samples.Keys) {
             $sample = @($samples[$key])[0]
             $property = $Properties | Where-Object { $sample.PSObject.Properties[$_] } | Select-Object -First 1
-            if (-not $property) { continue }
-            $value = $sample.$property
             # Objects that stand for the whole cluster narrow nothing (their Name is the cluster's or the connection's).
-            if ($key -in 'EsConnection', 'EsCluster') { continue }
+            if ($key -in 'EsConnection', 'EsCluster', 'EsClusterHealth', 'UpgradePlan', 'AllocationChange', 'AllocationSetting') { continue }
+            if (-not $property -and ($CommandProperties | Where-Object { $sample.PSObject.Properties[$_] })) { continue }    # another parameter narrows it
+            if (-not $property) {
+                # A thing of another kind names nothing here: it narrows to nothing, with an error, never to everything.
+                $run = Invoke-Piped $sample $Command
+                $run.Output | Should -BeNullOrEmpty -Because "a piped $key names no $Parameter for $Command"
+                # PipedObjectNamesNothing, or the error of another parameter it did bind, or a missing mandatory one.
+                $run.Errors | Should -Not -BeNullOrEmpty -Because "$key | $Command must say it has nothing to act on"
+                continue
+            }
+            $value = $sample.$property
             $run = Invoke-Piped $sample $Command
             if ($null -eq $value) {
                 $run.Output | Should -BeNullOrEmpty -Because "$key with no $property gives nothing to $Command"
@@ -143,6 +155,14 @@ Describe 'Natural pipelines' {
     It 'several piped objects each narrow to themselves' {
         (Get-EsNode es-01, es-03 | Get-EsNode).Name | Should -Be @('es-01', 'es-03')
         (Get-EsIndex logs, metrics | Get-EsIndex).Name | Should -Be @('logs', 'metrics')
+    }
+    It 'a thing of another kind piped in narrows to nothing, with an error' {
+        $out = $samples.NodeUpgradeResult | Get-EsIndex -ErrorAction SilentlyContinue -ErrorVariable refused
+        $out | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'PipedObjectNamesNothing,*'
+        $out = 'just a string' | Invoke-EsFlush -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable refused
+        $out | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'PipedObjectNamesNothing,*'
     }
     It 'a connection or a cluster piped in means the whole cluster' {
         ($conn | Get-EsNode).Count | Should -Be 3

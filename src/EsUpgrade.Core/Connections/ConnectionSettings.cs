@@ -45,22 +45,23 @@ public sealed class ConnectionSettings
     {
         if (!Uri.TryCreate(text?.Trim() ?? "", UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
-                $"'{text}' is not an absolute http:// or https:// URI such as https://es01:9200.", text);
+                $"'{Redact.Text(text)}' is not an absolute http:// or https:// URI such as https://es01:9200.", Redact.Text(text));
         Validate(uri);
         return uri;
     }
 
     static void Validate(Uri uri)
     {
+        // First: no check below may echo a password it would otherwise show.
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.CredentialInUri,
+                "Do not put a user name or password in the URI; use -Credential or -ApiKey.", uri.GetLeftPart(UriPartial.Scheme) + uri.Authority);
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
                 $"'{uri}' is not an http:// or https:// URI.", uri.ToString());
         if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidUri,
                 $"'{uri.GetLeftPart(UriPartial.Path)}' comes with a query string or fragment: give only scheme, host, port and (behind a reverse proxy) a path.", uri.GetLeftPart(UriPartial.Path));
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.CredentialInUri,
-                "Do not put a user name or password in the URI; use -Credential or -ApiKey.", uri.GetLeftPart(UriPartial.Scheme) + uri.Authority);
     }
 
     /// <summary>

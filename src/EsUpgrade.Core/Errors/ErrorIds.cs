@@ -27,11 +27,14 @@ public static class ErrorIds
     // Answers
     public const string EsServerError = nameof(EsServerError);
     public const string InvalidResponse = nameof(InvalidResponse);
+    /// <summary>What no code path expected: still an ErrorRecord, never a stack trace.</summary>
+    public const string UnexpectedError = nameof(UnexpectedError);
 
     // Lookups by name: a full name that matches nothing (a wildcard that matches nothing is no error)
     public const string IndexNotFound = nameof(IndexNotFound);
     public const string NodeNotFound = nameof(NodeNotFound);
     public const string SettingNotFound = nameof(SettingNotFound);
+    public const string PipedObjectNamesNothing = nameof(PipedObjectNamesNothing);
 
     // Health and waits
     public const string InvalidTimeout = nameof(InvalidTimeout);

@@ -96,7 +96,17 @@ public sealed class RollingUpgrade
                 host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
             }
             current = null;
-            await FinishAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await FinishAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not EsException { ErrorId: ErrorIds.RollingUpgradeFailed })
+            {
+                var restored = await RestoreAsync().ConfigureAwait(false);
+                var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
+                throw new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
+                    $"Every node was upgraded, but finishing the run failed: {why} {restored} Run Invoke-EsRollingUpgrade again{(store.ResumeArgument is string a ? " with " + a : "")} to finish.", plan.ClusterName, ex);
+            }
         }
         catch (Exception ex) when (current != null)
         {
@@ -177,7 +187,6 @@ public sealed class RollingUpgrade
         return fresh;
     }
 
-    /// <summary>The node as planned now, or, when it is not in the cluster at this moment, as the state remembers it.</summary>
     /// <summary>The node as seen now, at the position the first run planned; as the state remembers it when it is not in the cluster.</summary>
     PlannedNode Planned(UpgradeState.NodeState s) => plan.Nodes.FirstOrDefault(p => p.Name == s.Name)?.At(s.Position) ?? s.AsPlanned();
 
@@ -289,12 +298,27 @@ public sealed class RollingUpgrade
                 catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeRejoinTimeout) { }
             }
         }
+        if (!actionStartedThisRun.Contains(node.Name))
+        {
+            // Acting again after an interruption: the failed run put allocation (and ML upgrade mode) back.
+            await ShardAllocation.DisableAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
+            if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
+            {
+                await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
+                state.MlUpgradeModeSetByRun = true;
+            }
+        }
         try
         {
             actionOutput[node.Name] = await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { throw; }
         catch (EsException) { throw; }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C stopped the action's pipeline: the action may have restarted the node; the next run looks first.
+            throw new OperationCanceledException(ct);
+        }
         catch (Exception ex)
         {
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeActionFailed, $"the node action failed: {ex.Message}", node.Name, ex);
@@ -314,11 +338,17 @@ public sealed class RollingUpgrade
         {
             var problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
             if (problem is null) return;
+            var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
+            if (skipped.Count > 0 && UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false), Target) != null)
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
+                    $"{node.Name} is the elected master and goes last, but {string.Join(", ", skipped)} were skipped in this run: upgrade them first.", node.Name);
             if (api.Clock.UtcNow >= deadline)
                 throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
             Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
             var slice = TimeSpan.FromSeconds(5);
-            await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+            var polled = await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+            // Green already: the problem is elsewhere (a node away, fetching): pause instead of asking again at once.
+            if (!polled.TimedOut) await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }
     }
 

@@ -35,8 +35,12 @@ public static class UpgradePlanner
 
     public static UpgradePlan Plan(EsConnection connection, IReadOnlyList<EsNode> nodes, string targetVersion)
     {
-        var target = EsVersion.Parse(targetVersion);
-        if (target.Major != 8 || !System.Version.TryParse(targetVersion.Split('-')[0], out _))
+        // Three parts, as nodes report their version: every later comparison is of these strings.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(targetVersion ?? "", @"^8\.\d+\.\d+$"))
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,
+                $"The target version must be an 8.x release in full, such as 8.19.0; '{targetVersion}' is not.", targetVersion);
+        var target = EsVersion.Parse(targetVersion!);
+        if (target.Major != 8)
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,
                 $"The target version must be an 8.x release such as 8.19.0; '{targetVersion}' is not.", targetVersion);
         if (nodes.Count == 0)
@@ -124,7 +128,7 @@ public static class UpgradePlanner
             Connection = connection,
             ClusterName = connection.ClusterName,
             ClusterUuid = connection.ClusterUuid,
-            TargetVersion = targetVersion,
+            TargetVersion = targetVersion!,
             Nodes = plan,
             Warnings = warnings,
         };

@@ -59,6 +59,10 @@ public static class UpgradeSafety
             default:
                 return (ReplicaVerdict.Wait, $"{copy}: {e.CanAllocate ?? "no decision yet"}");
         }
+        // Node by node: a node whose only objection is its version takes the copy once it is upgraded.
+        var byNode = e.Deciders.GroupBy(d => d.Node).ToList();
+        if (byNode.Any(n => n.All(d => d.Decider == "node_version")))
+            return (ReplicaVerdict.HeldBackByVersion, $"{copy} waits for a node of its primary's version");
         var blocking = e.Deciders.FirstOrDefault(d => Remedy(d.Decider) != null);
         if (blocking != null)
             return (ReplicaVerdict.Blocked, $"{copy} cannot be allocated: [{blocking.Decider}] {blocking.Explanation} ({blocking.Node}). {Remedy(blocking.Decider)}");

@@ -162,6 +162,10 @@ public sealed class TransportWire : IEsWire
 /// <summary>Removes secrets from what is shown to people.</summary>
 public static class Redact
 {
+    /// <summary>A URI as typed, with any <c>user:password@</c> replaced by <c>***@</c>.</summary>
+    public static string Text(string? text) =>
+        text is null ? "" : System.Text.RegularExpressions.Regex.Replace(text, @"(^|//)[^/@\s]*@", "$1***@");
+
     public static string Uri(Uri? uri) =>
         uri is null ? "" : string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : uri.ToString().Replace(uri.UserInfo + "@", "");
 }

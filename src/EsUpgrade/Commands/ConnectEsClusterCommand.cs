@@ -61,7 +61,7 @@ public sealed class ConnectEsClusterCommand : EsCmdlet
             ConnectionRegistry.Session.Add(connection);
             WriteVerbose($"Connected to {connection.ClusterName} (Elasticsearch {connection.Version}) as '{connection.Name}'.");
             if (PassThru) WriteObject(connection);
-        }, Uri.FirstOrDefault() ?? CloudId);
+        }, Uri.FirstOrDefault() is string first ? Wire.Redact.Text(first) : CloudId);
     }
 
     ConnectionSettings Settings()

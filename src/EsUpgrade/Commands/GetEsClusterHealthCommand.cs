@@ -20,7 +20,7 @@ public sealed class GetEsClusterHealthCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = Narrowing(Index, nameof(Index));
+        if (!TryNarrow(Index, nameof(Index), "index", out var names)) return;
         WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => HealthReader.FindAsync(call.Api, names, Level, call.Cancellation))), Connection);
     }
 }

@@ -22,7 +22,7 @@ public sealed class GetEsClusterSettingCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = Narrowing(Name, nameof(Name));
+        if (!TryNarrow(Name, nameof(Name), "setting", out var names)) return;
         WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => ClusterSettings.FindAsync(call.Api, names, Scope, IncludeDefaults, call.Cancellation))), Connection);
     }
 }

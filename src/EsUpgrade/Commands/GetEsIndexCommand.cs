@@ -21,7 +21,7 @@ public sealed class GetEsIndexCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = Narrowing(Name, nameof(Name));
+        if (!TryNarrow(Name, nameof(Name), "index", out var names)) return;
         WriteErrorOnFailure(() => WriteLookup(OffPipeline(call => IndexReader.FindIndicesAsync(call.Api, names, IncludeHidden, call.Cancellation))), Connection);
     }
 }

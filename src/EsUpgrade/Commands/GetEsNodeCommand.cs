@@ -26,7 +26,7 @@ public sealed class GetEsNodeCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = Narrowing(Name, nameof(Name));
+        if (!TryNarrow(Name, nameof(Name), "node", out var names)) return;
         WriteErrorOnFailure(() =>
         {
             var lookup = OffPipeline(call => InventoryReader.FindNodesAsync(call.Api, names, call.Cancellation));

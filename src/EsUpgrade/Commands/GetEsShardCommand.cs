@@ -27,7 +27,7 @@ public sealed class GetEsShardCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = Narrowing(Index, nameof(Index));
+        if (!TryNarrow(Index, nameof(Index), "index", out var names)) return;
         var shards = Shard;
         WriteErrorOnFailure(() =>
         {

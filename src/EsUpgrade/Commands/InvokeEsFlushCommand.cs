@@ -22,7 +22,7 @@ public sealed class InvokeEsFlushCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = Narrowing(Index, nameof(Index));
+        if (!TryNarrow(Index, nameof(Index), "index", out var names)) return;
         WriteErrorOnFailure(() =>
         {
             var connection = TargetConnection;

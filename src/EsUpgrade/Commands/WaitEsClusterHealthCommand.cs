@@ -50,7 +50,7 @@ public sealed class WaitEsClusterHealthCommand : EsClusterCmdlet
             NoRelocatingShards = NoRelocatingShards,
             NodeCount = NodeCount,
         };
-        var names = Narrowing(Index, nameof(Index));
+        if (!TryNarrow(Index, nameof(Index), "index", out var names)) return;
         if (names != null) condition.Index = string.Join(",", names);
         // A wait that times out means the cluster is not ready: scripts must not go on as if it were.
         StopOnFailure(() => WriteObject(OffPipeline(async call =>

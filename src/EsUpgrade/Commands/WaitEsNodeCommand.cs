@@ -25,11 +25,14 @@ public sealed class WaitEsNodeCommand : EsClusterCmdlet
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    protected override void ProcessRecord() =>
+    protected override void ProcessRecord()
+    {
+        if (!TryNarrow(Name, nameof(Name), "node", out var narrowed)) return;
         StopOnFailure(() =>
         {
-            var name = Narrowing(Name, nameof(Name)) ?? throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NodeNotFound,
-                $"The piped object stands for the whole cluster, not a node: give -Name.", Name);
+            var name = narrowed ?? throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.PipedObjectNamesNothing,
+                "The piped object stands for the whole cluster, not a node: give -Name.", Name);
             WriteObject(OffPipeline(call => NodeWaiter.WaitAsync(call.Api, name, Version, Timeout, call.Cancellation)));
         }, Name);
+    }
 }
