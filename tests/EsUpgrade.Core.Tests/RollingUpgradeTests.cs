@@ -470,4 +470,18 @@ public class RollingUpgradeTests
         Assert.Contains("Free disk space", ex.Message);
         lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
     }
+
+    [Fact]
+    public async Task Ml_upgrade_mode_on_a_cluster_without_ml_warns_and_the_upgrade_goes_on()
+    {
+        var spec = ThreeNodes();
+        spec.MlEnabled = false;
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, plan) = await PlanAsync(es);
+        await new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore(), new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default);
+        AssertUpgraded(es);
+        Assert.Single(((RecordingLog)api.Log).Lines, l => l.StartsWith("WARNING") && l.Contains("runs without machine learning"));
+        var ex = await Assert.ThrowsAsync<EsException>(() => MachineLearning.MlUpgradeMode.SetAsync(api, true, default));
+        Assert.Equal(ErrorIds.MlUnavailable, ex.ErrorId);
+    }
 }

@@ -141,3 +141,17 @@ public class DiskWatermarkTests
         Assert.Equal("true", settings.GetProperty("logs").GetProperty("settings").GetProperty("index.blocks.read_only_allow_delete").GetString());
     }
 }
+
+public class MachineLearningOffTests
+{
+    [Fact]
+    public async Task Without_ml_the_ml_routes_are_not_there()
+    {
+        var spec = ClusterSpec.Uniform(1, "8.19.0");
+        spec.MlEnabled = false;
+        await using var c = await Cluster.StartAsync(spec);
+        var (response, body) = await c.SendAsync("POST", "/_ml/set_upgrade_mode?enabled=true");
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("no handler found for uri [/_ml/set_upgrade_mode?enabled=true] and method [POST]", body);
+    }
+}

@@ -45,6 +45,7 @@ public static class ErrorIds
 
     // Operations
     public const string SyncedFlushRemoved = nameof(SyncedFlushRemoved);
+    public const string MlUnavailable = nameof(MlUnavailable);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);

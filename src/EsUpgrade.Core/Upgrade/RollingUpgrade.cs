@@ -233,11 +233,7 @@ public sealed class RollingUpgrade
                 if (flush.Failed > 0) Log.Warning($"[{node.Name}] flush: {flush.Failed} of {flush.Total} shard copies failed to flush; their recovery may take longer.");
                 break;
             case UpgradeStep.MlUpgradeMode:
-                if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
-                {
-                    await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
-                    state.MlUpgradeModeSetByRun = true;
-                }
+                await EnterMlUpgradeModeAsync(ct).ConfigureAwait(false);
                 break;
             case UpgradeStep.NodeActionStarted:
                 // Written before the action runs: a resumed run then knows the action may have happened.
@@ -265,6 +261,24 @@ public sealed class RollingUpgrade
                 break;
         }
     }
+
+    /// <summary>With -MlUpgradeMode, turns it on once; a cluster without ML gets a warning, not a failed run.</summary>
+    async Task EnterMlUpgradeModeAsync(CancellationToken ct)
+    {
+        if (!options.UseMlUpgradeMode || state.MlUpgradeModeSetByRun || mlUnavailable) return;
+        try
+        {
+            await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
+            state.MlUpgradeModeSetByRun = true;
+        }
+        catch (EsException ex) when (ex.ErrorId == ErrorIds.MlUnavailable)
+        {
+            mlUnavailable = true;
+            Log.Warning(ex.Message + " -MlUpgradeMode is ignored.");
+        }
+    }
+
+    bool mlUnavailable;
 
     /// <summary>
     /// Runs the admin's action once. When a crash came between starting the action and recording it, the
@@ -302,11 +316,7 @@ public sealed class RollingUpgrade
         {
             // Acting again after an interruption: the failed run put allocation (and ML upgrade mode) back.
             await ShardAllocation.DisableAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
-            if (options.UseMlUpgradeMode && !state.MlUpgradeModeSetByRun)
-            {
-                await MlUpgradeMode.SetAsync(api, true, ct).ConfigureAwait(false);
-                state.MlUpgradeModeSetByRun = true;
-            }
+            await EnterMlUpgradeModeAsync(ct).ConfigureAwait(false);
         }
         try
         {

@@ -61,6 +61,7 @@ public static class EmulatorCommandLine
                     spec.Users[u[0]] = u[1];
                     break;
                 case "--tls": spec.Tls = true; break;
+                case "--no-ml": spec.MlEnabled = false; break;
                 case "--cert-dir": certDir = Next(); break;
                 case "--base-port": basePort = int.Parse(Next()); break;
                 case "--control-port": controlPort = int.Parse(Next()); break;

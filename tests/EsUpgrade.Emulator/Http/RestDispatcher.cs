@@ -44,6 +44,8 @@ public static class RestDispatcher
             var body = await ReadBodyAsync(http.Request);
             compat = CheckMediaTypes(http.Request.Headers.Accept.ToString(), http.Request.ContentType, body != null, profile);
             var (route, pathParams, allowed) = RouteTable.Match(method, path, profile.Major);
+            // With xpack.ml.enabled: false the ML plugin registers no REST handlers.
+            if (route?.Api.StartsWith("ml.", StringComparison.Ordinal) == true && !cluster.Spec.MlEnabled) (route, allowed) = (null, Array.Empty<string>());
             if (route is null)
             {
                 if (allowed.Count > 0)

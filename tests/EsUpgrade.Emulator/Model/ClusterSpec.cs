@@ -9,6 +9,8 @@ public sealed class ClusterSpec
     /// <summary>Basic-auth users (name → password); empty means security off.</summary>
     public Dictionary<string, string> Users { get; set; } = new();
     public bool Tls { get; set; }
+    /// <summary>xpack.ml.enabled: without ML, Elasticsearch registers no _ml REST handlers (400 "no handler found").</summary>
+    public bool MlEnabled { get; set; } = true;
     /// <summary>Emulated seconds per real second.</summary>
     public double TimeScale { get; set; } = 1;
     /// <summary>Emulated bytes per second of a file-based shard recovery (indices.recovery.max_bytes_per_sec, 40mb).</summary>
