@@ -484,4 +484,19 @@ public class RollingUpgradeTests
         var ex = await Assert.ThrowsAsync<EsException>(() => MachineLearning.MlUpgradeMode.SetAsync(api, true, default));
         Assert.Equal(ErrorIds.MlUnavailable, ex.ErrorId);
     }
+
+    [Fact]
+    public async Task Replicas_past_the_retry_limit_stop_the_run_with_the_reroute_remedy()
+    {
+        var spec = ThreeNodes();
+        spec.Indices.Clear();
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = 1, Replicas = 2, Documents = 100 });
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, plan) = await PlanAsync(es);
+        es.Host.Cluster.FailRecoveries(plan.Nodes[0].Name, 10);
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal(ErrorIds.AllocationBlocked, ((EsException)ex.InnerException!).ErrorId);
+        Assert.Contains("[max_retry] shard has exceeded the maximum number of retries [5]", ex.Message);
+        Assert.Contains("retry_failed=true", ex.Message);
+    }
 }

@@ -155,3 +155,31 @@ public class MachineLearningOffTests
         Assert.Contains("no handler found for uri [/_ml/set_upgrade_mode?enabled=true] and method [POST]", body);
     }
 }
+
+public class RetryLimitTests
+{
+    [Fact]
+    public async Task Five_failed_recoveries_hit_the_retry_limit_until_reroute_retry_failed()
+    {
+        var spec = ClusterSpec.Uniform(2, "8.19.0");
+        spec.TimeScale = 50;
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = 1, Replicas = 1, Documents = 10, Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });
+        await using var c = await Cluster.StartAsync(spec);
+        var replica = c.Model.AllCopies.Single(x => !x.Primary);
+        var holder = c.Model.NodeById(replica.NodeId)!.Name;
+        c.Model.FailRecoveries(holder, 5);
+        await c.Host.StopNodeAsync(holder);
+        await c.Host.StartNodeAsync(holder);
+        Assert.True(await c.Model.WaitUntilAsync(() => c.Model.AllCopies.Single(x => !x.Primary) is { FailedAttempts: 5, State: ShardState.Unassigned }, TimeSpan.FromSeconds(30), default));
+
+        var explain = await c.GetJsonAsync("/_cluster/allocation/explain");
+        Assert.Equal(5, explain.GetProperty("unassigned_info").GetProperty("failed_allocation_attempts").GetInt32());
+        var decider = explain.GetProperty("node_allocation_decisions").EnumerateArray().SelectMany(d => d.GetProperty("deciders").EnumerateArray()).First(d => d.GetProperty("decider").GetString() == "max_retry");
+        Assert.StartsWith("shard has exceeded the maximum number of retries [5] on failed allocation attempts - manually call [POST /_cluster/reroute?retry_failed] to retry", decider.GetProperty("explanation").GetString());
+
+        var (response, _) = await c.SendAsync("POST", "/_cluster/reroute?retry_failed=true");
+        Assert.Equal(200, (int)response.StatusCode);
+        var health = await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        Assert.Equal("green", health.GetProperty("status").GetString());
+    }
+}

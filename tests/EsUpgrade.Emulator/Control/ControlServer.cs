@@ -55,6 +55,13 @@ public static class ControlServer
             host.Cluster.SetDiskUsage(name, used);
             return Results.Json(Layout(host));
         });
+        // The next N recoveries into the node fail (a failed allocation each; five in a row hit the retry limit).
+        app.MapPost("/nodes/{name}/fail-recoveries", (string name, int count) =>
+        {
+            if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });
+            host.Cluster.FailRecoveries(name, count);
+            return Results.Json(Layout(host));
+        });
         app.MapGet("/nodes/{name}/log", (string name) =>
         {
             lock (host.Cluster.Sync)

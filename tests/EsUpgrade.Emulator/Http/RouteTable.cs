@@ -23,7 +23,7 @@ public static class RouteTable
     /// <summary>The APIs a node hands to the elected master; during an election they wait for one (master_timeout, 30s by default).</summary>
     internal static readonly HashSet<string> MasterRoutedApis = new(StringComparer.Ordinal)
     {
-        "cluster.health", "cluster.get_settings", "cluster.put_settings", "cluster.allocation_explain",
+        "cluster.health", "cluster.get_settings", "cluster.put_settings", "cluster.allocation_explain", "cluster.reroute",
         "cat.nodes", "cat.health", "cat.master", "cat.indices", "cat.shards",
         "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings",
         "ml.set_upgrade_mode", "shutdown.put_node", "shutdown.get_node", "shutdown.delete_node",
@@ -85,6 +85,7 @@ public static class RouteTable
         new("POST", "/{index}/_refresh", "indices.refresh", IndexHandlers.Refresh),
         new("POST", "/_ml/set_upgrade_mode", "ml.set_upgrade_mode", MlHandlers.SetUpgradeMode),
         new("GET", "/_ml/info", "ml.info", MlHandlers.Info),
+        new("POST", "/_cluster/reroute", "cluster.reroute", ClusterHandlers.Reroute),
         new("PUT", "/_nodes/{node_id}/shutdown", "shutdown.put_node", ShutdownHandlers.Put),
         new("GET", "/_nodes/shutdown", "shutdown.get_node", ShutdownHandlers.Get),
         new("GET", "/_nodes/{node_id}/shutdown", "shutdown.get_node", ShutdownHandlers.Get),

@@ -59,6 +59,10 @@ public sealed partial class EmulatedCluster
                 return $"[filter] node matches cluster setting [cluster.routing.allocation.exclude] filters [{attribute}:\"{excluded}\"]";
         }
         if (DiskProblem(copy, node) is string disk) return disk;
+        var maxRetries = int.TryParse(copy.Index.Settings.GetValueOrDefault("index.allocation.max_retries"), out var m) ? m : 5;
+        if (copy.FailedAttempts >= maxRetries)
+            return $"[max_retry] shard has exceeded the maximum number of retries [{maxRetries}] on failed allocation attempts - manually call [{(node.Profile.Is8 ? "POST /_cluster/reroute?retry_failed" : "/_cluster/reroute?retry_failed=true")}] to retry, " +
+                $"[unassigned_info[[reason=ALLOCATION_FAILED], at[{copy.UnassignedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}], failed_attempts[{copy.FailedAttempts}], delayed=false, allocation_status[deciders_no]]]";
         var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
         if (group.Any(c => c.NodeId == node.Id))
             return "[same_shard] a copy of this shard is already allocated to this node";
@@ -103,6 +107,29 @@ public sealed partial class EmulatedCluster
     /// <summary>A watermark as a used-disk percentage (percent values only; byte values are not modelled).</summary>
     double Watermark(string name) =>
         double.TryParse(Setting("cluster.routing.allocation.disk.watermark." + name).TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 100;
+
+    /// <summary>The next <paramref name="count"/> recoveries into the node fail.</summary>
+    public void FailRecoveries(string nodeName, int count)
+    {
+        lock (Sync)
+        {
+            Node(nodeName).FailingRecoveries = count;
+            Signal();
+        }
+    }
+
+    /// <summary>POST _cluster/reroute?retry_failed: copies past the retry limit may be tried again.</summary>
+    public void RetryFailed()
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            foreach (var copy in AllCopies.Where(c => c.State == ShardState.Unassigned)) copy.FailedAttempts = 0;
+            Reroute();
+            TrackBusy(Clock.UtcNow);
+            Signal();
+        }
+    }
 
     /// <summary>
     /// Sets how full a node's disk is. At the flood stage every index with a copy on the node gets

@@ -112,9 +112,18 @@ public sealed partial class EmulatedCluster
             }
             foreach (var copy in AllCopies.Where(c => c.State == ShardState.Initializing && c.ReadyAt <= now).ToList())
             {
-                copy.State = ShardState.Started;
                 if (copy.ReadyAt > lastDue) lastDue = copy.ReadyAt;
                 any = true;
+                var target = NodeById(copy.NodeId);
+                if (target is { FailingRecoveries: > 0 })
+                {
+                    target.FailingRecoveries--;
+                    copy.FailedAttempts++;
+                    Unassign(copy, "ALLOCATION_FAILED", TimeSpan.Zero);
+                    continue;
+                }
+                copy.State = ShardState.Started;
+                copy.FailedAttempts = 0;
             }
             if (electionDueAt <= now)
             {

@@ -117,6 +117,8 @@ public sealed class ShardCopy
     /// <summary>The store data was fetched since the copy went unassigned: it may be placed now.</summary>
     public bool Fetched { get; set; }
     public bool IsFetching => State == ShardState.Unassigned && FetchingUntil != null;
+    /// <summary>Failed allocations since the copy was last started; at index.allocation.max_retries (5) the max_retry decider says no.</summary>
+    public int FailedAttempts { get; set; }
     public bool IsActive => State is ShardState.Started or ShardState.Relocating;
     public bool IsDelayed(DateTimeOffset now) => State == ShardState.Unassigned && DelayedUntil > now;
 }

@@ -36,6 +36,8 @@ public sealed class EmulatedNode
     public string ConfigYaml { get; set; }
     /// <summary>How full the node's data path is, in percent: the disk deciders read it against the watermarks.</summary>
     public double DiskUsedPercent { get; set; } = 40;
+    /// <summary>How many more recoveries into this node fail (a bad disk, a corrupt copy): each is a failed allocation.</summary>
+    public int FailingRecoveries { get; set; }
     /// <summary>What the node wrote to its log: start-up failures and join refusals.</summary>
     public List<string> Log { get; } = new();
     public int Restarts { get; set; }

@@ -219,8 +219,9 @@ public static class ClusterHandlers
                 {
                     ["reason"] = copy.UnassignedReason,
                     ["at"] = copy.UnassignedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
-                    ["last_allocation_status"] = canAllocate is "yes" ? "no_attempt" : canAllocate,
                 };
+                if (copy.FailedAttempts > 0) info["failed_allocation_attempts"] = copy.FailedAttempts;
+                info["last_allocation_status"] = canAllocate is "yes" ? "no_attempt" : canAllocate;
                 result["unassigned_info"] = info;
                 result["can_allocate"] = canAllocate;
                 result["allocate_explanation"] = r.Node.Profile.AllocateExplanation(canAllocate, (long)delay.TotalSeconds + "s");
@@ -265,5 +266,14 @@ public static class ClusterHandlers
             }
             return Task.FromResult(Reply.Ok(result));
         }
+    }
+
+    /// <summary>POST _cluster/reroute: with retry_failed, copies past the retry limit are tried again. Commands in the body are not modelled.</summary>
+    public static Task<Reply> Reroute(RestRequest r)
+    {
+        if (r.JsonBody()?["commands"] is JsonArray { Count: > 0 })
+            throw EsError.IllegalArgument("the emulator does not model reroute commands");
+        if (r.Flag("retry_failed")) r.Cluster.RetryFailed();
+        return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["acknowledged"] = true, ["state"] = new Dictionary<string, object?> { ["cluster_uuid"] = r.Cluster.Uuid } }));
     }
 }
