@@ -297,7 +297,7 @@ public class RollingUpgradeTests
         }
 
         // The admin fixes elasticsearch.yml; the resumed run sets allocation and ML upgrade mode again before the restart.
-        host.Yaml[plan.Nodes[0].Name] = "node.roles: [ master, data ]\n";
+        host.Yaml[plan.Nodes[0].Name] = "node.roles: [ master, data ]\nxpack.security.enabled: false\n";
         await new RollingUpgrade(api, plan, host, store, new RollingUpgradeOptions { UseMlUpgradeMode = true }).RunAsync(default);
         Assert.All(host.AllocationAtAction, a => Assert.Equal("primaries", a));
         AssertUpgraded(es);

@@ -39,7 +39,7 @@ public class UpgradeRuleTests
         c.StopNode("es-02");
         var refusal = c.StartNode("es-02", "8.19.0", yaml);
         Assert.Equal($"java.lang.IllegalArgumentException: unknown setting [{key}] please check that any required plugins are installed, or check the breaking changes documentation for removed settings", refusal);
-        Assert.Null(c.StartNode("es-02", "8.19.0", "cluster.name: emulated\nnode.roles: [ master, data ]"));
+        Assert.Null(c.StartNode("es-02", "8.19.0", "cluster.name: emulated\nnode.roles: [ master, data ]\nxpack.security.enabled: false"));
         Assert.True(c.Node("es-02").Running);
     }
 
@@ -258,5 +258,19 @@ public class UpgradeRuleTests
         c.Clock.Advance(TimeSpan.FromSeconds(3));
         c.Tick();
         Assert.Equal(TimeSpan.FromSeconds(21), c.ImposedWait); // + 1 s operations-based recovery
+    }
+
+    [Theory]
+    [InlineData("node.roles: [ master, data ]", false)]
+    [InlineData("xpack.security.enabled: true", false)]
+    [InlineData("xpack.security.enabled: true\nxpack.security.transport.ssl.enabled: true", true)]
+    [InlineData("xpack:\n  security:\n    enabled: false", true)]
+    public void An_8x_node_with_security_unsaid_and_no_transport_tls_fails_its_bootstrap_check(string yaml, bool starts)
+    {
+        var c = new EmulatedCluster(Three());
+        c.StopNode("es-02");
+        var refusal = c.StartNode("es-02", "8.19.0", yaml);
+        if (starts) Assert.Null(refusal);
+        else Assert.Contains("Transport SSL must be enabled if security is enabled. Please set [xpack.security.transport.ssl.enabled] to [true] or disable security by setting [xpack.security.enabled] to [false]", refusal);
     }
 }

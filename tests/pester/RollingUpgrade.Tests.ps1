@@ -171,7 +171,7 @@ Describe 'Invoke-EsRollingUpgrade' {
         $action = {
             param($Node, $TargetVersion)
             Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
-            $config = if ($Node.Name -eq $broken) { "discovery.zen.minimum_master_nodes: 2`n" } else { "node.roles: [ master, data ]`n" }
+            $config = if ($Node.Name -eq $broken) { "discovery.zen.minimum_master_nodes: 2`n" } else { "node.roles: [ master, data ]`nxpack.security.enabled: false`n" }
             # Like Start-Service, the start succeeds; a refusal is only in the node's log, whose last lines the action returns.
             Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion -Config $config | Out-Null
             Get-EsEmulatorNodeLog -Emulator $es -NodeName $Node.Name | Select-Object -Last 2

@@ -27,7 +27,14 @@ public sealed partial class EmulatedCluster
         Uuid = StableId("cluster:" + spec.ClusterName);
         Clock = new EmulatorClock(spec.TimeScale);
         Security = new SecurityRealm(spec.Users);
-        foreach (var n in spec.Nodes) nodes.Add(new EmulatedNode(n, StableId("node:" + n.Name)));
+        foreach (var n in spec.Nodes)
+        {
+            var node = new EmulatedNode(n, StableId("node:" + n.Name));
+            // An elasticsearch.yml that says what the cluster does about security (8.x requires it said).
+            if (node.ConfigYaml.Length == 0)
+                node.ConfigYaml = spec.SecurityEnabled ? "xpack.security.enabled: true\nxpack.security.transport.ssl.enabled: true\n" : "xpack.security.enabled: false\n";
+            nodes.Add(node);
+        }
         lock (Sync)
         {
             Elect(now: true);

@@ -25,6 +25,8 @@ public static class NodeBoot
                 if (key.StartsWith("discovery.zen.", StringComparison.Ordinal) || RemovedIn8.Contains(key))
                     return $"java.lang.IllegalArgumentException: unknown setting [{key}] please check that any required plugins are installed, or check the breaking changes documentation for removed settings";
         }
+        if (version.Is8 && SecurityBootstrapFailure(node.ConfigYaml) is string bootstrap)
+            return bootstrap;
         if (version.Version < node.DataVersion.Version)
             return $"java.lang.IllegalStateException: cannot downgrade a node from version [{node.DataVersion}] to version [{version}]";
         if (version.Is8 && node.DataVersion.Version < new Version(7, 17, 0))
@@ -40,24 +42,41 @@ public static class NodeBoot
         return null;
     }
 
-    /// <summary>elasticsearch.yml's keys in flat form (nested maps joined with dots).</summary>
-    public static IEnumerable<string> FlatKeys(string yaml)
+    /// <summary>
+    /// 8.x turns security on unless elasticsearch.yml says <c>xpack.security.enabled: false</c>; a node with data from
+    /// 7.x is not auto-configured, so without transport TLS the bootstrap check stops it (TransportTLSBootstrapCheck;
+    /// the 8.x wording, not captured in BEHAVIOUR.md). Upgrades from 7.x with security never set meet exactly this.
+    /// </summary>
+    static string? SecurityBootstrapFailure(string yaml)
     {
-        if (string.IsNullOrWhiteSpace(yaml)) return Array.Empty<string>();
+        var settings = FlatSettings(yaml);
+        if (settings.GetValueOrDefault("xpack.security.enabled") == "false") return null;
+        if (settings.GetValueOrDefault("xpack.security.transport.ssl.enabled") == "true") return null;
+        return "ERROR: [1] bootstrap checks failed. You must address the points described in the following [1] lines before starting Elasticsearch. " +
+            "bootstrap check failure [1] of [1]: Transport SSL must be enabled if security is enabled. Please set [xpack.security.transport.ssl.enabled] to [true] or disable security by setting [xpack.security.enabled] to [false]";
+    }
+
+    /// <summary>elasticsearch.yml's keys in flat form (nested maps joined with dots).</summary>
+    public static IEnumerable<string> FlatKeys(string yaml) => FlatSettings(yaml).Keys;
+
+    /// <summary>elasticsearch.yml's settings in flat form, scalar values as written.</summary>
+    public static Dictionary<string, string> FlatSettings(string yaml)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(yaml)) return settings;
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return Array.Empty<string>();
-        var keys = new List<string>();
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return settings;
         void Walk(YamlMappingNode map, string prefix)
         {
             foreach (var (k, v) in map.Children)
             {
                 var key = prefix + ((YamlScalarNode)k).Value;
                 if (v is YamlMappingNode child) Walk(child, key + ".");
-                else keys.Add(key);
+                else settings[key] = v is YamlScalarNode scalar ? scalar.Value ?? "" : v.ToString();
             }
         }
         Walk(root, "");
-        return keys;
+        return settings;
     }
 }
