@@ -499,4 +499,19 @@ public class RollingUpgradeTests
         Assert.Contains("[max_retry] shard has exceeded the maximum number of retries [5]", ex.Message);
         Assert.Contains("retry_failed=true", ex.Message);
     }
+
+    [Fact]
+    public async Task A_closed_index_from_6x_is_caught_before_any_restart_too()
+    {
+        var spec = ThreeNodes();
+        spec.Indices.Add(new IndexSpec { Name = "archive-2018", Shards = 1, Replicas = 1, Documents = 5, CreatedVersion = "6.8.23" });
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, plan) = await PlanAsync(es);
+        await api.SendAsync(new EsRequest("POST", "/archive-2018/_close"), default);
+        var cat = await api.GetJsonAsync(EsRequest.Get("/_cat/indices/archive-2018?format=json&h=status"), default);
+        Assert.Equal("close", cat[0].GetProperty("status").GetString());
+        var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal(ErrorIds.IncompatibleIndices, ex.ErrorId);
+        Assert.Contains("archive-2018 (6.8.23)", ex.Message);
+    }
 }

@@ -25,7 +25,7 @@ public static class RouteTable
     {
         "cluster.health", "cluster.get_settings", "cluster.put_settings", "cluster.allocation_explain", "cluster.reroute",
         "cat.nodes", "cat.health", "cat.master", "cat.indices", "cat.shards",
-        "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings",
+        "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings", "indices.close", "indices.open",
         "ml.set_upgrade_mode", "shutdown.put_node", "shutdown.get_node", "shutdown.delete_node",
     };
 
@@ -86,6 +86,8 @@ public static class RouteTable
         new("POST", "/_ml/set_upgrade_mode", "ml.set_upgrade_mode", MlHandlers.SetUpgradeMode),
         new("GET", "/_ml/info", "ml.info", MlHandlers.Info),
         new("POST", "/_cluster/reroute", "cluster.reroute", ClusterHandlers.Reroute),
+        new("POST", "/{index}/_close", "indices.close", IndexHandlers.Close),
+        new("POST", "/{index}/_open", "indices.open", IndexHandlers.Open),
         new("PUT", "/_nodes/{node_id}/shutdown", "shutdown.put_node", ShutdownHandlers.Put),
         new("GET", "/_nodes/shutdown", "shutdown.get_node", ShutdownHandlers.Get),
         new("GET", "/_nodes/{node_id}/shutdown", "shutdown.get_node", ShutdownHandlers.Get),

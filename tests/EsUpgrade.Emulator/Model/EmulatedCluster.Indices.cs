@@ -31,6 +31,17 @@ public sealed partial class EmulatedCluster
                 metadata: new Dictionary<string, object?> { ["index_uuid"] = "_na_", ["index"] = name });
     }
 
+    /// <summary>POST {index}/_close or _open: a closed index keeps its shards (replicated since 7.2) but serves nothing.</summary>
+    public void SetClosed(EmulatedIndex index, bool closed)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            index.Closed = closed;
+            Signal();
+        }
+    }
+
     public void DeleteIndex(EmulatedIndex index)
     {
         lock (Sync)

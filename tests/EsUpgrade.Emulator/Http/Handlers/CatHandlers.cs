@@ -103,7 +103,7 @@ public static class CatHandlers
                 table.Add(new()
                 {
                     ["health"] = i.Health,
-                    ["status"] = "open",
+                    ["status"] = i.Closed ? "close" : "open",
                     ["index"] = i.Name,
                     ["uuid"] = i.Uuid,
                     ["pri"] = i.NumberOfShards.ToString(),

@@ -27,6 +27,24 @@ public static class IndexHandlers
         return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = name }));
     }
 
+    public static Task<Reply> Close(RestRequest r) => SetClosed(r, true, Expand.Open);
+
+    public static Task<Reply> Open(RestRequest r) => SetClosed(r, false, Expand.Closed);
+
+    static Task<Reply> SetClosed(RestRequest r, bool closed, Expand apiDefault)
+    {
+        var targets = new Dictionary<string, object?>();
+        lock (r.Cluster.Sync)
+            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(apiDefault)))
+            {
+                r.Cluster.SetClosed(index, closed);
+                targets[index.Name] = new Dictionary<string, object?> { ["closed"] = true };
+            }
+        var body = new Dictionary<string, object?> { ["acknowledged"] = true, ["shards_acknowledged"] = true };
+        if (closed) body["indices"] = targets;
+        return Task.FromResult(Reply.Ok(body));
+    }
+
     public static Task<Reply> Delete(RestRequest r)
     {
         lock (r.Cluster.Sync)
