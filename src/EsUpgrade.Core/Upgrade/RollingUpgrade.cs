@@ -351,7 +351,7 @@ public sealed class RollingUpgrade
             var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
             if (skipped.Count > 0 && UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false), Target) != null)
                 throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
-                    $"{node.Name} is the elected master and goes last, but {string.Join(", ", skipped)} were skipped in this run: upgrade them first.", node.Name);
+                    $"{node.Name} is the elected master now and goes last, but {string.Join(", ", skipped)} are not upgraded yet (skipped in this run, or planned after it because the master moved since the plan): upgrade them first, then resume.", node.Name);
             if (api.Clock.UtcNow >= deadline)
                 throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
             Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
