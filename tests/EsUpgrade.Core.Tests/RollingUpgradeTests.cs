@@ -22,6 +22,9 @@ public class RollingUpgradeTests
         public List<string> Actions { get; } = new();
         public Func<string, string> VersionFor { get; set; } = _ => Target;
         public HashSet<string> NeverStart { get; } = new();
+        /// <summary>Nodes whose action kills the process and returns; the new version starts a moment later (a service manager's restart).</summary>
+        public HashSet<string> KillAndStartLater { get; } = new();
+        public List<Task> LateStarts { get; } = new();
         public Dictionary<string, string> Yaml { get; } = new();
         public Func<PlannedNode, bool> Confirm { get; set; } = _ => true;
         /// <summary>Stops the run (as Ctrl+C does) right after restarting this node, before the run can record it.</summary>
@@ -44,6 +47,16 @@ public class RollingUpgradeTests
             {
                 AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
                 UnassignedAtAction[node.Name] = es.Host.Cluster.AllCopies.Where(c => c.State == ShardState.Unassigned).Select(c => c.Index.Name).ToList();
+            }
+            if (KillAndStartLater.Contains(node.Name))
+            {
+                await es.Host.CrashNodeAsync(node.Name);
+                LateStarts.Add(Task.Run(async () =>
+                {
+                    await Task.Delay(300);
+                    await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name));
+                }));
+                return new[] { "killed; the service manager starts it again" };
             }
             await es.Host.StopNodeAsync(node.Name);
             if (NeverStart.Contains(node.Name)) return new[] { "stopped; not started again" };
@@ -513,5 +526,18 @@ public class RollingUpgradeTests
         var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default));
         Assert.Equal(ErrorIds.IncompatibleIndices, ex.ErrorId);
         Assert.Contains("archive-2018 (6.8.23)", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_killed_node_still_listed_at_its_old_version_is_waited_for_not_taken_for_a_mismatch()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es);
+        host.KillAndStartLater.Add(plan.Nodes[0].Name);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+        await Task.WhenAll(host.LateStarts);
+        AssertUpgraded(es);
+        Assert.Contains(((RecordingLog)api.Log).Lines, l => l.Contains($"{plan.Nodes[0].Name} is still listed at 7.17.27"));
     }
 }

@@ -50,6 +50,13 @@ public sealed class EmulatorHost : IAsyncDisposable
         await ReconcileAsync();
     }
 
+    /// <summary>Kills a node's process: the port closes; the cluster lists the node until the follower checks give up.</summary>
+    public async Task CrashNodeAsync(string name)
+    {
+        Cluster.CrashNode(name);
+        await ReconcileAsync();
+    }
+
     /// <summary>Starts a node (optionally at another version, with another elasticsearch.yml); returns its start-up failure, if any.</summary>
     public async Task<string?> StartNodeAsync(string name, string? version = null, string? configYaml = null)
     {

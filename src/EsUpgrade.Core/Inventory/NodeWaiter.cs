@@ -21,11 +21,15 @@ public static class NodeWaiter
     /// <summary>
     /// Returns the node once it is in the cluster at <paramref name="version"/> (any version when null).
     /// Between looks it long-polls <c>_cluster/health?wait_for_nodes</c> for one more node than it sees, so it
-    /// reacts the moment a node joins. A node that joins at another version fails at once (NodeVersionMismatch).
+    /// reacts the moment a node joins. A node that joins at another version fails at once (NodeVersionMismatch) —
+    /// except, for <paramref name="staleGrace"/>, at <paramref name="staleVersion"/>: right after a node was killed
+    /// the master still lists the old instance until its follower checks give up (about 30 s).
     /// </summary>
-    public static async Task<EsNode> WaitAsync(EsApi api, string name, string? version, TimeSpan timeout, CancellationToken ct)
+    public static async Task<EsNode> WaitAsync(EsApi api, string name, string? version, TimeSpan timeout, CancellationToken ct,
+        string? staleVersion = null, TimeSpan staleGrace = default)
     {
-        var deadline = api.Clock.UtcNow + timeout;
+        var started = api.Clock.UtcNow;
+        var deadline = started + timeout;
         var activity = $"Waiting for node {name} to join {api.Connection.Name}" + (version is null ? "" : $" at {version}");
         try
         {
@@ -39,12 +43,17 @@ public static class NodeWaiter
                     count = versions.Count;
                     if (versions.TryGetValue(name, out var seen))
                     {
-                        if (version != null && seen != version)
+                        var stale = seen == staleVersion && api.Clock.UtcNow - started < staleGrace;
+                        if (version != null && seen != version && !stale)
                             throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeVersionMismatch,
                                 $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
-                        var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
-                        var node = nodes.FirstOrDefault(n => n.Name == name);
-                        if (node != null) return node;
+                        if (!stale || seen == version)
+                        {
+                            var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
+                            var node = nodes.FirstOrDefault(n => n.Name == name);
+                            if (node != null) return node;
+                        }
+                        api.Log.Verbose($"[{api.Connection.Name}] {name} is still listed at {seen}: the old instance, until the master drops it");
                     }
                     api.Log.Progress(new EsProgress(ProgressActivityId, activity, $"{count} nodes in the cluster; {name} not among them yet"));
                 }

@@ -245,7 +245,7 @@ public sealed class RollingUpgrade
             case UpgradeStep.WaitForNode:
                 try
                 {
-                    await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct).ConfigureAwait(false);
+                    await NodeWaiter.WaitAsync(api, node.Name, Target, options.NodeTimeout, ct, staleVersion: nodeState.FromVersion, staleGrace: options.StaleNodeGrace).ConfigureAwait(false);
                 }
                 catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeRejoinTimeout && actionOutput.TryGetValue(node.Name, out var said) && said.Count > 0)
                 {

@@ -12,4 +12,9 @@ public sealed class RollingUpgradeOptions
     public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromMinutes(3);
     /// <summary>How long a safety check waits for the cluster to become safe before it fails.</summary>
     public TimeSpan SafetyTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// After the action, how long the node may still be listed at its old version before that counts as a
+    /// mismatch: a killed node stays listed until the master's follower checks give up (about 30 s).
+    /// </summary>
+    public TimeSpan StaleNodeGrace { get; set; } = TimeSpan.FromSeconds(45);
 }

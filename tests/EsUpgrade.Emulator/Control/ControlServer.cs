@@ -30,12 +30,14 @@ public static class ControlServer
             timeScale = host.Cluster.Clock.Scale,
         }));
         app.MapPost("/stats/reset", () => { host.Cluster.ResetImposedWait(); return Results.Ok(); });
-        // A crash and a clean stop look the same to the cluster here: the node leaves, its port closes.
+        // A clean stop leaves the cluster at once; a crash closes the port while the cluster lists the node until
+        // the follower checks give up.
         foreach (var verb in new[] { "stop", "crash" })
             app.MapPost("/nodes/{name}/" + verb, async (string name) =>
             {
                 if (host.Cluster.Nodes.All(n => n.Name != name)) return Results.NotFound(new { error = $"no node [{name}]" });
-                await host.StopNodeAsync(name);
+                if (verb == "crash") await host.CrashNodeAsync(name);
+                else await host.StopNodeAsync(name);
                 return Results.Json(Layout(host));
             });
         // The body, if any, is the node's new elasticsearch.yml. Like Start-Service, the start succeeds even when the

@@ -24,6 +24,11 @@ public sealed class ClusterSpec
     public TimeSpan ShardFetchTime { get; set; } = TimeSpan.FromSeconds(3);
     /// <summary>How long an election takes once the master is gone and a quorum is there (emulated time).</summary>
     public TimeSpan ElectionTime { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a crashed node stays listed: the master's follower checks (every 1 s, 10 s timeout, 3 tries)
+    /// give up after about 30 s; a node that stops cleanly leaves at once.
+    /// </summary>
+    public TimeSpan FollowerCheckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool SecurityEnabled => Users.Count > 0;
 

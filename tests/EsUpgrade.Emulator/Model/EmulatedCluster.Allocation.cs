@@ -32,7 +32,7 @@ public sealed partial class EmulatedCluster
     /// <summary>Why a copy may not go to a node now, in the decider's words; null means YES.</summary>
     public string? Decide(ShardCopy copy, EmulatedNode node)
     {
-        if (!node.Running || !node.IsDataNode) return "node is not a data node in the cluster";
+        if (node.State != NodeState.Joined || !node.IsDataNode) return "node is not a data node in the cluster";
         var enable = Setting("cluster.routing.allocation.enable").ToLowerInvariant();
         var isNewPrimary = copy.Primary && copy.LastNodeId is null && copy.UnassignedReason is "INDEX_CREATED";
         switch (enable)

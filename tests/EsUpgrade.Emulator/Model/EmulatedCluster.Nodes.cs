@@ -22,6 +22,32 @@ public sealed partial class EmulatedCluster
         }
     }
 
+    /// <summary>Kills a node's process: its port closes at once, the cluster lists it until the follower checks give up.</summary>
+    public void CrashNode(string name)
+    {
+        lock (Sync)
+        {
+            var node = Node(name);
+            if (node.State != NodeState.Joined)
+            {
+                StopNode(name);
+                return;
+            }
+            node.State = NodeState.Crashed;
+            node.LeavesAt = Clock.UtcNow + Spec.FollowerCheckTimeout;
+            if (Spec.FollowerCheckTimeout <= TimeSpan.Zero) RemoveCrashed(node);
+            Signal();
+        }
+    }
+
+    /// <summary>The follower checks gave up (or the node came back under the same id): the master removes it.</summary>
+    void RemoveCrashed(EmulatedNode node)
+    {
+        node.State = NodeState.Stopped;
+        Leave(node);
+        TrackBusy(Clock.UtcNow);
+    }
+
     /// <summary>
     /// Starts a node, optionally at another version with another elasticsearch.yml. Returns the start-up
     /// failure it logs, or null; the node joins after <see cref="ClusterSpec.NodeBootTime"/>.
@@ -31,6 +57,8 @@ public sealed partial class EmulatedCluster
         lock (Sync)
         {
             var node = Node(name);
+            // A crashed node's new process: the master drops the old instance when the node comes back.
+            if (node.State == NodeState.Crashed) RemoveCrashed(node);
             if (node.State != NodeState.Stopped) return null;
             if (configYaml != null) node.ConfigYaml = configYaml;
             var profile = version is null ? node.Profile : new VersionProfile(version);

@@ -132,6 +132,11 @@ public sealed partial class EmulatedCluster
                 copy.State = ShardState.Started;
                 copy.FailedAttempts = 0;
             }
+            foreach (var node in nodes.Where(n => n.State == NodeState.Crashed && n.LeavesAt <= now).ToList())
+            {
+                RemoveCrashed(node);
+                any = true;
+            }
             if (electionDueAt <= now)
             {
                 if (electionDueAt > lastDue) lastDue = electionDueAt.Value;
@@ -170,6 +175,7 @@ public sealed partial class EmulatedCluster
                 .Concat(nodes.Where(n => n.State == NodeState.Booting).Select(n => (DateTimeOffset?)n.JoinAt))
                 .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchingUntil))
                 .Append(electionDueAt)
+                .Concat(nodes.Where(n => n.State == NodeState.Crashed).Select(n => (DateTimeOffset?)n.LeavesAt))
                 .Min();
             return (due, changed.Task);
         }

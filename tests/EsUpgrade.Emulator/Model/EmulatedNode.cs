@@ -2,7 +2,11 @@ namespace EsUpgrade.Emulator.Model;
 
 /// <summary>Stopped: no process. Booting: starting, not yet in the cluster. Joined: in the cluster.
 /// Isolated: running but refused by the cluster (its HTTP port answers, master-routed calls get 503).</summary>
-public enum NodeState { Stopped, Booting, Joined, Isolated }
+/// <summary>
+/// Stopped, booting, in the cluster, refused by it (isolated), or crashed: the process is gone but the cluster
+/// still lists the node until the follower checks give up (<see cref="ClusterSpec.FollowerCheckTimeout"/>).
+/// </summary>
+public enum NodeState { Stopped, Booting, Joined, Isolated, Crashed }
 
 public sealed class EmulatedNode
 {
@@ -29,7 +33,10 @@ public sealed class EmulatedNode
     public int Port { get; set; }
     public NodeState State { get; set; } = NodeState.Joined;
     public DateTimeOffset JoinAt { get; set; }
-    public bool Running => State == NodeState.Joined;
+    /// <summary>In the cluster as the master sees it (a crashed node stays listed until the follower checks give up).</summary>
+    public bool Running => State is NodeState.Joined or NodeState.Crashed;
+    /// <summary>When a crashed node is removed from the cluster (emulated time).</summary>
+    public DateTimeOffset LeavesAt { get; set; }
     public bool ProcessUp => State is NodeState.Joined or NodeState.Isolated;
     public Dictionary<string, string> Attributes { get; }
     public List<string> Plugins { get; }
