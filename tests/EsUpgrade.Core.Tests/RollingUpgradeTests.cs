@@ -22,8 +22,9 @@ public class RollingUpgradeTests
         public List<string> Actions { get; } = new();
         public Func<string, string> VersionFor { get; set; } = _ => Target;
         public HashSet<string> NeverStart { get; } = new();
-        /// <summary>Nodes whose action kills the process and returns; the new version starts a moment later (a service manager's restart).</summary>
+        /// <summary>Nodes whose action kills the process and returns; the new version starts later (a service manager's restart), once <see cref="StartLaterWhen"/> completes.</summary>
         public HashSet<string> KillAndStartLater { get; } = new();
+        public Func<string, Task> StartLaterWhen { get; set; } = _ => Task.CompletedTask;
         public List<Task> LateStarts { get; } = new();
         public Dictionary<string, string> Yaml { get; } = new();
         public Func<PlannedNode, bool> Confirm { get; set; } = _ => true;
@@ -53,7 +54,7 @@ public class RollingUpgradeTests
                 await es.Host.CrashNodeAsync(node.Name);
                 LateStarts.Add(Task.Run(async () =>
                 {
-                    await Task.Delay(300);
+                    await StartLaterWhen(node.Name).WaitAsync(TimeSpan.FromSeconds(30));
                     await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name));
                 }));
                 return new[] { "killed; the service manager starts it again" };
@@ -533,11 +534,27 @@ public class RollingUpgradeTests
     {
         await using var es = await Emulated.StartAsync(ThreeNodes());
         var (api, plan) = await PlanAsync(es);
-        var host = new EmulatorHostActions(es);
+        var log = (RecordingLog)api.Log;
+        // The new process starts only once the run has seen the old instance still listed: no race with the clock.
+        var host = new EmulatorHostActions(es) { StartLaterWhen = name => log.WhenLogged(l => l.Contains($"{name} is still listed at 7.17.27")) };
         host.KillAndStartLater.Add(plan.Nodes[0].Name);
         await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
         await Task.WhenAll(host.LateStarts);
         AssertUpgraded(es);
-        Assert.Contains(((RecordingLog)api.Log).Lines, l => l.Contains($"{plan.Nodes[0].Name} is still listed at 7.17.27"));
+        Assert.Contains(log.Lines, l => l.Contains($"{plan.Nodes[0].Name} is still listed at 7.17.27"));
+    }
+
+    [Fact]
+    public async Task A_busy_cluster_answering_429_during_the_safety_check_is_asked_again_not_the_end_of_the_run()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan, wire) = await KillablePlanAsync(es);
+        var rejected = 0;
+        wire.Intercept = r => r.Path.StartsWith("/_cat/shards", StringComparison.Ordinal) && Interlocked.Increment(ref rejected) <= 2
+            ? FakeWire.Response(429, "{\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"rejected execution\"},\"status\":429}")
+            : null;
+        await new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default);
+        AssertUpgraded(es);
+        Assert.True(rejected > 2);
     }
 }

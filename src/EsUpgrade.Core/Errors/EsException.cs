@@ -35,9 +35,9 @@ public class EsException : Exception
     public string ErrorId { get; }
     public object? Target { get; }
 
-    /// <summary>The cluster did not answer now but will: a node restarting, a master election (502/503, no connection).</summary>
+    /// <summary>The cluster did not answer now but will: a node restarting, a master election, a node too busy (429/502/503, no connection).</summary>
     public bool IsTransient =>
-        Kind == EsErrorKind.Connection || (this is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502));
+        Kind == EsErrorKind.Connection || (this is EsServerException s && (s.StatusCode == 503 || s.StatusCode == 502 || s.StatusCode == 429));
 }
 
 /// <summary>Elasticsearch answered with an error status.</summary>

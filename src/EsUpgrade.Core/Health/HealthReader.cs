@@ -31,11 +31,8 @@ public static class HealthReader
     public static Task<Lookup<IReadOnlyList<EsClusterHealth>>> FindAsync(EsApi api, IReadOnlyList<string>? names, HealthLevel level, CancellationToken ct) =>
         IndexLookup.RunAsync(api, names, async expression =>
         {
-            if (expression != null)
-            {
-                var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices/{Uri.EscapeDataString(expression)}?format=json&h=index"), ct).ConfigureAwait(false);
-                if (cat.GetArrayLength() == 0) return (IReadOnlyList<EsClusterHealth>)Array.Empty<EsClusterHealth>();
-            }
+            if (expression != null && (await IndexReader.IndexNamesAsync(api, expression, ct).ConfigureAwait(false)).Count == 0)
+                return (IReadOnlyList<EsClusterHealth>)Array.Empty<EsClusterHealth>();
             return new[] { await GetAsync(api, expression, level, ct).ConfigureAwait(false) };
         });
 

@@ -63,12 +63,15 @@ public static class IndexReader
 
     /// <summary>The names of the indices the names give, from the light <c>_cat/indices</c>; each full name that matches nothing is an IndexNotFound.</summary>
     public static Task<Lookup<IReadOnlyList<string>>> FindIndexNamesAsync(EsApi api, IReadOnlyList<string> names, CancellationToken ct) =>
-        IndexLookup.RunAsync(api, names, async expression =>
-        {
-            var target = expression is null ? "" : "/" + Uri.EscapeDataString(expression);
-            var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&h=index"), ct).ConfigureAwait(false);
-            return (IReadOnlyList<string>)cat.EnumerateArray().Select(i => i.Str("index") ?? "").ToList();
-        });
+        IndexLookup.RunAsync(api, names, expression => IndexNamesAsync(api, expression, ct));
+
+    /// <summary>The names an expression resolves to (all when null); a full name that matches nothing is Elasticsearch's 404.</summary>
+    public static async Task<IReadOnlyList<string>> IndexNamesAsync(EsApi api, string? expression, CancellationToken ct)
+    {
+        var target = expression is null ? "" : "/" + Uri.EscapeDataString(expression);
+        var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&h=index"), ct).ConfigureAwait(false);
+        return cat.EnumerateArray().Select(i => i.Str("index") ?? "").ToList();
+    }
 
     /// <summary>
     /// The indices an expression names (all when null). Wildcards leave hidden indices out, as Elasticsearch

@@ -43,17 +43,19 @@ public static class NodeWaiter
                     count = versions.Count;
                     if (versions.TryGetValue(name, out var seen))
                     {
-                        var stale = seen == staleVersion && api.Clock.UtcNow - started < staleGrace;
-                        if (version != null && seen != version && !stale)
-                            throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeVersionMismatch,
-                                $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
-                        if (!stale || seen == version)
+                        if (version != null && seen != version)
                         {
-                            var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
-                            var node = nodes.FirstOrDefault(n => n.Name == name);
-                            if (node != null) return node;
+                            if (seen != staleVersion || api.Clock.UtcNow - started >= staleGrace)
+                                throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeVersionMismatch,
+                                    $"Node {name} joined {api.Connection.Name} at version {seen}, not {version}: check what the node action installed.", name);
+                            // The old instance of a killed node: the master drops it within its follower-check timeout; look again soon.
+                            api.Log.Verbose($"[{api.Connection.Name}] {name} is still listed at {seen}: the old instance, until the master drops it");
+                            await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                            continue;
                         }
-                        api.Log.Verbose($"[{api.Connection.Name}] {name} is still listed at {seen}: the old instance, until the master drops it");
+                        var nodes = await InventoryReader.GetNodesAsync(api, name, ct).ConfigureAwait(false);
+                        var node = nodes.FirstOrDefault(n => n.Name == name);
+                        if (node != null) return node;
                     }
                     api.Log.Progress(new EsProgress(ProgressActivityId, activity, $"{count} nodes in the cluster; {name} not among them yet"));
                 }

@@ -346,19 +346,29 @@ public sealed class RollingUpgrade
         var deadline = api.Clock.UtcNow + options.SafetyTimeout;
         while (true)
         {
-            var problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
+            string? problem;
+            try
+            {
+                problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
+            }
+            catch (EsException ex) when (ex.IsTransient)
+            {
+                // A busy or restarting cluster answers 429/503 now and then: ask again, within the safety timeout.
+                problem = $"the cluster did not answer ({ex.Message})";
+            }
             if (problem is null) return;
-            var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
-            if (skipped.Count > 0 && UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false), Target) != null)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
-                    $"{node.Name} is the elected master now and goes last, but {string.Join(", ", skipped)} are not upgraded yet (skipped in this run, or planned after it because the master moved since the plan): upgrade them first, then resume.", node.Name);
             if (api.Clock.UtcNow >= deadline)
                 throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
             Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
             var slice = TimeSpan.FromSeconds(5);
-            var polled = await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+            EsClusterHealth? polled = null;
+            try
+            {
+                polled = await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+            }
+            catch (EsException ex) when (ex.IsTransient) { }
             // Green already: the problem is elsewhere (a node away, fetching): pause instead of asking again at once.
-            if (!polled.TimedOut) await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            if (polled is null || !polled.TimedOut) await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }
     }
 
@@ -384,7 +394,13 @@ public sealed class RollingUpgrade
             if (verdict == ReplicaVerdict.Wait)
                 return $"primary {index}[{shard}] on {node.Name} has a replica that is not started: {reason}";
         }
-        return UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
+        var masterWaits = UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
+        // Waiting cannot help when the nodes still behind are not coming before it in this run.
+        var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
+        if (masterWaits != null && skipped.Count > 0)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
+                $"{node.Name} is the elected master now and goes last, but {string.Join(", ", skipped)} are not upgraded yet (skipped in this run, or planned after it because the master moved since the plan): upgrade them first, then resume.", node.Name);
+        return masterWaits;
     }
 
     /// <summary>
@@ -410,7 +426,15 @@ public sealed class RollingUpgrade
             }
             else
             {
-                var verdicts = await JudgeUnassignedReplicasAsync(ct).ConfigureAwait(false);
+                List<(ReplicaVerdict Verdict, string Reason)> verdicts;
+                try
+                {
+                    verdicts = await JudgeUnassignedReplicasAsync(ct).ConfigureAwait(false);
+                }
+                catch (EsException ex) when (ex.IsTransient)
+                {
+                    verdicts = new List<(ReplicaVerdict, string)> { (ReplicaVerdict.Wait, $"the cluster did not answer ({ex.Message})") };
+                }
                 var blocked = verdicts.FirstOrDefault(v => v.Verdict == ReplicaVerdict.Blocked);
                 if (blocked.Reason != null)
                 {
@@ -430,7 +454,14 @@ public sealed class RollingUpgrade
             if (api.Clock.UtcNow >= deadline)
                 throw new EsException(EsErrorKind.Timeout, ErrorIds.ClusterHealthTimeout, $"the shards did not recover within {options.HealthTimeout}: {why}", node.Name);
             Log.Verbose($"[{node.Name}] not settled yet: {why}");
-            await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            try
+            {
+                await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            }
+            catch (EsException ex) when (ex.IsTransient)
+            {
+                await api.Clock.Delay(HealthReader.RetryDelay, ct).ConfigureAwait(false);
+            }
         }
     }
 

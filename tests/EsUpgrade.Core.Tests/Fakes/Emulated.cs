@@ -54,8 +54,35 @@ public sealed class RecordingLog : IEsLog
 {
     public List<string> Lines { get; } = new();
     public List<EsProgress> ProgressReports { get; } = new();
-    public void Verbose(string message) { lock (Lines) Lines.Add("VERBOSE " + message); }
-    public void Debug(string message) { lock (Lines) Lines.Add("DEBUG " + message); }
-    public void Warning(string message) { lock (Lines) Lines.Add("WARNING " + message); }
+    readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> watchers = new();
+
+    /// <summary>Completes when a line matching <paramref name="match"/> is logged (or was already).</summary>
+    public Task WhenLogged(Func<string, bool> match)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (Lines)
+        {
+            if (Lines.Any(match)) seen.SetResult();
+            else watchers.Add((match, seen));
+        }
+        return seen.Task;
+    }
+
+    void Add(string line)
+    {
+        lock (Lines)
+        {
+            Lines.Add(line);
+            foreach (var w in watchers.Where(w => w.Match(line)).ToList())
+            {
+                w.Seen.TrySetResult();
+                watchers.Remove(w);
+            }
+        }
+    }
+
+    public void Verbose(string message) => Add("VERBOSE " + message);
+    public void Debug(string message) => Add("DEBUG " + message);
+    public void Warning(string message) => Add("WARNING " + message);
     public void Progress(EsProgress progress) { lock (Lines) ProgressReports.Add(progress); }
 }

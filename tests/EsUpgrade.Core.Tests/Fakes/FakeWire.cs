@@ -31,12 +31,15 @@ public sealed class FakeWire : IEsWire
 
     public List<string> Paths { get; } = new();
     public bool Dead { get; set; }
+    /// <summary>An answer of its own for some requests (a 429 from a busy node, say) before the inner wire is asked.</summary>
+    public Func<EsRequest, EsResponse?>? Intercept { get; set; }
     public bool Disposed { get; private set; }
 
     public Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct)
     {
         if (Dead) throw new EsException(EsErrorKind.Connection, ErrorIds.ClusterUnreachable, "dead process");
         lock (Paths) Paths.Add(request.Path);
+        if (Intercept?.Invoke(request) is EsResponse own) return Task.FromResult(own);
         return inner is null ? Task.FromResult(answer!(request)) : inner.SendAsync(request, ct);
     }
 
