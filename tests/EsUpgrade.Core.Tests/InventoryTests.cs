@@ -39,6 +39,19 @@ public class InventoryTests
     }
 
     [Fact]
+    public async Task A_node_that_is_listed_but_cannot_answer_is_left_out_with_a_warning()
+    {
+        await using var es = await Emulated.StartAsync(Tiered());
+        await es.Host.CrashNodeAsync("frozen-1");    // listed until the follower checks give up (30 s)
+        var log = new RecordingLog();
+        using var c = await es.ConnectAsync(log: log);
+        var nodes = await InventoryReader.GetNodesAsync(new EsApi(c, log), null, default);
+        Assert.DoesNotContain(nodes, n => n.Name == "frozen-1");
+        var id = es.Host.Cluster.Node("frozen-1").Id;
+        Assert.Contains(log.Lines, l => l.StartsWith("WARNING") && l.Contains($"node {id} is in the cluster but did not answer") && l.Contains("Node not connected"));
+    }
+
+    [Fact]
     public async Task Node_selectors_pass_through()
     {
         await using var es = await Emulated.StartAsync(Tiered());

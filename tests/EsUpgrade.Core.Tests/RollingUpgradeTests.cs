@@ -32,11 +32,14 @@ public class RollingUpgradeTests
         public string? StopAfterRestarting { get; set; }
         public CancellationTokenSource Stop { get; } = new();
 
-        /// <summary>Runs after a node's restart, inside its action (say, an index rolled over meanwhile).</summary>
+        /// <summary>Runs once a restarted node has joined, inside its action (say, an index rolled over meanwhile).</summary>
         public Action<string>? AfterRestart { get; set; }
 
         /// <summary>cluster.routing.allocation.enable as each node action found it.</summary>
         public List<string> AllocationAtAction { get; } = new();
+
+        /// <summary>How many copies were relocating as each node's action began.</summary>
+        public List<int> RelocatingAtAction { get; } = new();
 
         /// <summary>The unassigned copies (index) as each node's action found them.</summary>
         public Dictionary<string, List<string>> UnassignedAtAction { get; } = new();
@@ -46,6 +49,7 @@ public class RollingUpgradeTests
             Actions.Add(node.Name);
             lock (es.Host.Cluster.Sync)
             {
+                RelocatingAtAction.Add(es.Host.Cluster.AllCopies.Count(c => c.State == ShardState.Relocating));
                 AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
                 UnassignedAtAction[node.Name] = es.Host.Cluster.AllCopies.Where(c => c.State == ShardState.Unassigned).Select(c => c.Index.Name).ToList();
             }
@@ -63,7 +67,11 @@ public class RollingUpgradeTests
             if (NeverStart.Contains(node.Name)) return new[] { "stopped; not started again" };
             // Like Start-Service: the start succeeds even when the node then refuses to boot; the refusal is in its log.
             await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
-            AfterRestart?.Invoke(node.Name);
+            if (AfterRestart != null)
+            {
+                await es.Host.Cluster.WaitUntilAsync(() => es.Host.Cluster.Node(node.Name).State == NodeState.Joined, TimeSpan.FromSeconds(30), ct);
+                AfterRestart(node.Name);
+            }
             if (StopAfterRestarting == node.Name)
             {
                 StopAfterRestarting = null;
@@ -176,6 +184,29 @@ public class RollingUpgradeTests
     }
 
     [Fact]
+    public async Task Waits_for_relocating_copies_before_restarting_a_node()
+    {
+        var spec = ThreeNodes();
+        spec.ShardFetchTime = TimeSpan.Zero;
+        spec.RecoveryBytesPerSecond = 200 * 1024;     // a 10 MB copy moves in about 50 emulated seconds
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, plan) = await PlanAsync(es);
+        // An admin drained es-03 and let it back in: the balancer moves copies onto it for a while.
+        var settings = es.Host.Cluster;
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"transient\":{\"cluster.routing.allocation.exclude._name\":\"es-03\"}}"), default);
+        await Health.HealthReader.WaitAsync(api, new Health.HealthCondition { NoRelocatingShards = true }, Health.HealthLevel.Cluster, TimeSpan.FromMinutes(10), default);
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"transient\":{\"cluster.routing.allocation.exclude._name\":null}}"), default);
+        lock (settings.Sync) Assert.True(settings.AllCopies.Count(c => c.State == ShardState.Relocating) > 0);
+
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+
+        Assert.All(host.RelocatingAtAction, n => Assert.Equal(0, n));
+        Assert.Contains(((RecordingLog)api.Log).Lines, l => l.Contains("relocating; waiting for the cluster to change"));
+        AssertUpgraded(es);
+    }
+
+    [Fact]
     public async Task Upgrades_nine_nodes_in_tier_order_with_the_ml_upgrade_mode()
     {
         await using var es = await Emulated.StartAsync(NineNodes());
@@ -270,7 +301,9 @@ public class RollingUpgradeTests
         Assert.Empty(new FileUpgradeStateStore(path).Load()!.Nodes[1].Completed);    // the next run sets allocation again, then acts unless the node is back
 
         // Once the node is fixed, the same state file resumes without restarting anything twice.
+        // (A node still booting when the run resumes gets the action again: NeverStart would stop it, so wait for the join.)
         await es.Host.StartNodeAsync(plan.Nodes[1].Name, Target);
+        await es.Host.Cluster.WaitUntilAsync(() => es.Host.Cluster.Node(plan.Nodes[1].Name).State == NodeState.Joined, TimeSpan.FromSeconds(30), default);
         var (api2, plan2) = await PlanAsync(es);
         await new RollingUpgrade(api2, plan2, host, new FileUpgradeStateStore(path)).RunAsync(default);
         AssertUpgraded(es);
@@ -462,13 +495,15 @@ public class RollingUpgradeTests
         await using var es = await Emulated.StartAsync(ThreeNodes());
         var (api, plan) = await PlanAsync(es);
         Assert.Equal("es-01", plan.Nodes[^1].Name);
-        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.allocation.exclude._name\":\"es-01\"}}"), default);
+        // Above the low watermark: es-01 keeps what it holds but takes nothing back once it restarts. (An exclude
+        // filter would drain it first, and a three-copy index could then never be whole on three nodes.)
+        es.Host.Cluster.SetDiskUsage("es-01", 88);
         var host = new EmulatorHostActions(es);
         await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
         Assert.All(host.Results, r => Assert.Equal(NodeUpgradeStatus.Upgraded, r.Status));
         var last = host.Results.Single(r => r.Node == "es-01");
         Assert.StartsWith("upgraded, not green:", last.Warning);
-        Assert.Contains("[filter]", last.Warning);
+        Assert.Contains("[disk_threshold]", last.Warning);
         Assert.Contains(((RecordingLog)api.Log).Lines, l => l.StartsWith("WARNING [es-01] upgraded, not green"));
     }
 

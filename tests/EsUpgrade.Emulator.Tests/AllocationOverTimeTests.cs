@@ -199,4 +199,18 @@ public class CrashTests
         var health = await c.GetJsonAsync("/_cluster/health?wait_for_nodes=2&timeout=30s");
         Assert.Equal(2, health.GetProperty("number_of_nodes").GetInt32());
     }
+
+    [Fact]
+    public async Task Nodes_info_counts_a_listed_node_that_cannot_answer_as_failed()
+    {
+        await using var c = await Cluster.StartAsync(ClusterSpec.Uniform(3, "7.17.27"));   // time scale 1: listed for 30 s
+        await c.Host.CrashNodeAsync("es-03");
+        var info = await c.GetJsonAsync("/_nodes");
+        var header = info.GetProperty("_nodes");
+        Assert.Equal((3, 2, 1), (header.GetProperty("total").GetInt32(), header.GetProperty("successful").GetInt32(), header.GetProperty("failed").GetInt32()));
+        var failure = Assert.Single(header.GetProperty("failures").EnumerateArray().ToList());
+        Assert.Equal("failed_node_exception", failure.GetProperty("type").GetString());
+        Assert.Equal(c.Model.Node("es-03").Id, failure.GetProperty("node_id").GetString());
+        Assert.Equal(2, info.GetProperty("nodes").EnumerateObject().Count());
+    }
 }

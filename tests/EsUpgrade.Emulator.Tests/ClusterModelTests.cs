@@ -10,6 +10,7 @@ public class ClusterModelTests
         var spec = ClusterSpec.Uniform(nodes, version);
         spec.ShardFetchTime = TimeSpan.Zero;    // where copies go, not the fetch before (AllocationOverTimeTests)
         spec.ElectionTime = TimeSpan.Zero;      // nor the election after a master leaves (HealthApiTests)
+        spec.NodeBootTime = TimeSpan.Zero;      // nor a node's start-up (UpgradeRuleTests)
         // No delayed allocation here: these tests are about where copies go, not when.
         spec.Indices.Add(new IndexSpec { Name = "logs", Shards = shards, Replicas = replicas, Documents = 100_000,
             Settings = { [EmulatedIndex.DelayedTimeoutSetting] = "0" } });

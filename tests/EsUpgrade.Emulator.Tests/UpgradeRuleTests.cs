@@ -14,6 +14,7 @@ public class UpgradeRuleTests
         // These rules are about where and how long copies recover; the shard-store fetch before it has its own tests.
         spec.ShardFetchTime = TimeSpan.Zero;
         spec.ElectionTime = TimeSpan.Zero;
+        spec.NodeBootTime = TimeSpan.Zero;      // a started node joins at once, unless a test says how long it boots
         return spec;
     }
 
@@ -237,6 +238,21 @@ public class UpgradeRuleTests
         Assert.Equal(HttpStatusCode.OK, root.StatusCode);
         var (health, _) = await c.SendAsync("GET", "/_cluster/health", node: 2);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task By_default_a_started_node_boots_a_while_before_it_joins()
+    {
+        var spec = ClusterSpec.Uniform(3, "7.17.27");
+        spec.TimeScale = 4;     // 2.5 s of real time: longer than opening the node's port
+        await using var c = await Cluster.StartAsync(spec);
+        Assert.True(spec.NodeBootTime >= TimeSpan.FromSeconds(10));
+        await c.Host.StopNodeAsync("es-03");
+        await c.Host.StartNodeAsync("es-03");
+        var nodes = (await c.GetJsonAsync("/_cat/nodes?format=json&h=name")).EnumerateArray().Select(n => n.GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain("es-03", nodes);
+        var health = await c.GetJsonAsync("/_cluster/health?wait_for_nodes=3&timeout=30s");
+        Assert.False(health.GetProperty("timed_out").GetBoolean());
     }
 
     [Fact]

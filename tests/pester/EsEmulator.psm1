@@ -27,7 +27,7 @@ function Start-EsEmulator {
         [switch] $Tls,
         [string] $Name = 'emulated',
         [double] $TimeScale = 1,
-        [int] $BootSeconds = 0,
+        [int] $BootSeconds = 10,
         [TimeSpan] $StartTimeout = '00:00:30'
     )
     $dir = Join-Path ([IO.Path]::GetTempPath()) ("esemu-" + [guid]::NewGuid().ToString('N'))
@@ -40,7 +40,7 @@ function Start-EsEmulator {
     foreach ($i in $Index) { $arguments += @('--index', $i) }
     foreach ($u in $User) { $arguments += @('--user', $u) }
     if ($Tls) { $arguments += '--tls' }
-    if ($BootSeconds) { $arguments += @('--boot-seconds', $BootSeconds) }
+    $arguments += @('--boot-seconds', $BootSeconds)
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $dir 'out.log') -RedirectStandardError (Join-Path $dir 'err.log')
     # Wait for the ready file: the emulator writes it atomically once every node listens.
     $watch = [Diagnostics.Stopwatch]::StartNew()

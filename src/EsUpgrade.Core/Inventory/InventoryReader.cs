@@ -38,6 +38,9 @@ public static class InventoryReader
         var nodesTask = api.GetJsonAsync(EsRequest.Get(path), ct);
         var masterId = await GetElectedMasterIdAsync(api, ct).ConfigureAwait(false);
         var body = await nodesTask.ConfigureAwait(false);
+        // A node in the cluster state that cannot answer (killed, not yet dropped) is in _nodes.failures, not in nodes.
+        foreach (var failure in body.Prop("_nodes")?.Array("failures") ?? Enumerable.Empty<JsonElement>())
+            api.Log.Warning($"[{api.Connection.Name}] node {failure.Str("node_id") ?? "?"} is in the cluster but did not answer: {failure.Prop("caused_by")?.Str("reason") ?? failure.Str("reason")}");
         return body.Object("nodes").Select(p => ReadNode(api.Connection, p.Name, p.Value, masterId))
             .OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
     }

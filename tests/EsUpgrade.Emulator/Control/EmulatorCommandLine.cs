@@ -17,7 +17,7 @@ public static class EmulatorCommandLine
           --base-port P             first node port (default: any free port)
           --control-port P          control API port (default: any free port)
           --time-scale X            emulated seconds per real second (default 1)
-          --boot-seconds S          emulated seconds from a node's start to its joining (default 0)
+          --boot-seconds S          emulated seconds from a node's start to its joining (default 10)
           --ready-file PATH         write ports and fingerprints as JSON when listening
         """;
 

@@ -15,8 +15,11 @@ public sealed class ClusterSpec
     public double TimeScale { get; set; } = 1;
     /// <summary>Emulated bytes per second of a file-based shard recovery (indices.recovery.max_bytes_per_sec, 40mb).</summary>
     public long RecoveryBytesPerSecond { get; set; } = 40L * 1024 * 1024;
-    /// <summary>Emulated time a node takes from start to joining the cluster.</summary>
-    public TimeSpan NodeBootTime { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// Emulated time a node takes from start to joining the cluster: a JVM start, plugins, reading the shards'
+    /// metadata, discovery. Real nodes take tens of seconds; a test about other rules may say zero.
+    /// </summary>
+    public TimeSpan NodeBootTime { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>
     /// How long the replica allocator fetches shard-store data before it places a replica whose data may be on a
     /// node (BEHAVIOUR.md §13): the copy stays UNASSIGNED, health counts it in number_of_in_flight_fetch.

@@ -5,6 +5,7 @@ public sealed partial class EmulatedCluster
 {
     void Unassign(ShardCopy copy, string reason, TimeSpan delay)
     {
+        copy.RelocatingNodeId = null;
         copy.LastNodeId = copy.NodeId;
         copy.NodeId = null;
         copy.State = ShardState.Unassigned;
@@ -29,8 +30,11 @@ public sealed partial class EmulatedCluster
         }
     }
 
-    /// <summary>Why a copy may not go to a node now, in the decider's words; null means YES.</summary>
-    public string? Decide(ShardCopy copy, EmulatedNode node)
+    /// <summary>
+    /// Why a copy may not go to a node now, in the decider's words; null means YES. <paramref name="moving"/>:
+    /// a started copy the balancer would relocate there (canAllocate for the relocation target).
+    /// </summary>
+    public string? Decide(ShardCopy copy, EmulatedNode node, bool moving = false)
     {
         if (node.State != NodeState.Joined || !node.IsDataNode) return "node is not a data node in the cluster";
         var enable = Setting("cluster.routing.allocation.enable").ToLowerInvariant();
@@ -52,24 +56,26 @@ public sealed partial class EmulatedCluster
             case "primaries" when !copy.Primary:
                 return "[enable] replica allocations are forbidden due to index setting [index.routing.allocation.enable=primaries]";
         }
-        foreach (var (attribute, value) in new[] { ("_name", node.Name), ("_id", node.Id), ("_ip", node.Ip) })
-        {
-            var excluded = Setting("cluster.routing.allocation.exclude." + attribute);
-            if (excluded.Length > 0 && excluded.Split(',').Any(p => Wildcard.Matches(p.Trim(), value)))
-                return $"[filter] node matches cluster setting [cluster.routing.allocation.exclude] filters [{attribute}:\"{excluded}\"]";
-        }
+        if (ExcludedBy(node) is string filter) return filter;
         if (DiskProblem(copy, node) is string disk) return disk;
         var maxRetries = int.TryParse(copy.Index.Settings.GetValueOrDefault("index.allocation.max_retries"), out var m) ? m : 5;
         if (copy.FailedAttempts >= maxRetries)
             return $"[max_retry] shard has exceeded the maximum number of retries [{maxRetries}] on failed allocation attempts - manually call [{(node.Profile.Is8 ? "POST /_cluster/reroute?retry_failed" : "/_cluster/reroute?retry_failed=true")}] to retry, " +
                 $"[unassigned_info[[reason=ALLOCATION_FAILED], at[{copy.UnassignedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}], failed_attempts[{copy.FailedAttempts}], delayed=false, allocation_status[deciders_no]]]";
         var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
-        if (group.Any(c => c.NodeId == node.Id))
+        if (group.Any(c => c.NodeId == node.Id || c.RelocatingNodeId == node.Id) || (moving && copy.NodeId == node.Id))
             return "[same_shard] a copy of this shard is already allocated to this node";
         var tier = ChosenTier(copy.Index);
         if (tier != null && !node.HoldsTier(tier))
             return $"[data_tier] index has a preference for tiers [{string.Join(",", copy.Index.TierPreference)}] and node does not meet the required [{tier}] tier";
-        if (!copy.Primary)
+        if (moving && copy.Primary)
+        {
+            // NodeVersionAllocationDecider: a primary never moves to an older node (its replicas could not follow).
+            var source = NodeById(copy.NodeId)!;
+            if (node.Profile.Version < source.Profile.Version)
+                return $"[node_version] cannot relocate primary shard from a node with version [{source.Profile}] to a node with older version [{node.Profile}]";
+        }
+        else if (!copy.Primary)
         {
             var primary = group.FirstOrDefault(c => c.Primary && c.IsActive);
             if (primary is null) return "[replica_after_primary_active] primary shard for this replica is not yet active";
@@ -77,15 +83,27 @@ public sealed partial class EmulatedCluster
             if (node.Profile.Version < primaryNode.Profile.Version)
                 return $"[node_version] cannot allocate replica shard to a node with version [{node.Profile}] since this is older than the primary version [{primaryNode.Profile}]";
         }
-        else if (copy.LastNodeId != null && copy.LastNodeId != node.Id)
+        else if (!moving && copy.LastNodeId != null && copy.LastNodeId != node.Id)
         {
             return "[existing_shard] the shard's data is on another node";
         }
         var limit = int.Parse(Setting("cluster.routing.allocation.node_concurrent_recoveries"));
-        if (AllCopies.Count(c => c.State == ShardState.Initializing && c.NodeId == node.Id && c.RecoveryType == "peer") >= limit && !copy.Primary)
+        if (IncomingRecoveries(node) >= limit && (!copy.Primary || moving))
             return $"[throttling] reached the limit of incoming shard recoveries [{limit}]";
         if (copy.IsDelayed(Clock.UtcNow) && copy.LastNodeId != node.Id)
             return "[delayed_allocation] the node holding this copy left less than index.unassigned.node_left.delayed_timeout ago";
+        return null;
+    }
+
+    /// <summary>FilterAllocationDecider: the cluster-level exclude filters that match the node, in its words; null when none.</summary>
+    string? ExcludedBy(EmulatedNode node)
+    {
+        foreach (var (attribute, value) in new[] { ("_name", node.Name), ("_id", node.Id), ("_ip", node.Ip) })
+        {
+            var excluded = Setting("cluster.routing.allocation.exclude." + attribute);
+            if (excluded.Length > 0 && excluded.Split(',').Any(p => Wildcard.Matches(p.Trim(), value)))
+                return $"[filter] node matches cluster setting [cluster.routing.allocation.exclude] filters [{attribute}:\"{excluded}\"]";
+        }
         return null;
     }
 
@@ -191,11 +209,114 @@ public sealed partial class EmulatedCluster
                     }
                     var returning = target.Id == replica.LastNodeId;
                     var bytes = returning && index.FlushedSinceLastWrite ? 0 : index.ShardSizeBytes;
-                    var duration = TimeSpan.FromSeconds(1 + (double)bytes / Math.Max(1, Spec.RecoveryBytesPerSecond));
-                    Assign(replica, target, now, existingData ? now : now + duration, "peer", primary.NodeId, bytes);
+                    Assign(replica, target, now, existingData ? now : now + RecoveryFixedCost, "peer", primary.NodeId, bytes);
                 }
             }
         }
+        if (existingData) return;
+        Rebalance(now);
+        ShareBandwidth(now);
+    }
+
+    /// <summary>Peer recoveries running into the node: copies initializing there from a peer and relocations arriving.</summary>
+    int IncomingRecoveries(EmulatedNode node) =>
+        AllCopies.Count(c => (c.State == ShardState.Initializing && c.NodeId == node.Id && c.RecoveryType == "peer") || c.RelocatingNodeId == node.Id);
+
+    /// <summary>The part of a peer recovery that does not depend on its size: the handshake, the translog phase.</summary>
+    static readonly TimeSpan RecoveryFixedCost = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// indices.recovery.max_bytes_per_sec limits each node, inbound and outbound (RecoverySettings' rate limiter
+    /// is per node): the file copies running through a node share its bandwidth, each getting the share of the
+    /// busier of its two ends. Called whenever recoveries start or end: progress so far is booked at the old
+    /// rate, and each copy's end is recomputed at the new one.
+    /// </summary>
+    void ShareBandwidth(DateTimeOffset now)
+    {
+        var copying = AllCopies.Where(c => c.IsCopyingFiles).ToList();
+        if (copying.Count == 0) return;
+        var inbound = copying.GroupBy(c => c.RelocatingNodeId ?? c.NodeId).ToDictionary(g => g.Key!, g => g.Count());
+        var outbound = copying.GroupBy(c => c.RecoverySourceNodeId ?? "").ToDictionary(g => g.Key, g => g.Count());
+        foreach (var c in copying)
+        {
+            c.BytesLeft = Math.Max(0, c.BytesLeft - c.Rate * Math.Max(0, (now - c.ProgressAt).TotalSeconds));
+            c.ProgressAt = now;
+            var sharing = Math.Max(inbound[(c.RelocatingNodeId ?? c.NodeId)!], outbound[c.RecoverySourceNodeId ?? ""]);
+            c.Rate = (double)Math.Max(1, Spec.RecoveryBytesPerSecond) / sharing;
+            var fixedLeft = c.RecoveryStartedAt + RecoveryFixedCost - now;
+            c.ReadyAt = now + (fixedLeft > TimeSpan.Zero ? fixedLeft : TimeSpan.Zero) + TimeSpan.FromSeconds(c.BytesLeft / c.Rate);
+        }
+    }
+
+    /// <summary>
+    /// The balancer (BalancedShardsAllocator, simplified to shard counts): when rebalancing is allowed —
+    /// cluster.routing.rebalance.enable (all, primaries, replicas, none) and allow_rebalance (by default only
+    /// when every copy is active) — and fewer than cluster_concurrent_rebalance (2) copies are moving, a started
+    /// copy moves from the fullest node to one holding at least two fewer copies that the deciders accept. The
+    /// copy stays RELOCATING on its source, serving, until the target has recovered it.
+    /// </summary>
+    void Rebalance(DateTimeOffset now)
+    {
+        var data = RunningNodes.Where(n => n.State == NodeState.Joined && n.IsDataNode).ToList();
+        // moveShards first: a copy the filters no longer let stay (exclude._name and friends) moves off, whatever the balance.
+        foreach (var copy in AllCopies.Where(c => c.State == ShardState.Started && ExcludedBy(NodeById(c.NodeId)!) != null).ToList())
+            if (data.FirstOrDefault(n => Decide(copy, n, moving: true) is null) is EmulatedNode away)
+                StartRelocation(copy, away, now);
+        var mode = Setting("cluster.routing.rebalance.enable").ToLowerInvariant();
+        if (mode == "none") return;
+        var allow = Setting("cluster.routing.allocation.allow_rebalance").ToLowerInvariant();
+        if (allow != "always" && AllCopies.Any(c => (c.Primary || allow == "indices_all_active") && c.State is ShardState.Unassigned or ShardState.Initializing))
+            return;
+        var moving = AllCopies.Count(c => c.State == ShardState.Relocating);
+        var limit = int.TryParse(Setting("cluster.routing.allocation.cluster_concurrent_rebalance"), out var l) ? l : 2;
+        while (moving < limit)
+        {
+            var load = data.ToDictionary(n => n.Id, n => 0);
+            foreach (var c in AllCopies)
+            {
+                var at = c.RelocatingNodeId ?? c.NodeId;
+                if (at != null && load.ContainsKey(at)) load[at]++;
+            }
+            var move = (from source in data.OrderByDescending(n => load[n.Id]).ThenBy(n => n.Name, StringComparer.Ordinal)
+                        from copy in AllCopies.Where(c => c.NodeId == source.Id && c.State == ShardState.Started)
+                        where mode == "all" || (mode == "primaries") == copy.Primary
+                        from target in data.OrderBy(n => load[n.Id]).ThenBy(n => n.Name, StringComparer.Ordinal)
+                        where load[source.Id] - load[target.Id] > 1 && Decide(copy, target, moving: true) is null
+                        select (copy, source, target)).FirstOrDefault();
+            if (move.copy is null) return;
+            StartRelocation(move.copy, move.target, now);
+            moving++;
+        }
+    }
+
+    void StartRelocation(ShardCopy copy, EmulatedNode target, DateTimeOffset now)
+    {
+        var source = NodeById(copy.NodeId)!;
+        copy.State = ShardState.Relocating;
+        copy.RelocatingNodeId = target.Id;
+        copy.RecoverySourceNodeId = source.Id;
+        copy.RecoveryType = "peer";
+        copy.RecoveryBytes = copy.Index.ShardSizeBytes;
+        copy.BytesLeft = copy.RecoveryBytes;
+        copy.Rate = 0;
+        copy.ProgressAt = now;
+        copy.RecoveryStartedAt = now;
+        copy.ReadyAt = now + RecoveryFixedCost;
+    }
+
+    /// <summary>A relocation ends: the copy is STARTED on its target.</summary>
+    static void FinishRelocation(ShardCopy copy)
+    {
+        copy.NodeId = copy.RelocatingNodeId;
+        copy.RelocatingNodeId = null;
+        copy.State = ShardState.Started;
+    }
+
+    /// <summary>Either end of a relocation left: without its source the copy is lost like any other; without its target the move is cancelled.</summary>
+    static void CancelRelocation(ShardCopy copy)
+    {
+        copy.RelocatingNodeId = null;
+        copy.State = ShardState.Started;
     }
 
     EmulatedNode? PickNode(ShardCopy copy, IEnumerable<ShardCopy> group) =>
@@ -214,6 +335,9 @@ public sealed partial class EmulatedCluster
         copy.RecoveryType = recoveryType;
         copy.RecoverySourceNodeId = source;
         copy.RecoveryBytes = bytes;
+        copy.BytesLeft = bytes;
+        copy.Rate = 0;
+        copy.ProgressAt = now;
         copy.UnassignedReason = null;
         copy.DelayedUntil = null;
         copy.FetchingUntil = null;

@@ -102,6 +102,7 @@ public sealed partial class EmulatedCluster
     void Leave(EmulatedNode node)
     {
         var restarting = shutdowns.TryGetValue(node.Id, out var shutdown) && shutdown.Type == "RESTART";
+        foreach (var copy in AllCopies.Where(c => c.RelocatingNodeId == node.Id)) CancelRelocation(copy);
         foreach (var copy in AllCopies.Where(c => c.NodeId == node.Id).ToList())
         {
             var index = copy.Index;

@@ -77,7 +77,7 @@ public sealed partial class EmulatedCluster
     void TrackBusy(DateTimeOffset at)
     {
         var started = nodes.Where(n => n.State == NodeState.Booting).Select(n => n.JoinAt - Spec.NodeBootTime)
-            .Concat(AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => c.RecoveryStartedAt))
+            .Concat(AllCopies.Where(c => c.State is ShardState.Initializing or ShardState.Relocating).Select(c => c.RecoveryStartedAt))
             .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchStartedAt))
             .Concat(electionDueAt is null ? Enumerable.Empty<DateTimeOffset>() : new[] { electionStartedAt }).ToList();
         var busy = started.Count > 0;
@@ -132,6 +132,12 @@ public sealed partial class EmulatedCluster
                 copy.State = ShardState.Started;
                 copy.FailedAttempts = 0;
             }
+            foreach (var copy in AllCopies.Where(c => c.State == ShardState.Relocating && c.ReadyAt <= now).ToList())
+            {
+                if (copy.ReadyAt > lastDue) lastDue = copy.ReadyAt;
+                FinishRelocation(copy);
+                any = true;
+            }
             foreach (var node in nodes.Where(n => n.State == NodeState.Crashed && n.LeavesAt <= now).ToList())
             {
                 RemoveCrashed(node);
@@ -170,7 +176,7 @@ public sealed partial class EmulatedCluster
     {
         lock (Sync)
         {
-            var due = AllCopies.Where(c => c.State == ShardState.Initializing).Select(c => (DateTimeOffset?)c.ReadyAt)
+            var due = AllCopies.Where(c => c.State is ShardState.Initializing or ShardState.Relocating).Select(c => (DateTimeOffset?)c.ReadyAt)
                 .Concat(AllCopies.Where(c => c.State == ShardState.Unassigned && c.DelayedUntil != null).Select(c => c.DelayedUntil))
                 .Concat(nodes.Where(n => n.State == NodeState.Booting).Select(n => (DateTimeOffset?)n.JoinAt))
                 .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchingUntil))

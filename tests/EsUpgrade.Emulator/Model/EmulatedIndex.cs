@@ -104,7 +104,14 @@ public sealed class ShardCopy
     /// <summary>store (its own data), peer (copied from the primary), empty_store (a new primary).</summary>
     public string RecoveryType { get; set; } = "empty_store";
     public string? RecoverySourceNodeId { get; set; }
+    /// <summary>For a RELOCATING copy, the node it moves to (a target copy recovering there until <see cref="ReadyAt"/>).</summary>
+    public string? RelocatingNodeId { get; set; }
     public long RecoveryBytes { get; set; }
+    /// <summary>A file-based recovery's bytes still to copy at <see cref="ProgressAt"/>, at <see cref="Rate"/> bytes a second since then.</summary>
+    public double BytesLeft { get; set; }
+    public DateTimeOffset ProgressAt { get; set; }
+    public double Rate { get; set; }
+    public bool IsCopyingFiles => State is ShardState.Initializing or ShardState.Relocating && RecoveryType == "peer" && BytesLeft > 0;
     /// <summary>The node that held this copy before it went unassigned; its data is still there.</summary>
     public string? LastNodeId { get; set; }
     public string? UnassignedReason { get; set; } = "INDEX_CREATED";

@@ -11,6 +11,8 @@ public static class SettingsRegistry
         ["cluster.routing.allocation.enable"] = "all",
         ["cluster.routing.rebalance.enable"] = "all",
         ["cluster.routing.allocation.node_concurrent_recoveries"] = "2",
+        ["cluster.routing.allocation.allow_rebalance"] = "indices_all_active",
+        ["cluster.routing.allocation.cluster_concurrent_rebalance"] = "2",
         ["cluster.routing.allocation.disk.threshold_enabled"] = "true",
         ["cluster.routing.allocation.disk.watermark.low"] = "85%",
         ["cluster.routing.allocation.disk.watermark.high"] = "90%",

@@ -132,6 +132,9 @@ public static class CatHandlers
                 {
                     var node = r.Cluster.NodeById(c.NodeId);
                     var assigned = node != null && c.State != ShardState.Unassigned;
+                    // RestShardsAction: a relocating copy's node cell is "src -> ip id dst" (the target's full id).
+                    var target = r.Cluster.NodeById(c.RelocatingNodeId);
+                    var nodeCell = !assigned ? null : target is null ? node!.Name : $"{node!.Name} -> {target.Ip} {target.Id} {target.Name}";
                     table.Add(new()
                     {
                         ["index"] = i.Name,
@@ -142,7 +145,7 @@ public static class CatHandlers
                         ["store"] = c.IsActive ? Bytes(i.ShardSizeBytes) : null,
                         ["dataset"] = c.IsActive ? Bytes(i.ShardSizeBytes) : null,
                         ["ip"] = assigned ? node!.Ip : null,
-                        ["node"] = assigned ? node!.Name : null,
+                        ["node"] = nodeCell,
                         ["id"] = assigned ? node!.Id : null,
                         ["unassigned.reason"] = c.State == ShardState.Unassigned ? c.UnassignedReason : null,
                         ["unassigned.at"] = c.State == ShardState.Unassigned ? c.UnassignedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'") : null,
@@ -165,14 +168,14 @@ public static class CatHandlers
             var now = r.Cluster.Clock.UtcNow;
             var activeOnly = r.Flag("active_only");
             foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.All).OrderBy(i => i.Name, StringComparer.Ordinal))
-                foreach (var c in i.Copies.Where(c => c.State != ShardState.Unassigned && (!activeOnly || c.State == ShardState.Initializing)))
+                foreach (var c in i.Copies.Where(c => c.State != ShardState.Unassigned && (!activeOnly || c.State is ShardState.Initializing or ShardState.Relocating)))
                 {
-                    var done = c.State != ShardState.Initializing;
+                    var done = c.State is not (ShardState.Initializing or ShardState.Relocating);
                     var span = (c.ReadyAt - c.RecoveryStartedAt).TotalMilliseconds;
                     var fraction = done || span <= 0 ? 1.0 : Math.Clamp((now - c.RecoveryStartedAt).TotalMilliseconds / span, 0, 1);
                     var recovered = (long)(c.RecoveryBytes * fraction);
                     var source = r.Cluster.NodeById(c.RecoverySourceNodeId);
-                    var target = r.Cluster.NodeById(c.NodeId)!;
+                    var target = r.Cluster.NodeById(c.RelocatingNodeId ?? c.NodeId)!;
                     var percent = (fraction * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
                     table.Add(new()
                     {

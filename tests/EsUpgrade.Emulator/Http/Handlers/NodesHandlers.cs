@@ -23,7 +23,16 @@ public static class NodesHandlers
             // Not master-routed: a node answers from the cluster state it has, also during an election.
             var selected = NodeSelector.Resolve(r.Cluster, r.Node, nodeIds).ToList();
             var result = new Dictionary<string, object?>();
-            foreach (var n in selected)
+            // A killed node stays in the cluster state until the follower checks give up, but cannot answer:
+            // it is counted, left out of "nodes" and reported as a FailedNodeException (RestActions.buildNodesHeader).
+            var failures = selected.Where(n => n.State == NodeState.Crashed).Select(n => new Dictionary<string, object?>
+            {
+                ["type"] = "failed_node_exception",
+                ["reason"] = $"Failed node [{n.Id}]",
+                ["node_id"] = n.Id,
+                ["caused_by"] = new Dictionary<string, object?> { ["type"] = "node_not_connected_exception", ["reason"] = $"[{n.Name}][{n.TransportAddress}] Node not connected" },
+            }).ToList();
+            foreach (var n in selected.Where(n => n.State != NodeState.Crashed))
             {
                 var p = n.Profile;
                 var info = new Dictionary<string, object?>
@@ -63,7 +72,9 @@ public static class NodesHandlers
             }
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
             {
-                ["_nodes"] = new Dictionary<string, object?> { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 },
+                ["_nodes"] = failures.Count == 0
+                    ? new Dictionary<string, object?> { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 }
+                    : new Dictionary<string, object?> { ["total"] = selected.Count, ["successful"] = selected.Count - failures.Count, ["failed"] = failures.Count, ["failures"] = failures },
                 ["cluster_name"] = r.Cluster.Name,
                 ["nodes"] = result,
             }));
