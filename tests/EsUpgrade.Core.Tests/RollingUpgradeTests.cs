@@ -192,11 +192,11 @@ public class RollingUpgradeTests
         await using var es = await Emulated.StartAsync(spec);
         var (api, plan) = await PlanAsync(es);
         // An admin drained es-03 and let it back in: the balancer moves copies onto it for a while.
-        var settings = es.Host.Cluster;
+        var cluster = es.Host.Cluster;
         await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"transient\":{\"cluster.routing.allocation.exclude._name\":\"es-03\"}}"), default);
         await Health.HealthReader.WaitAsync(api, new Health.HealthCondition { NoRelocatingShards = true }, Health.HealthLevel.Cluster, TimeSpan.FromMinutes(10), default);
         await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", "{\"transient\":{\"cluster.routing.allocation.exclude._name\":null}}"), default);
-        lock (settings.Sync) Assert.True(settings.AllCopies.Count(c => c.State == ShardState.Relocating) > 0);
+        lock (cluster.Sync) Assert.True(cluster.AllCopies.Count(c => c.State == ShardState.Relocating) > 0);
 
         var host = new EmulatorHostActions(es);
         await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);

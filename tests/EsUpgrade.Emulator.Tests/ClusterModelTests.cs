@@ -112,6 +112,7 @@ public class ClusterModelTests
 
     [Theory]
     [InlineData("cluster.routing.allocation.enable", "sometimes", "Illegal allocation.enable value [SOMETIMES]")]
+    [InlineData("cluster.routing.rebalance.enable", "new_primaries", "Illegal rebalance.enable value [NEW_PRIMARIES]")]
     [InlineData("no.such.setting", "1", "persistent setting [no.such.setting], not recognized")]
     public void Bad_settings_are_refused_as_elasticsearch_refuses_them(string key, string value, string reason)
     {

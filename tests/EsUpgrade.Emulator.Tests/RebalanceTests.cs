@@ -61,6 +61,22 @@ public class RebalanceTests
     }
 
     [Fact]
+    public async Task With_rebalancing_of_replicas_only_no_primary_moves()
+    {
+        await using var c = await Cluster.StartAsync(Spec());
+        var (response, _) = await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.rebalance.enable\":\"replicas\"}}");
+        Assert.Equal(200, (int)response.StatusCode);
+        await c.Host.StopNodeAsync("es-03");
+        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        await c.Host.StartNodeAsync("es-03");
+
+        var moving = (await c.GetJsonAsync("/_cat/shards?format=json")).EnumerateArray()
+            .Where(r => r.GetProperty("state").GetString() == "RELOCATING").Select(r => r.GetProperty("prirep").GetString()).ToList();
+        Assert.NotEmpty(moving);
+        Assert.All(moving, p => Assert.Equal("r", p));
+    }
+
+    [Fact]
     public async Task Nothing_moves_while_a_copy_is_unassigned()
     {
         var spec = Spec();

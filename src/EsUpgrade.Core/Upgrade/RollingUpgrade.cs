@@ -35,6 +35,8 @@ public sealed class RollingUpgrade
     readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
     /// <summary>What each node's action wrote in this run, quoted when the node does not join.</summary>
     readonly Dictionary<string, IReadOnlyList<string>> actionOutput = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+    /// <summary>The cluster answered that it has no machine learning: -MlUpgradeMode is skipped from then on.</summary>
+    bool mlUnavailable;
 
     public RollingUpgrade(EsApi api, UpgradePlan plan, IUpgradeHost host, IUpgradeStateStore store, RollingUpgradeOptions? options = null)
     {
@@ -277,8 +279,6 @@ public sealed class RollingUpgrade
             Log.Warning(ex.Message + " -MlUpgradeMode is ignored.");
         }
     }
-
-    bool mlUnavailable;
 
     /// <summary>
     /// Runs the admin's action once. When a crash came between starting the action and recording it, the

@@ -291,17 +291,22 @@ public sealed partial class EmulatedCluster
 
     void StartRelocation(ShardCopy copy, EmulatedNode target, DateTimeOffset now)
     {
-        var source = NodeById(copy.NodeId)!;
         copy.State = ShardState.Relocating;
         copy.RelocatingNodeId = target.Id;
-        copy.RecoverySourceNodeId = source.Id;
-        copy.RecoveryType = "peer";
-        copy.RecoveryBytes = copy.Index.ShardSizeBytes;
-        copy.BytesLeft = copy.RecoveryBytes;
+        BeginRecovery(copy, now, now + RecoveryFixedCost, "peer", copy.NodeId, copy.Index.ShardSizeBytes);
+    }
+
+    /// <summary>A recovery's bookkeeping as it starts; <see cref="ShareBandwidth"/> sets the end of a file copy.</summary>
+    static void BeginRecovery(ShardCopy copy, DateTimeOffset now, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
+    {
+        copy.RecoveryStartedAt = now;
+        copy.ReadyAt = readyAt;
+        copy.RecoveryType = recoveryType;
+        copy.RecoverySourceNodeId = source;
+        copy.RecoveryBytes = bytes;
+        copy.BytesLeft = bytes;
         copy.Rate = 0;
         copy.ProgressAt = now;
-        copy.RecoveryStartedAt = now;
-        copy.ReadyAt = now + RecoveryFixedCost;
     }
 
     /// <summary>A relocation ends: the copy is STARTED on its target.</summary>
@@ -330,14 +335,7 @@ public sealed partial class EmulatedCluster
     {
         copy.NodeId = node.Id;
         copy.State = readyAt <= now ? ShardState.Started : ShardState.Initializing;
-        copy.ReadyAt = readyAt;
-        copy.RecoveryStartedAt = now;
-        copy.RecoveryType = recoveryType;
-        copy.RecoverySourceNodeId = source;
-        copy.RecoveryBytes = bytes;
-        copy.BytesLeft = bytes;
-        copy.Rate = 0;
-        copy.ProgressAt = now;
+        BeginRecovery(copy, now, readyAt, recoveryType, source, bytes);
         copy.UnassignedReason = null;
         copy.DelayedUntil = null;
         copy.FetchingUntil = null;

@@ -118,10 +118,10 @@ public sealed partial class EmulatedCluster
 
     /// <summary>
     /// A master needs a majority of the master-eligible nodes (the voting configuration): without it the
-    /// master steps down. With it, a running master stays; otherwise one is elected.
+    /// master steps down. With it, a running master stays; otherwise one is elected. An election takes
+    /// <see cref="ClusterSpec.ElectionTime"/>: until then master-routed calls wait (up to their master_timeout),
+    /// then answer 503. <paramref name="now"/> elects at once (the cluster as it starts).
     /// </summary>
-    /// An election takes <see cref="ClusterSpec.ElectionTime"/>: until then master-routed calls wait (up to
-    /// their master_timeout), then answer 503. <paramref name="now"/> elects at once (the cluster as it starts).
     void Elect(bool now = false)
     {
         var eligible = nodes.Where(n => n.IsMasterEligible).ToList();

@@ -1,10 +1,9 @@
 namespace EsUpgrade.Emulator.Model;
 
-/// <summary>Stopped: no process. Booting: starting, not yet in the cluster. Joined: in the cluster.
-/// Isolated: running but refused by the cluster (its HTTP port answers, master-routed calls get 503).</summary>
 /// <summary>
-/// Stopped, booting, in the cluster, refused by it (isolated), or crashed: the process is gone but the cluster
-/// still lists the node until the follower checks give up (<see cref="ClusterSpec.FollowerCheckTimeout"/>).
+/// Stopped: no process. Booting: starting, not yet in the cluster. Joined: in the cluster. Isolated: running
+/// but refused by the cluster (its HTTP port answers, master-routed calls get 503). Crashed: the process is
+/// gone but the cluster still lists the node until the follower checks give up (<see cref="ClusterSpec.FollowerCheckTimeout"/>).
 /// </summary>
 public enum NodeState { Stopped, Booting, Joined, Isolated, Crashed }
 

@@ -29,6 +29,7 @@ public static class SettingsRegistry
     };
 
     static readonly string[] AllocationModes = { "all", "primaries", "new_primaries", "none" };
+    static readonly string[] RebalanceModes = { "all", "primaries", "replicas", "none" };
 
     public static IReadOnlyDictionary<string, string> DefaultValues => Defaults;
 
@@ -40,11 +41,11 @@ public static class SettingsRegistry
         if (!IsKnown(key))
             throw EsError.IllegalArgument($"{scope} setting [{key}], not recognized");
         if (value is null) return;
-        if (key is "cluster.routing.allocation.enable" or "cluster.routing.rebalance.enable")
-        {
-            if (!AllocationModes.Contains(value.ToLowerInvariant()))
-                throw EsError.IllegalArgument($"Illegal allocation.enable value [{value.ToUpperInvariant()}]");
-        }
+        if (key == "cluster.routing.allocation.enable" && !AllocationModes.Contains(value.ToLowerInvariant()))
+            throw EsError.IllegalArgument($"Illegal allocation.enable value [{value.ToUpperInvariant()}]");
+        // Rebalance.parse mirrors Allocation.parse with its own values (EnableAllocationDecider).
+        if (key == "cluster.routing.rebalance.enable" && !RebalanceModes.Contains(value.ToLowerInvariant()))
+            throw EsError.IllegalArgument($"Illegal rebalance.enable value [{value.ToUpperInvariant()}]");
         if (key == "action.destructive_requires_name" && !bool.TryParse(value, out _))
             throw EsError.IllegalArgument($"Failed to parse value [{value}] as only [true] or [false] are allowed.");
     }
