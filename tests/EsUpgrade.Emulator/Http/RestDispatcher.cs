@@ -29,6 +29,22 @@ public static class RestDispatcher
         }
     }
 
+    static void TrackClient(HttpContext http, EmulatedNode node, string uri, string? body, long now)
+    {
+        string? First(string header) => http.Request.Headers.TryGetValue(header, out var v) && v.Count > 0 ? v[0] : null;
+        var connection = http.Connection;
+        node.TrackClient(connection.Id, () => new HttpClientStats
+        {
+            Id = Math.Abs(connection.Id.GetHashCode()),
+            Agent = First("x-elastic-product-origin") ?? First("User-Agent"),
+            LocalAddress = $"{connection.LocalIpAddress?.MapToIPv4()}:{connection.LocalPort}",
+            RemoteAddress = $"{connection.RemoteIpAddress?.MapToIPv4()}:{connection.RemotePort}",
+            ForwardedFor = First("X-Forwarded-For"),
+            OpaqueId = First("X-Opaque-Id"),
+            OpenedMillis = now,
+        }, uri, body is null ? 0 : Encoding.UTF8.GetByteCount(body), now);
+    }
+
     public static async Task HandleAsync(HttpContext http, EmulatedCluster cluster, EmulatedNode node)
     {
         var profile = node.Profile;
@@ -42,6 +58,7 @@ public static class RestDispatcher
         try
         {
             var body = await ReadBodyAsync(http.Request);
+            TrackClient(http, node, uri, body, cluster.Clock.UtcNow.ToUnixTimeMilliseconds());
             compat = CheckMediaTypes(http.Request.Headers.Accept.ToString(), http.Request.ContentType, body != null, profile);
             var (route, pathParams, allowed) = RouteTable.Match(method, path, profile.Major);
             // With xpack.ml.enabled: false the ML plugin registers no REST handlers.

@@ -26,7 +26,8 @@ public static class RouteTable
         "cluster.health", "cluster.get_settings", "cluster.put_settings", "cluster.allocation_explain", "cluster.reroute",
         "cat.nodes", "cat.health", "cat.master", "cat.indices", "cat.shards",
         "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings", "indices.close", "indices.open",
-        "ml.set_upgrade_mode", "shutdown.put_node", "shutdown.get_node", "shutdown.delete_node",
+        "ml.set_upgrade_mode", "shutdown.put_node", "migration.deprecations", "migration.get_feature_upgrade_status",
+        "migration.post_feature_upgrade", "indices.get_template", "indices.put_template", "indices.get_index_template", "cluster.get_component_template", "shutdown.get_node", "shutdown.delete_node",
     };
 
     public static IReadOnlyList<Route> All { get; } = new Route[]
@@ -92,6 +93,26 @@ public static class RouteTable
         new("GET", "/_nodes/shutdown", "shutdown.get_node", ShutdownHandlers.Get),
         new("GET", "/_nodes/{node_id}/shutdown", "shutdown.get_node", ShutdownHandlers.Get),
         new("DELETE", "/_nodes/{node_id}/shutdown", "shutdown.delete_node", ShutdownHandlers.Delete),
+        new("GET", "/_nodes/stats", "nodes.stats", NodesHandlers.Stats),
+        new("GET", "/_nodes/{node_id}/stats", "nodes.stats", NodesHandlers.Stats),
+        new("GET", "/_nodes/stats/{metric}", "nodes.stats", NodesHandlers.Stats),
+        new("GET", "/_nodes/{node_id}/stats/{metric}", "nodes.stats", NodesHandlers.Stats),
+        new("GET", "/_migration/deprecations", "migration.deprecations", MigrationHandlers.Deprecations),
+        new("GET", "/{index}/_migration/deprecations", "migration.deprecations", MigrationHandlers.Deprecations),
+        new("GET", "/_migration/system_features", "migration.get_feature_upgrade_status", MigrationHandlers.FeatureStatus),
+        new("POST", "/_migration/system_features", "migration.post_feature_upgrade", MigrationHandlers.StartFeatureMigration),
+        new("GET", "/_license", "license.get", LicenseHandlers.Get),
+        new("GET", "/_template", "indices.get_template", TemplateHandlers.GetLegacy),
+        new("GET", "/_template/{name}", "indices.get_template", TemplateHandlers.GetLegacy),
+        new("PUT", "/_template/{name}", "indices.put_template", TemplateHandlers.PutLegacy),
+        new("GET", "/_index_template", "indices.get_index_template", TemplateHandlers.GetComposable),
+        new("GET", "/_index_template/{name}", "indices.get_index_template", TemplateHandlers.GetComposable),
+        new("GET", "/_component_template", "cluster.get_component_template", TemplateHandlers.GetComponent),
+        new("GET", "/_component_template/{name}", "cluster.get_component_template", TemplateHandlers.GetComponent),
+        new("GET", "/_ml/anomaly_detectors", "ml.get_jobs", MlHandlers.Jobs),
+        new("GET", "/_ml/anomaly_detectors/{job_id}", "ml.get_jobs", MlHandlers.Jobs),
+        new("GET", "/_ml/anomaly_detectors/{job_id}/model_snapshots", "ml.get_model_snapshots", MlHandlers.ModelSnapshots),
+        new("GET", "/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}", "ml.get_model_snapshots", MlHandlers.ModelSnapshots),
     };
 
     /// <summary>The route for a request, or why none: (null, allowed methods) for a known path with another method.</summary>

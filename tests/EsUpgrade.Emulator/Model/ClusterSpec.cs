@@ -33,6 +33,15 @@ public sealed class ClusterSpec
     /// </summary>
     public TimeSpan FollowerCheckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Index templates, ML jobs and the license type (EmulatedCluster.Metadata).</summary>
+    public List<TemplateSpec> Templates { get; set; } = new();
+    public List<MlJobSpec> MlJobs { get; set; } = new();
+    public string License { get; set; } = "basic";
+    /// <summary>How long migrating one system feature takes (emulated time).</summary>
+    public TimeSpan FeatureMigrationTime { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>A feature whose migration ends in ERROR (a test of the failure path).</summary>
+    public string? FailingFeatureMigration { get; set; }
+
     public bool SecurityEnabled => Users.Count > 0;
 
     /// <summary>N nodes of one version, every node master-eligible and holding data (the default role set).</summary>

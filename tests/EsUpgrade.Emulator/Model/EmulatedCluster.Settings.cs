@@ -11,15 +11,18 @@ public sealed partial class EmulatedCluster
     public string Setting(string key) =>
         Transient.TryGetValue(key, out var t) ? t
         : Persistent.TryGetValue(key, out var p) ? p
-        : SettingsRegistry.DefaultValues.TryGetValue(key, out var d) ? d : "";
+        : SettingsRegistry.DefaultValues(SettingsMajor).TryGetValue(key, out var d) ? d : "";
+
+    /// <summary>The major version whose settings the cluster takes: the elected master's (or the first node's).</summary>
+    public int SettingsMajor => (Master ?? Nodes[0]).Profile.Major;
 
     public void UpdateSettings(IReadOnlyDictionary<string, string?> persistent, IReadOnlyDictionary<string, string?> transient)
     {
         lock (Sync)
         {
             RequireMaster();
-            foreach (var (k, v) in persistent) SettingsRegistry.Validate("persistent", k, v);
-            foreach (var (k, v) in transient) SettingsRegistry.Validate("transient", k, v);
+            foreach (var (k, v) in persistent) SettingsRegistry.Validate("persistent", k, v, SettingsMajor);
+            foreach (var (k, v) in transient) SettingsRegistry.Validate("transient", k, v, SettingsMajor);
             Apply(Persistent, persistent);
             Apply(Transient, transient);
             Reroute();

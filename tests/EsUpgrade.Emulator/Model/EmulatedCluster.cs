@@ -156,6 +156,7 @@ public sealed partial class EmulatedCluster
                 copy.Fetched = true;
                 any = true;
             }
+            if (TickFeatureMigration(now)) any = true;
             if (any) TrackBusy(lastDue);
             if (AllCopies.Any(c => c.State == ShardState.Unassigned && c.DelayedUntil <= now))
             {
@@ -181,6 +182,7 @@ public sealed partial class EmulatedCluster
                 .Concat(nodes.Where(n => n.State == NodeState.Booting).Select(n => (DateTimeOffset?)n.JoinAt))
                 .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchingUntil))
                 .Append(electionDueAt)
+                .Append(FeatureMigrationDue)
                 .Concat(nodes.Where(n => n.State == NodeState.Crashed).Select(n => (DateTimeOffset?)n.LeavesAt))
                 .Min();
             return (due, changed.Task);

@@ -28,7 +28,8 @@ public sealed class EmulatedIndex
     public string Uuid { get; }
     public int NumberOfShards { get; }
     public int NumberOfReplicas { get; private set; }
-    public VersionProfile CreatedVersion { get; }
+    /// <summary>Set again when a system-feature migration reindexes the index.</summary>
+    public VersionProfile CreatedVersion { get; set; }
     public DateTimeOffset CreatedAt { get; }
     /// <summary>Dynamic index settings by flat name (index.*), beyond shards and replicas.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);

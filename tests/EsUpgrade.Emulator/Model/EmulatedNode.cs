@@ -47,6 +47,23 @@ public sealed class EmulatedNode
     /// <summary>What the node wrote to its log: start-up failures and join refusals.</summary>
     public List<string> Log { get; } = new();
     public int Restarts { get; set; }
+    /// <summary>HTTP clients by connection (_nodes/stats/http, 7.13+); tests may add clients of their own.</summary>
+    public Dictionary<string, HttpClientStats> HttpClients { get; } = new(StringComparer.Ordinal);
+    /// <summary>The data path's size: 100 GiB unless a test says otherwise.</summary>
+    public long DiskTotalBytes { get; set; } = 100L * 1024 * 1024 * 1024;
+
+    /// <summary>Counts a request against its connection's client stats.</summary>
+    public void TrackClient(string connection, Func<HttpClientStats> open, string uri, long bodyBytes, long nowMillis)
+    {
+        lock (HttpClients)
+        {
+            if (!HttpClients.TryGetValue(connection, out var client)) HttpClients[connection] = client = open();
+            client.LastUri = uri;
+            client.LastRequestMillis = nowMillis;
+            client.RequestCount++;
+            client.RequestSizeBytes += bodyBytes;
+        }
+    }
 
     public bool IsMasterEligible => Roles.Contains("master");
     public bool IsDataNode => Roles.Any(r => r == "data" || r.StartsWith("data_", StringComparison.Ordinal));

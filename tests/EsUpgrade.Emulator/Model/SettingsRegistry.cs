@@ -26,21 +26,46 @@ public static class SettingsRegistry
         ["xpack.monitoring.collection.enabled"] = "false",
         ["cluster.indices.close.enable"] = "true",
         ["search.default_search_timeout"] = "-1",
+        ["indices.lifecycle.poll_interval"] = "10m",
+        // true from 7.16 (#78991), and in 8.x (BEHAVIOUR-ASSESS.md §4).
+        ["cluster.deprecation_indexing.enabled"] = "true",
+        ["logger.deprecation"] = "WARN",
+    };
+
+    /// <summary>Settings one major has and the other has not, or with another default (BEHAVIOUR-ASSESS.md §5, §7).</summary>
+    static readonly Dictionary<string, string> Only7 = new(StringComparer.Ordinal)
+    {
+        ["cluster.routing.allocation.disk.include_relocations"] = "true",
+        ["cluster.routing.allocation.disk.watermark.enable_for_single_data_node"] = "false",
+    };
+
+    static readonly Dictionary<string, string> Only8 = new(StringComparer.Ordinal)
+    {
+        ["cluster.routing.allocation.disk.watermark.enable_for_single_data_node"] = "true",
     };
 
     static readonly string[] AllocationModes = { "all", "primaries", "new_primaries", "none" };
     static readonly string[] RebalanceModes = { "all", "primaries", "replicas", "none" };
 
-    public static IReadOnlyDictionary<string, string> DefaultValues => Defaults;
+    /// <summary>The defaults of a major version.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultValues(int major)
+    {
+        var all = new Dictionary<string, string>(Defaults, StringComparer.Ordinal);
+        foreach (var (k, v) in major >= 8 ? Only8 : Only7) all[k] = v;
+        return all;
+    }
 
-    public static bool IsKnown(string key) => Defaults.ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal);
+    public static bool IsKnown(string key, int major) =>
+        Defaults.ContainsKey(key) || (major >= 8 ? Only8 : Only7).ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal);
 
     /// <summary>Throws the 400 Elasticsearch gives for an unknown key or a bad value.</summary>
-    public static void Validate(string scope, string key, string? value)
+    public static void Validate(string scope, string key, string? value, int major)
     {
-        if (!IsKnown(key))
+        if (!IsKnown(key, major))
             throw EsError.IllegalArgument($"{scope} setting [{key}], not recognized");
         if (value is null) return;
+        if (major >= 8 && key == "cluster.routing.allocation.disk.watermark.enable_for_single_data_node" && value != "true")
+            throw EsError.IllegalArgument($"setting [{key}=false] is not allowed, only true is valid");
         if (key == "cluster.routing.allocation.enable" && !AllocationModes.Contains(value.ToLowerInvariant()))
             throw EsError.IllegalArgument($"Illegal allocation.enable value [{value.ToUpperInvariant()}]");
         // Rebalance.parse mirrors Allocation.parse with its own values (EnableAllocationDecider).

@@ -139,7 +139,7 @@ public static class ClusterHandlers
             };
             if (r.Flag("include_defaults"))
             {
-                var defaults = SettingsRegistry.DefaultValues
+                var defaults = SettingsRegistry.DefaultValues(r.Cluster.SettingsMajor)
                     .Where(d => !r.Cluster.Persistent.ContainsKey(d.Key) && !r.Cluster.Transient.ContainsKey(d.Key))
                     .ToDictionary(d => d.Key, d => d.Value);
                 defaults["cluster.name"] = r.Cluster.Name;

@@ -80,4 +80,62 @@ public static class NodesHandlers
             }));
         }
     }
+
+    static readonly string[] StatsMetrics =
+    {
+        "_all", "_none", "adaptive_selection", "allocations", "breaker", "discovery", "fs", "http", "indexing_pressure", "indices",
+        "ingest", "jvm", "os", "process", "repositories", "script", "script_cache", "thread_pool", "transport",
+    };
+
+    /// <summary>
+    /// GET _nodes[/{node_id}]/stats[/{metric}]: the emulator fills fs (the data path, from the node's disk use) and
+    /// http (open connections and each client, BEHAVIOUR-ASSESS.md §3); other metrics are accepted and left out.
+    /// </summary>
+    public static Task<Reply> Stats(RestRequest r)
+    {
+        var metrics = (r.Param("metric") ?? "_all").Split(',').ToHashSet();
+        foreach (var m in metrics.Where(m => !StatsMetrics.Contains(m)))
+            throw EsError.IllegalArgument($"request [{r.Path}] contains unrecognized metric: [{m}]");
+        bool Want(string m) => metrics.Contains("_all") || metrics.Contains(m);
+        lock (r.Cluster.Sync)
+        {
+            var selected = NodeSelector.Resolve(r.Cluster, r.Node, r.Param("node_id")).Where(n => n.State != NodeState.Crashed).ToList();
+            var now = r.Cluster.Clock.UtcNow.ToUnixTimeMilliseconds();
+            var result = new Dictionary<string, object?>();
+            foreach (var n in selected)
+            {
+                var stats = new Dictionary<string, object?>
+                {
+                    ["timestamp"] = now, ["name"] = n.Name, ["transport_address"] = n.TransportAddress, ["host"] = n.Ip, ["ip"] = n.Ip,
+                    ["roles"] = n.Roles, ["attributes"] = n.Attributes,
+                };
+                if (Want("fs"))
+                {
+                    var free = (long)(n.DiskTotalBytes * (100 - n.DiskUsedPercent) / 100);
+                    var disk = new Dictionary<string, object?> { ["total_in_bytes"] = n.DiskTotalBytes, ["free_in_bytes"] = free, ["available_in_bytes"] = free };
+                    stats["fs"] = new Dictionary<string, object?>
+                    {
+                        ["timestamp"] = now,
+                        ["total"] = disk,
+                        ["data"] = new[] { new Dictionary<string, object?>(disk) { ["path"] = $"/var/lib/elasticsearch/{n.Name}/nodes/0", ["mount"] = "/ (/dev/sda1)", ["type"] = "ext4" } },
+                    };
+                }
+                if (Want("http"))
+                {
+                    List<Dictionary<string, object?>> clients;
+                    lock (n.HttpClients) clients = n.HttpClients.Values.OrderBy(c => c.OpenedMillis).Select(c => c.ToJson()).ToList();
+                    var http = new Dictionary<string, object?> { ["current_open"] = clients.Count(c => !c.ContainsKey("closed_time_millis")), ["total_opened"] = clients.Count };
+                    if (n.Profile.Version >= new Version(7, 13)) http["clients"] = clients;
+                    stats["http"] = http;
+                }
+                result[n.Id] = stats;
+            }
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
+            {
+                ["_nodes"] = new Dictionary<string, object?> { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 },
+                ["cluster_name"] = r.Cluster.Name,
+                ["nodes"] = result,
+            }));
+        }
+    }
 }

@@ -1,0 +1,50 @@
+namespace EsUpgrade.Emulator.Model;
+
+/// <summary>Cluster metadata the assessment reads: index templates (legacy, composable, component), ML jobs and their model snapshots, the license.</summary>
+public sealed partial class EmulatedCluster
+{
+    public List<TemplateSpec> Templates => Spec.Templates;
+    public List<MlJobSpec> MlJobs => Spec.MlJobs;
+    /// <summary>The license type: basic (the default of a self-managed cluster), trial, gold, platinum, enterprise.</summary>
+    public string LicenseType => Spec.License;
+
+    /// <summary>PUT _template/{name}: a legacy template, replacing one of the same name.</summary>
+    public void PutTemplate(TemplateSpec template)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            Templates.RemoveAll(t => t.Kind == template.Kind && t.Name == template.Name);
+            Templates.Add(template);
+            Signal();
+        }
+    }
+}
+
+public enum TemplateKind { Legacy, Composable, Component }
+
+/// <summary>An index template. A legacy template may map several types (6.x) or a custom one; 7.x wants <c>_doc</c> or none.</summary>
+public sealed class TemplateSpec
+{
+    public string Name { get; set; } = "";
+    public TemplateKind Kind { get; set; } = TemplateKind.Legacy;
+    public List<string> IndexPatterns { get; set; } = new();
+    /// <summary>Mapping type names of a legacy template (empty: typeless).</summary>
+    public List<string> MappingTypes { get; set; } = new();
+    public int Order { get; set; }
+}
+
+/// <summary>An anomaly-detection job and its model snapshots.</summary>
+public sealed class MlJobSpec
+{
+    public string JobId { get; set; } = "";
+    public List<ModelSnapshotSpec> Snapshots { get; set; } = new();
+}
+
+public sealed class ModelSnapshotSpec
+{
+    public string SnapshotId { get; set; } = "";
+    /// <summary>The oldest version that can load the snapshot; before 7.0.0 it must be upgraded or deleted before 8.x.</summary>
+    public string MinVersion { get; set; } = "7.17.0";
+    public DateTimeOffset LatestRecordTime { get; set; } = new(2021, 3, 1, 0, 0, 0, TimeSpan.Zero);
+}
