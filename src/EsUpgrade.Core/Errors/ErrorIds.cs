@@ -47,6 +47,13 @@ public static class ErrorIds
     public const string SyncedFlushRemoved = nameof(SyncedFlushRemoved);
     public const string MlUnavailable = nameof(MlUnavailable);
 
+    // Assessment
+    public const string NodeConfigurationNotFound = nameof(NodeConfigurationNotFound);
+    public const string InvalidNodeConfiguration = nameof(InvalidNodeConfiguration);
+    public const string EmptyNodeConfiguration = nameof(EmptyNodeConfiguration);
+    public const string DestinationExists = nameof(DestinationExists);
+    public const string ApiNotAvailable = nameof(ApiNotAvailable);
+
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
     public const string TargetOlderThanCluster = nameof(TargetOlderThanCluster);

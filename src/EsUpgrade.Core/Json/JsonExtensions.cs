@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -64,4 +65,22 @@ public static class JsonExtensions
 
     public static string[] Strings(this JsonElement e, string name) =>
         e.Array(name).Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToArray();
+
+    /// <summary>A JSON value as plain .NET values: dictionaries (keys in order), lists, strings, longs or doubles, booleans, null.</summary>
+    public static object? ToPlain(this JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject()) map[p.Name] = p.Value.ToPlain();
+                return map;
+            case JsonValueKind.Array: return e.EnumerateArray().Select(v => v.ToPlain()).ToList();
+            case JsonValueKind.String: return e.GetString();
+            case JsonValueKind.Number: return e.TryGetInt64(out var l) ? (object)l : e.GetDouble();
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            default: return null;
+        }
+    }
 }

@@ -29,6 +29,15 @@ public static class RestDispatcher
         }
     }
 
+    /// <summary>The actions of APIs that need the manage cluster privilege (a monitor-only user is refused them; message as #66900, 7.12+).</summary>
+    static readonly Dictionary<string, string> ManageActions = new(StringComparer.Ordinal)
+    {
+        ["migration.deprecations"] = "cluster:admin/xpack/deprecation/info",
+        ["migration.post_feature_upgrade"] = "cluster:admin/migration/post_system_feature",
+        ["cluster.put_settings"] = "cluster:admin/settings/update",
+        ["cluster.reroute"] = "cluster:admin/reroute",
+    };
+
     static void TrackClient(HttpContext http, EmulatedNode node, string uri, string? body, long now)
     {
         string? First(string header) => http.Request.Headers.TryGetValue(header, out var v) && v.Count > 0 ? v[0] : null;
@@ -93,6 +102,9 @@ public static class RestDispatcher
                 var principal = cluster.Security.Enabled
                     ? cluster.Security.Authenticate(http.Request.Headers.Authorization.ToString(), uri, profile)
                     : null;
+                if (principal != null && cluster.Spec.MonitorOnlyUsers.Contains(principal.Username) && ManageActions.TryGetValue(route.Api, out var action))
+                    throw new EsError(403, "security_exception",
+                        $"action [{action}] is unauthorized for user [{principal.Username}] with roles [monitoring_user], this action is granted by the cluster privileges [manage,all]");
                 reply = await route.Handler(new RestRequest
                 {
                     Cluster = cluster,

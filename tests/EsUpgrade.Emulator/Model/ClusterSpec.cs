@@ -8,6 +8,8 @@ public sealed class ClusterSpec
     public List<IndexSpec> Indices { get; set; } = new();
     /// <summary>Basic-auth users (name → password); empty means security off.</summary>
     public Dictionary<string, string> Users { get; set; } = new();
+    /// <summary>Users with only the monitor cluster privilege (the monitoring_user role): APIs that need manage answer 403.</summary>
+    public HashSet<string> MonitorOnlyUsers { get; set; } = new(StringComparer.Ordinal);
     public bool Tls { get; set; }
     /// <summary>xpack.ml.enabled: without ML, Elasticsearch registers no _ml REST handlers (400 "no handler found").</summary>
     public bool MlEnabled { get; set; } = true;

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using EsUpgrade.Connections;
+using EsUpgrade.Errors;
+using EsUpgrade.Indices;
+using EsUpgrade.Json;
+using EsUpgrade.Settings;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Assessment;
+
+/// <summary>
+/// Reads GET [/{index}]/_migration/deprecations in the shape of every version: each top-level key is a list of
+/// items (cluster, node, ML, CCR and plugin keys) or an object of lists keyed by resource (indices, and from 8.17
+/// data streams, from 8.18 templates and ILM policies). Every item comes out once; keys unknown today come out as
+/// <see cref="DeprecationCategory.Other"/> rather than being lost.
+/// </summary>
+public static class DeprecationReader
+{
+    static readonly Regex NodesImpacted = new Regex(@"\s*\(nodes impacted: \[(?<nodes>[^\]]*)\]\)\s*$", RegexOptions.Compiled);
+
+    public static IReadOnlyList<EsDeprecation> Parse(JsonElement body, EsConnection? connection)
+    {
+        var result = new List<EsDeprecation>();
+        if (body.ValueKind != JsonValueKind.Object) return result;
+        foreach (var key in body.EnumerateObject())
+        {
+            var category = CategoryOf(key.Name);
+            if (key.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in key.Value.EnumerateArray()) result.Add(Item(item, key.Name, category, null, connection));
+            }
+            else if (key.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var resource in key.Value.EnumerateObject())
+                    if (resource.Value.ValueKind == JsonValueKind.Array)
+                        foreach (var item in resource.Value.EnumerateArray()) result.Add(Item(item, key.Name, category, resource.Name, connection));
+            }
+        }
+        return result;
+    }
+
+    static DeprecationCategory CategoryOf(string key) => key switch
+    {
+        "cluster_settings" => DeprecationCategory.Cluster,
+        "node_settings" => DeprecationCategory.Node,
+        "index_settings" => DeprecationCategory.Index,
+        "data_streams" => DeprecationCategory.DataStream,
+        "templates" => DeprecationCategory.Template,
+        "ilm_policies" => DeprecationCategory.IlmPolicy,
+        "ml_settings" => DeprecationCategory.MachineLearning,
+        "ccr_auto_followed_system_indices" => DeprecationCategory.CrossClusterReplication,
+        _ => DeprecationCategory.Other,
+    };
+
+    static EsDeprecation Item(JsonElement item, string key, DeprecationCategory category, string? resource, EsConnection? connection)
+    {
+        var details = item.Str("details");
+        var nodes = Array.Empty<string>();
+        if (category == DeprecationCategory.Node && details != null && NodesImpacted.Match(details) is { Success: true } m)
+            nodes = m.Groups["nodes"].Value.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()).Distinct().ToArray();
+        var meta = item.Prop("_meta") is JsonElement metaJson && metaJson.ValueKind == JsonValueKind.Object ? (IReadOnlyDictionary<string, object?>)metaJson.ToPlain()! : null;
+        var finding = new EsDeprecation
+        {
+            Connection = connection,
+            Category = category,
+            Level = LevelOf(item.Str("level")),
+            Message = item.Str("message") ?? "",
+            Url = item.Str("url"),
+            Details = details,
+            Resource = resource ?? item.Prop("_meta")?.Str("job_id") ?? (nodes.Length > 0 ? string.Join(", ", nodes) : null),
+            Nodes = nodes,
+            ResolveDuringRollingUpgrade = item.Bool("resolve_during_rolling_upgrade"),
+            Meta = meta,
+            SettingsToRemove = RemovableSettings(item),
+            ApiKey = key,
+            Source = FindingSource.DeprecationApi,
+        };
+        finding.Remedy = Remedies.For(finding);
+        return finding;
+    }
+
+    static DeprecationLevel LevelOf(string? level) => (level ?? "").ToLowerInvariant() switch
+    {
+        "critical" => DeprecationLevel.Critical,
+        "warning" => DeprecationLevel.Warning,
+        "info" => DeprecationLevel.Info,
+        _ => DeprecationLevel.None,
+    };
+
+    static IReadOnlyList<string> RemovableSettings(JsonElement item) =>
+        item.Prop("_meta") is JsonElement meta
+            ? meta.Array("actions").Where(a => a.Str("action_type") == "remove_settings").SelectMany(a => a.Strings("objects")).Distinct().ToList()
+            : (IReadOnlyList<string>)Array.Empty<string>();
+
+    /// <summary>
+    /// The findings for a cluster: the API's items, then EsUpgrade's own checks of what the API misses (transient
+    /// settings, which 7.17 no longer reports; hidden indices too old for the next major, which the API's default
+    /// index options leave out). With index names, only the findings about those indices; each full name that
+    /// matches nothing is an IndexNotFound.
+    /// </summary>
+    public static async Task<Lookup<IReadOnlyList<EsDeprecation>>> ReadAsync(EsApi api, IReadOnlyList<string>? indices, CancellationToken ct)
+    {
+        if (indices != null && indices.Count > 0)
+            return await IndexLookup.RunAsync(api, indices, async expression =>
+            {
+                var items = await FetchAsync(api, expression, ct).ConfigureAwait(false);
+                var own = await HiddenOldIndicesAsync(api, expression, items, ct).ConfigureAwait(false);
+                return (IReadOnlyList<EsDeprecation>)items.Where(i => i.Category == DeprecationCategory.Index).Concat(own).ToList();
+            }).ConfigureAwait(false);
+        var all = (await FetchAsync(api, null, ct).ConfigureAwait(false)).ToList();
+        all.AddRange(await TransientSettingsAsync(api, all, ct).ConfigureAwait(false));
+        all.AddRange(await HiddenOldIndicesAsync(api, null, all, ct).ConfigureAwait(false));
+        return new Lookup<IReadOnlyList<EsDeprecation>>(all, Array.Empty<EsException>());
+    }
+
+    static async Task<IReadOnlyList<EsDeprecation>> FetchAsync(EsApi api, string? expression, CancellationToken ct)
+    {
+        var path = (expression is null ? "" : "/" + Uri.EscapeDataString(expression)) + "/_migration/deprecations";
+        try
+        {
+            return Parse(await api.GetJsonAsync(EsRequest.Get(path), ct).ConfigureAwait(false), api.Connection);
+        }
+        catch (EsServerException ex) when (ex.StatusCode == 403)
+        {
+            throw Privileges.Missing(api, "the deprecation info API", "manage", ex);
+        }
+    }
+
+    /// <summary>7.16 took transient settings out of 7.x's deprecation checks (#80558), yet 8.x deprecates them and 9.x may drop them.</summary>
+    static async Task<IEnumerable<EsDeprecation>> TransientSettingsAsync(EsApi api, IReadOnlyList<EsDeprecation> fromApi, CancellationToken ct)
+    {
+        if (fromApi.Any(f => f.Message.StartsWith("Transient cluster settings", StringComparison.Ordinal))) return Array.Empty<EsDeprecation>();
+        var transient = (await ClusterSettings.GetAsync(api, includeDefaults: false, ct).ConfigureAwait(false))
+            .Where(s => s.Scope == SettingScope.Transient).Select(s => s.Name).ToList();
+        if (transient.Count == 0) return Array.Empty<EsDeprecation>();
+        var finding = new EsDeprecation
+        {
+            Connection = api.Connection,
+            Category = DeprecationCategory.Cluster,
+            Level = DeprecationLevel.Warning,
+            Message = "Transient cluster settings are deprecated",
+            Url = "https://ela.st/es-deprecation-7-transient-cluster-settings",
+            Details = $"Transient settings are lost when the whole cluster restarts, and a rolling upgrade may end in one. Set them persistently: [{string.Join(", ", transient)}]. Elasticsearch 7.17 no longer reports them (#80558).",
+            Resource = string.Join(", ", transient),
+            SettingsToRemove = transient,
+            Source = FindingSource.EsUpgrade,
+        };
+        finding.Remedy = Remedies.For(finding);
+        return new[] { finding };
+    }
+
+    /// <summary>
+    /// Hidden indices created before the previous major (a 6.x <c>.kibana_1</c> or <c>.security-6</c>): the node of the next
+    /// major refuses to start over them, but the deprecation API's index options do not expand hidden indices.
+    /// </summary>
+    static async Task<IEnumerable<EsDeprecation>> HiddenOldIndicesAsync(EsApi api, string? expression, IReadOnlyList<EsDeprecation> fromApi, CancellationToken ct)
+    {
+        var next = api.Connection.MajorVersion + 1;
+        var reported = new HashSet<string>(fromApi.Where(f => f.Category == DeprecationCategory.Index && f.Level == DeprecationLevel.Critical && f.Resource != null).Select(f => f.Resource!), StringComparer.Ordinal);
+        var indices = await IndexReader.GetIndicesAsync(api, expression, includeHidden: true, ct).ConfigureAwait(false);
+        return indices.Where(i => i.IsHidden && i.CreatedVersion != null && i.CreatedVersion.Major < next - 1 && !reported.Contains(i.Name))
+            .Select(i =>
+            {
+                var finding = new EsDeprecation
+                {
+                    Connection = api.Connection,
+                    Category = DeprecationCategory.Index,
+                    Level = DeprecationLevel.Critical,
+                    Message = $"Hidden index created before {next - 1}.0",
+                    Url = next == 8 ? "https://ela.st/es-deprecation-7-reindex" : "https://ela.st/es-deprecation-9-index-version",
+                    Details = $"The hidden index [{i.Name}] was created with version {i.CreatedVersion} and is not compatible with {next}.0: a {next}.x node will not start while it exists. " +
+                        "The deprecation API does not report hidden indices; a system index is migrated by the system-feature migration, another one must be reindexed or deleted.",
+                    Resource = i.Name,
+                    Source = FindingSource.EsUpgrade,
+                };
+                finding.Remedy = Remedies.For(finding);
+                return finding;
+            }).ToList();
+    }
+}
