@@ -178,4 +178,23 @@ public class AssessmentApiTests
         var snaps = await c.GetJsonAsync("/_ml/anomaly_detectors/fraud/model_snapshots?sort=min_version");
         Assert.Equal("6.4.0", snaps.GetProperty("model_snapshots")[0].GetProperty("min_version").GetString());
     }
+
+    [Fact]
+    public async Task Snapshot_listings_read_from_the_model_with_Elastics_errors()
+    {
+        var spec = ClusterSpec.Uniform(1, "7.17.27");
+        var start = new DateTimeOffset(2026, 11, 27, 1, 0, 0, TimeSpan.Zero);
+        spec.Repositories.Add(new RepositorySpec { Name = "nightly", Snapshots = { new SnapshotSpec { Name = "snap-1", StartTime = start, Indices = { "logs" } }, new SnapshotSpec { Name = "snap-2", StartTime = start.AddDays(1), State = "PARTIAL" } } });
+        await using var c = await Cluster.StartAsync(spec);
+        var all = await c.GetJsonAsync("/_snapshot/nightly/_all");
+        Assert.Equal(new[] { "snap-1", "snap-2" }, all.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("snapshot").GetString()));
+        Assert.Equal("logs", all.GetProperty("snapshots")[0].GetProperty("indices")[0].GetString());
+        Assert.False(all.TryGetProperty("total", out _));    // 7.17 has no paging fields
+        var (repo, repoBody) = await c.SendAsync("GET", "/_snapshot/nope");
+        Assert.Equal(404, (int)repo.StatusCode);
+        Assert.Contains("[nope] missing", repoBody);
+        var (snap, snapBody) = await c.SendAsync("GET", "/_snapshot/nightly/snap-9");
+        Assert.Equal(404, (int)snap.StatusCode);
+        Assert.Contains("[nightly:snap-9] is missing", snapBody);
+    }
 }

@@ -55,6 +55,24 @@ public class ExampleShapeTests
     }
 
     [Fact]
+    public async Task Assessment_answers_match_examples()
+    {
+        var spec = ClusterSpecWithBackups();
+        await using var c = await Cluster.StartAsync(spec);
+        AssertShape(RestSpec.Example("8.x__snapshot.get_repository__response.json").GetProperty("my_repository"), (await c.GetJsonAsync("/_snapshot")).GetProperty("nightly"));
+        AssertShape(RestSpec.Example("8.x__license.get__response.json"), await c.GetJsonAsync("/_license"));
+        AssertShape(RestSpec.Example("8.x__migration.get_feature_upgrade_status__response.json"), await c.GetJsonAsync("/_migration/system_features"));
+    }
+
+    static Model.ClusterSpec ClusterSpecWithBackups()
+    {
+        var spec = Model.ClusterSpec.Uniform(1, "8.19.0");
+        spec.License = "trial";
+        spec.Repositories.Add(new Model.RepositorySpec { Name = "nightly", Snapshots = { new Model.SnapshotSpec { Name = "snap-1", StartTime = DateTimeOffset.UtcNow.AddHours(-2) } } });
+        return spec;
+    }
+
+    [Fact]
     public async Task Shutdown_status_matches_example()
     {
         await using var c = await Cluster.StartAsync(2, "8.19.0");

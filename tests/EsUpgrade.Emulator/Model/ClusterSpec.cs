@@ -38,6 +38,7 @@ public sealed class ClusterSpec
     /// <summary>Index templates, ML jobs and the license type (EmulatedCluster.Metadata).</summary>
     public List<TemplateSpec> Templates { get; set; } = new();
     public List<MlJobSpec> MlJobs { get; set; } = new();
+    public List<RepositorySpec> Repositories { get; set; } = new();
     public string License { get; set; } = "basic";
     /// <summary>How long migrating one system feature takes (emulated time).</summary>
     public TimeSpan FeatureMigrationTime { get; set; } = TimeSpan.FromSeconds(20);

@@ -5,6 +5,8 @@ public sealed partial class EmulatedCluster
 {
     public List<TemplateSpec> Templates => Spec.Templates;
     public List<MlJobSpec> MlJobs => Spec.MlJobs;
+    /// <summary>Registered snapshot repositories and the snapshots in them (listings only; taking snapshots is another issue's).</summary>
+    public List<RepositorySpec> Repositories => Spec.Repositories;
     /// <summary>The license type: basic (the default of a self-managed cluster), trial, gold, platinum, enterprise.</summary>
     public string LicenseType => Spec.License;
 
@@ -47,4 +49,24 @@ public sealed class ModelSnapshotSpec
     /// <summary>The oldest version that can load the snapshot; before 7.0.0 it must be upgraded or deleted before 8.x.</summary>
     public string MinVersion { get; set; } = "7.17.0";
     public DateTimeOffset LatestRecordTime { get; set; } = new(2021, 3, 1, 0, 0, 0, TimeSpan.Zero);
+}
+
+/// <summary>A registered snapshot repository with the snapshots it holds.</summary>
+public sealed class RepositorySpec
+{
+    public string Name { get; set; } = "";
+    public string Type { get; set; } = "fs";
+    public string Location { get; set; } = "backups";
+    public List<SnapshotSpec> Snapshots { get; set; } = new();
+}
+
+public sealed class SnapshotSpec
+{
+    public string Name { get; set; } = "";
+    /// <summary>SUCCESS, PARTIAL, FAILED, IN_PROGRESS, INCOMPATIBLE.</summary>
+    public string State { get; set; } = "SUCCESS";
+    public DateTimeOffset StartTime { get; set; }
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(3);
+    public List<string> Indices { get; set; } = new();
+    public string Version { get; set; } = "7.17.27";
 }
