@@ -53,6 +53,7 @@ public static class ErrorIds
     public const string EmptyNodeConfiguration = nameof(EmptyNodeConfiguration);
     public const string DestinationExists = nameof(DestinationExists);
     public const string ApiNotAvailable = nameof(ApiNotAvailable);
+    public const string InvalidReleaseTable = nameof(InvalidReleaseTable);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
