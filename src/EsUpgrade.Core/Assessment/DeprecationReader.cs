@@ -128,7 +128,7 @@ public static class DeprecationReader
         }
         catch (EsServerException ex) when (ex.StatusCode == 403)
         {
-            throw Privileges.Missing(api, "the deprecation info API", "manage", ex);
+            throw Privileges.Missing(api, "Reading the deprecation info API", "manage", ex);
         }
     }
 

@@ -200,7 +200,7 @@ public static class ReadinessChecker
         }
         catch (EsServerException ex) when (ex.StatusCode == 403)
         {
-            check("SystemFeatureMigration", ReadinessStatus.Warning, "Could not be checked: " + Privileges.Missing(api, "the system-feature status", "manage", ex).Message, null, null, null);
+            check("SystemFeatureMigration", ReadinessStatus.Warning, "Could not be checked: " + Privileges.Missing(api, "Reading the system-feature status", "manage", ex).Message, null, null, null);
             return;
         }
         var overall = status.Str("migration_status") ?? "";

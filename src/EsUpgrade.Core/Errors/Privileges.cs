@@ -7,6 +7,6 @@ public static class Privileges
 {
     public static EsException Missing(EsApi api, string what, string privilege, EsServerException ex) =>
         new EsException(EsErrorKind.Permission, ErrorIds.PermissionDenied,
-            $"Reading {what} needs the [{privilege}] cluster privilege, which the user of '{api.Connection.Name}' ({api.Connection.Authentication}) lacks. Elasticsearch said: {ex.Reason}",
+            $"{what} needs the [{privilege}] cluster privilege, which the user of '{api.Connection.Name}' ({api.Connection.Authentication}) lacks. Elasticsearch said: {ex.Reason}",
             api.Connection.Name, ex);
 }

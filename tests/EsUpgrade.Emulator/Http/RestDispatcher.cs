@@ -105,6 +105,12 @@ public static class RestDispatcher
                 if (principal != null && cluster.Spec.MonitorOnlyUsers.Contains(principal.Username) && ManageActions.TryGetValue(route.Api, out var action))
                     throw new EsError(403, "security_exception",
                         $"action [{action}] is unauthorized for user [{principal.Username}] with roles [monitoring_user], this action is granted by the cluster privileges [manage,all]");
+                if (route.Deprecated is { } deprecated)
+                {
+                    cluster.LogDeprecation(node, deprecated.Key, deprecated.Message, deprecated.Category,
+                        http.Request.Headers["X-Opaque-Id"].FirstOrDefault(), http.Request.Headers["X-elastic-product-origin"].FirstOrDefault());
+                    http.Response.Headers.Append("Warning", $"299 Elasticsearch-{profile.Number}-{profile.BuildHash} \"{deprecated.Message}\"");
+                }
                 reply = await route.Handler(new RestRequest
                 {
                     Cluster = cluster,

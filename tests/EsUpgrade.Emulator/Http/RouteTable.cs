@@ -8,7 +8,7 @@ public delegate Task<Reply> Handler(RestRequest request);
 /// A REST route: method, path template with <c>{part}</c> names as in the REST spec, and the spec API
 /// it implements. <see cref="Majors"/> limits it to the versions that serve it.
 /// </summary>
-public sealed record Route(string Method, string Path, string Api, Handler Handler, int[]? Majors = null)
+public sealed record Route(string Method, string Path, string Api, Handler Handler, int[]? Majors = null, Deprecated? Deprecated = null)
 {
     public string[] Segments { get; } = Path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
     public int LiteralCount => Segments.Count(s => !s.StartsWith('{'));
@@ -16,6 +16,9 @@ public sealed record Route(string Method, string Path, string Api, Handler Handl
     /// <summary>Forwarded to the elected master (TransportMasterNodeAction): waits up to master_timeout for one.</summary>
     public bool MasterRouted => RouteTable.MasterRoutedApis.Contains(Api);
 }
+
+/// <summary>A deprecated route: the Warning header text, and the deprecation log's key and category.</summary>
+public sealed record Deprecated(string Key, string Message, string Category);
 
 /// <summary>Every route the emulator serves, in one table; the spec test reads it.</summary>
 public static class RouteTable
@@ -29,6 +32,9 @@ public static class RouteTable
         "ml.set_upgrade_mode", "shutdown.put_node", "migration.deprecations", "migration.get_feature_upgrade_status",
         "migration.post_feature_upgrade", "indices.get_template", "indices.put_template", "indices.get_index_template", "cluster.get_component_template", "shutdown.get_node", "shutdown.delete_node",
     };
+
+    static readonly Deprecated TypedIndex = new("index_with_types", "[types removal] Specifying types in document index requests is deprecated, use the typed endpoints instead.", "types");
+    static readonly Deprecated TypedCount = new("count_with_types", "[types removal] Specifying types in count requests is deprecated.", "types");
 
     public static IReadOnlyList<Route> All { get; } = new Route[]
     {
@@ -102,6 +108,13 @@ public static class RouteTable
         new("GET", "/_migration/system_features", "migration.get_feature_upgrade_status", MigrationHandlers.FeatureStatus),
         new("POST", "/_migration/system_features", "migration.post_feature_upgrade", MigrationHandlers.StartFeatureMigration),
         new("GET", "/_license", "license.get", LicenseHandlers.Get),
+        // 7.x typed forms: still served, deprecated since 7.0 (the spec marks the paths deprecated).
+        new("PUT", "/{index}/{type}/{id}", "index", IndexHandlers.IndexDocument, Majors: new[] { 7 }, Deprecated: TypedIndex),
+        new("POST", "/{index}/{type}/{id}", "index", IndexHandlers.IndexDocument, Majors: new[] { 7 }, Deprecated: TypedIndex),
+        new("GET", "/{index}/{type}/_count", "count", IndexHandlers.Count, Majors: new[] { 7 }, Deprecated: TypedCount),
+        new("POST", "/{index}/{type}/_count", "count", IndexHandlers.Count, Majors: new[] { 7 }, Deprecated: TypedCount),
+        new("GET", "/{index}/_search", "search", SearchHandlers.Search),
+        new("POST", "/{index}/_search", "search", SearchHandlers.Search),
         new("GET", "/_snapshot", "snapshot.get_repository", SnapshotHandlers.GetRepositories),
         new("GET", "/_snapshot/{repository}", "snapshot.get_repository", SnapshotHandlers.GetRepositories),
         new("GET", "/_snapshot/{repository}/{snapshot}", "snapshot.get", SnapshotHandlers.GetSnapshots),
