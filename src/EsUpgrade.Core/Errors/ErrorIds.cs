@@ -54,6 +54,8 @@ public static class ErrorIds
     public const string DestinationExists = nameof(DestinationExists);
     public const string ApiNotAvailable = nameof(ApiNotAvailable);
     public const string InvalidReleaseTable = nameof(InvalidReleaseTable);
+    public const string InvalidReportPath = nameof(InvalidReportPath);
+    public const string UnsupportedReportInput = nameof(UnsupportedReportInput);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);

@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using EsUpgrade.Assessment;
+using EsUpgrade.Errors;
+using EsUpgrade.Reports;
+
+namespace EsUpgrade.Commands;
+
+/// <summary>
+/// Writes the assessment as one self-contained HTML page (for the change request; prints well) or as JSON: from the
+/// objects piped in, or, with none, by running the readiness checks and the deprecation checks for -TargetVersion.
+/// </summary>
+[Cmdlet(VerbsData.Export, "EsUpgradeReport", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportEsUpgradeReportCommand : EsCmdlet
+{
+    readonly List<ReportItem> items = new List<ReportItem>();
+    EsUpgrade.Connections.EsConnection? target;
+
+    /// <summary>The file to write: .html (or .htm) for the page, .json for machines.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>Objects of the assessment: readiness checks, deprecations, node configuration findings, clients, deprecation log groups.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>With no input: the release the checks are run for, in full (8.19.0).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TargetVersion { get; set; }
+
+    /// <summary>With no input: the cluster to check; the session's current connection by default.</summary>
+    [Parameter]
+    public EsUpgrade.Connections.EsConnection? Connection { get; set; }
+
+    /// <summary>The page's heading; "Upgrade readiness of (cluster)" by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Title { get; set; }
+
+    /// <summary>Overwrite an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override EsUpgrade.Connections.EsConnection? CallConnection => target;
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject?.BaseObject is not object value) return;
+        foreach (var one in value is object[] array ? array : new[] { value })
+        {
+            var item = UpgradeReport.ItemOf(one is PSObject ps ? ps.BaseObject : one);
+            if (item is null)
+                WriteError(ToErrorRecord(new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedReportInput,
+                    $"A {one.GetType().Name} is not part of an assessment: pipe the objects of Test-EsUpgradeReadiness, Test-EsDeprecation, Test-EsNodeConfiguration, Get-EsClient or Get-EsDeprecationLog.", one)));
+            else items.Add(item);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Path);
+        WriteErrorOnFailure(() =>
+        {
+            var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+            if (extension is not (".html" or ".htm" or ".json"))
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidReportPath, $"'{path}' ends in neither .html nor .json: the extension says which report to write.", path);
+            if (File.Exists(path) && !Force)
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give another -Path, or -Force to overwrite it.", path);
+            if (items.Count == 0 && MyInvocation.ExpectingInput == false)
+            {
+                if (TargetVersion is null)
+                    throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,
+                        "With nothing piped in, the report runs the readiness checks: give -TargetVersion (such as 8.19.0), or pipe Test-EsUpgradeReadiness and the other assessment cmdlets into it.", Path);
+                target = EsUpgrade.Connections.ConnectionRegistry.Session.Resolve(Connection);
+                var version = ReadinessChecker.ParseTarget(TargetVersion);
+                var (checks, deprecations) = OffPipeline(async call => (
+                    await ReadinessChecker.RunAsync(call.Api, new ReadinessOptions { TargetVersion = version }, call.Cancellation).ConfigureAwait(false),
+                    (await DeprecationReader.ReadAsync(call.Api, null, call.Cancellation).ConfigureAwait(false)).Found));
+                items.AddRange(checks.Select(c => UpgradeReport.ItemOf(c)!));
+                items.AddRange(deprecations.Select(d => UpgradeReport.ItemOf(d)!));
+                Title ??= $"Upgrade readiness of {target.ClusterName} for {version}";
+            }
+            if (!ShouldProcess(path, $"Write a report of {items.Count} items")) return;
+            var cluster = items.Select(i => i.Cluster).FirstOrDefault(c => c != null);
+            UpgradeReport.Write(path, items, Title ?? (cluster is null ? "Elasticsearch upgrade assessment" : $"Upgrade assessment of {cluster}"), DateTimeOffset.UtcNow);
+            WriteObject(new FileInfo(path));
+        }, Path);
+    }
+}
