@@ -11,13 +11,17 @@
     FormatsToProcess     = @('EsUpgrade.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-EsCluster'
+        'Convert-EsNodeConfiguration'
         'Disable-EsShardAllocation'
         'Disconnect-EsCluster'
         'Enable-EsShardAllocation'
+        'Export-EsUpgradeReport'
+        'Get-EsClient'
         'Get-EsCluster'
         'Get-EsClusterHealth'
         'Get-EsClusterSetting'
         'Get-EsConnection'
+        'Get-EsDeprecationLog'
         'Get-EsIndex'
         'Get-EsNode'
         'Get-EsShard'
@@ -25,7 +29,11 @@
         'Invoke-EsRequest'
         'Invoke-EsRollingUpgrade'
         'New-EsUpgradePlan'
+        'Set-EsDeprecationLogging'
         'Set-EsMlUpgradeMode'
+        'Test-EsDeprecation'
+        'Test-EsNodeConfiguration'
+        'Test-EsUpgradeReadiness'
         'Wait-EsClusterHealth'
         'Wait-EsNode'
     )
@@ -37,7 +45,7 @@
             Tags         = @('Elasticsearch', 'Upgrade', 'RollingUpgrade', 'Snapshot', 'Elastic', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://github.com/esupgrade/EsUpgrade'
-            ReleaseNotes = '0.1.0: rolling upgrade to 8.x (New-EsUpgradePlan, Invoke-EsRollingUpgrade: resumable, safety checks, restores allocation on failure), indices and shards, allocation, flush, ML upgrade mode, Wait-EsNode; connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
+            ReleaseNotes = '0.1.0: assessment (Test-EsUpgradeReadiness, Test-EsDeprecation, offline Test-EsNodeConfiguration and Convert-EsNodeConfiguration for elasticsearch.yml and jvm.options, Get-EsClient, Get-EsDeprecationLog, Set-EsDeprecationLogging, Export-EsUpgradeReport as HTML or JSON); rolling upgrade to 8.x (New-EsUpgradePlan, Invoke-EsRollingUpgrade: resumable, safety checks, restores allocation on failure), indices and shards, allocation, flush, ML upgrade mode, Wait-EsNode; connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
         }
     }
 }

@@ -8,6 +8,7 @@
         Inventory     = @('Get-EsCluster', 'Get-EsNode', 'Get-EsIndex', 'Get-EsShard', 'Get-EsClusterSetting')
         Health        = @('Get-EsClusterHealth', 'Wait-EsClusterHealth', 'Get-EsShard', 'Wait-EsNode')
         RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
+        Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
 
@@ -251,6 +252,111 @@
         Examples    = @(
             @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file. Returns a NodeUpgradeResult per node (status, versions, duration).' }
             @{ Code = 'New-EsUpgradePlan 8.19.0 | Invoke-EsRollingUpgrade -NodeAction $action -WhatIf'; Remarks = 'Shows what would happen and changes nothing; returns the UpgradePlan.' }
+        )
+    }
+    'Test-EsUpgradeReadiness' = @{
+        Synopsis    = 'Tells whether the cluster can go to the target version today, check by check, with what to do first.'
+        Description = 'Runs the checks of Elastic''s upgrade preparation against the cluster: every node on 7.17 (and on the newest 7.17 patch in the release table shipped with the module), one version across nodes, health green, nothing initializing or relocating, shard allocation enabled, no critical deprecation, no index created before 7.0 (hidden ones included), system-feature migration done, a SUCCESS snapshot younger than -MaxSnapshotAge that covers every index in a registered repository, every data node below the high disk watermark with room on the others for the largest node''s shards, ML model snapshots, plugins, transient settings, and the HTTP clients seen that will break on 8.x. Each check is Pass, Warning or Fail with the reason, the remedy and a link; failures come first. A check that cannot read what it needs (an API older than the cluster, a missing privilege) is a Warning that says so, and the others still run.'
+        Parameters  = @{
+            TargetVersion  = 'The release to go to, in full: 8.19.0. Anything before 8.0, or not in full, is an UnsupportedTargetVersion error.'
+            MaxSnapshotAge = 'How old the newest SUCCESS snapshot may be: a TimeSpan, or seconds. 24 hours by default.'
+            ReleaseTable   = 'A JSON file {"newest": {"7.17": "7.17.29"}} to use instead of the table shipped with the module, when a newer patch is out.'
+            Quiet          = 'Return only $true when no check failed, else $false: for scripts and runbooks.'
+            Connection     = 'The cluster to check; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Test-EsUpgradeReadiness 8.19.0'; Remarks = 'Returns one ReadinessCheck per check, failures first, each with Detail, Remedy and Url.' }
+            @{ Code = 'if (-not (Test-EsUpgradeReadiness 8.19.0 -Quiet)) { throw ''not ready'' }'; Remarks = 'A runbook gate: returns $true or $false.' }
+        )
+    }
+    'Test-EsDeprecation' = @{
+        Synopsis    = 'Lists what the deprecation info API reports, and what it misses, each with a reason, a link and a remedy.'
+        Description = 'Reads GET _migration/deprecations (7.17 and 8.x shapes alike; every item comes out exactly once, categories later versions add included) and adds EsUpgrade''s own checks of what the API does not report: transient cluster settings (7.17 stopped reporting them) and hidden indices created before the previous major (the API does not expand hidden indices, yet an 8.x node refuses to start over a 6.x .kibana_1). Reading the API needs the manage cluster privilege; without it the error names the privilege.'
+        Parameters  = @{
+            Index      = 'Only findings about these indices (names or patterns; the API''s index form). From the pipeline: an index''s Name or a shard''s Index. A full name that matches nothing is an IndexNotFound error.'
+            Level      = 'Only findings of these levels: Critical, Warning, Info, None.'
+            Category   = 'Only findings of these categories: Cluster, Node, Index, DataStream, Template, IlmPolicy, MachineLearning, CrossClusterReplication, Other.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Test-EsDeprecation -Level Critical'; Remarks = 'Returns an EsDeprecation for each critical finding, with Resource, Url and Remedy.' }
+            @{ Code = 'Get-EsIndex logs-* | Test-EsDeprecation'; Remarks = 'Returns the findings about exactly those indices.' }
+        )
+    }
+    'Test-EsNodeConfiguration' = @{
+        Synopsis    = 'Checks a node''s elasticsearch.yml, jvm.options and jvm.options.d for 8.x, offline, with file and line.'
+        Description = 'Reads the files the way Elasticsearch does (flat and nested keys alike, ${ENV} placeholders kept) and reports, with the line of each: settings 8.0 removed or renamed (legacy role flags, discovery.zen.*, http.tcp_no_delay, cluster.remote.connect, and the rest of the 8.0 list), xpack.security.enabled left unset, cluster.initial_master_nodes left on an existing cluster, SSL settings without .enabled, and JVM options JDK 17 refuses (CMS, ParNew, the old GC logging flags, removed system properties) or a heap set in the root jvm.options. Needs no cluster: run it on each node, or on copies of their config folders.'
+        Parameters  = @{
+            Path  = 'An elasticsearch.yml, a jvm.options or *.options file, or a node''s config folder (which must hold elasticsearch.yml). From the pipeline: paths, a file''s FullName (Get-ChildItem), a finding''s File, or a conversion''s Destination, so Convert-EsNodeConfiguration | Test-EsNodeConfiguration checks what was written.'
+            Level = 'Only findings of these levels: Critical, Warning, Info.'
+        }
+        Examples    = @(
+            @{ Code = 'Test-EsNodeConfiguration C:\ProgramData\Elastic\Elasticsearch\config'; Remarks = 'Returns a NodeConfigFinding for each problem in elasticsearch.yml, jvm.options and jvm.options.d, with File and Line.' }
+            @{ Code = 'Get-ChildItem \\es-*\c$\ProgramData\Elastic\Elasticsearch\config\elasticsearch.yml | Test-EsNodeConfiguration -Level Critical'; Remarks = 'Checks every node''s file over the admin shares; returns the critical findings.' }
+        )
+    }
+    'Convert-EsNodeConfiguration' = @{
+        Synopsis    = 'Writes an 8.x-ready copy of a node''s configuration, keeping every other line and comment.'
+        Description = 'Settings 8.0 removed are commented out with the reason (a secret''s value is dropped, not copied into the comment), renamed settings are renamed (in place when written flat), legacy role flags become one node.roles list, and JVM options JDK 17 refuses get the 8-13: prefix that keeps them for old JDKs only. What only the admin can decide (xpack.security.enabled, several data paths, SSL settings) is left as it is and reported as a warning. The output is read back before it is written. It never overwrites its input or an existing file unless -Force; with a config folder, -Destination is a folder and elasticsearch.yml, jvm.options and jvm.options.d/*.options are written there (other files are not copied).'
+        Parameters  = @{
+            Path        = 'An elasticsearch.yml, a jvm.options or *.options file, or a node''s config folder.'
+            Destination = 'Where to write: a file (or a folder to put it in) for a file, a folder for a config folder.'
+            Force       = 'Overwrite existing files, the input itself included.'
+        }
+        Examples    = @(
+            @{ Code = 'Convert-EsNodeConfiguration .\config\elasticsearch.yml -Destination .\config-8\elasticsearch.yml'; Remarks = 'Writes the 8.x form and returns a NodeConfigConversion with the findings it fixed and those left to you.' }
+            @{ Code = 'Convert-EsNodeConfiguration .\config -Destination .\config -Force -WhatIf'; Remarks = 'Says what it would rewrite in place; writes nothing and returns nothing.' }
+        )
+    }
+    'Get-EsClient' = @{
+        Synopsis    = 'Lists the HTTP clients each node has seen, and whether each works with 8.x, and why.'
+        Description = 'Reads _nodes/stats/http (Elasticsearch 7.13 and later keep each client: its user agent or Elastic product origin, addresses, X-Opaque-Id, last request). The product and version come from the user agent: Beats and Logstash work with 8.x from 7.17 only; 7.x language clients from 7.13 on work in REST API compatibility mode; Kibana 7.17 keeps working during the upgrade and is upgraded right after it. Clients that closed their connection stay listed for a few minutes only: run it at busy times, or several times.'
+        Parameters  = @{
+            Node          = 'Only the clients of these nodes (names, ids, patterns). From the pipeline: a node''s Name or a shard''s Node. A full name that matches nothing is a NodeNotFound error.'
+            Compatibility = 'Only clients judged so: Compatible, CompatibilityMode, Incompatible, Unknown.'
+            TargetMajor   = 'The major version to judge against; 8 by default.'
+            Connection    = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsClient -Compatibility Incompatible, CompatibilityMode'; Remarks = 'Returns an EsClient for each client to upgrade or reconfigure before the cluster, with Reason.' }
+        )
+    }
+    'Get-EsDeprecationLog' = @{
+        Synopsis    = 'Groups the deprecation log by message and client: who still calls what 8.x removes.'
+        Description = 'Reads the .logs-deprecation.elasticsearch-default data stream (indexed by default from 7.16) and groups its entries by message and client (the X-Opaque-Id of the request, or the Elastic product it came from), with counts and first and last times. Elasticsearch logs a deprecation once per key and X-Opaque-Id until its cache is reset, so counts are of distinct calls, not requests. With no data stream yet, there is no output.'
+        Parameters  = @{
+            Since      = 'Only entries from then on; the last 7 days by default.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsDeprecationLog -Since (Get-Date).AddDays(-1)'; Remarks = 'Returns a DeprecationLogGroup per message and client seen in the last day.' }
+        )
+    }
+    'Set-EsDeprecationLogging' = @{
+        Synopsis    = 'Turns the logging and indexing of deprecations on or off.'
+        Description = 'Sets logger.deprecation (WARN or ERROR) and cluster.deprecation_indexing.enabled persistently, as Kibana''s Upgrade Assistant does, and resets a transient value of either, which would win. Returns the state now in force. Needs the manage cluster privilege.'
+        Parameters  = @{
+            Enabled    = '$true to log and index deprecations, $false to stop.'
+            Connection = 'The cluster to change; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Set-EsDeprecationLogging -Enabled $true'; Remarks = 'Returns a DeprecationLoggingState with IndexingEnabled True and LoggerLevel WARN.' }
+        )
+    }
+    'Export-EsUpgradeReport' = @{
+        Synopsis    = 'Writes the assessment as one self-contained HTML page for the change request, or as JSON.'
+        Description = 'Takes the objects of Test-EsUpgradeReadiness, Test-EsDeprecation, Test-EsNodeConfiguration, Get-EsClient and Get-EsDeprecationLog from the pipeline (or, with none, runs the readiness and deprecation checks for -TargetVersion) and writes them worst first: blockers, warnings, information, passes, each with its link and what to do. The HTML page needs no other file, no script and no network, and prints well (links are printed out). The extension of -Path (.html or .json) picks the format. An existing file is overwritten only with -Force.'
+        Parameters  = @{
+            Path          = 'The file to write: .html (or .htm) for the page, .json for machines.'
+            InputObject   = 'The assessment objects to report. Another kind of object is an UnsupportedReportInput error.'
+            TargetVersion = 'With nothing piped in: the release the checks are run for, in full (8.19.0).'
+            Connection    = 'With nothing piped in: the cluster to check; default the current connection.'
+            Title         = 'The page''s heading.'
+            Force         = 'Overwrite an existing file.'
+        }
+        Examples    = @(
+            @{ Code = 'Export-EsUpgradeReport .\readiness.html -TargetVersion 8.19.0'; Remarks = 'Runs the checks and returns the FileInfo of the page.' }
+            @{ Code = '& { Test-EsUpgradeReadiness 8.19.0; Test-EsNodeConfiguration .\config; Get-EsClient } | Export-EsUpgradeReport .\change-1234.html'; Remarks = 'One page of readiness, configuration and clients; returns its FileInfo.' }
         )
     }
 }

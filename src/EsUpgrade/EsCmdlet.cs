@@ -179,7 +179,7 @@ public abstract class EsClusterCmdlet : EsCmdlet
 
     /// <summary>Objects that stand for the whole cluster: piped in, they narrow nothing.</summary>
     static bool StandsForTheCluster(object piped) => piped is EsConnection or Inventory.EsCluster or Health.EsClusterHealth
-        or Upgrade.UpgradePlan or Allocation.AllocationChange or Allocation.AllocationSetting;
+        or Upgrade.UpgradePlan or Allocation.AllocationChange or Allocation.AllocationSetting or Assessment.DeprecationLoggingState;
 
     /// <summary>-Connection or the session's current one, resolved once for each value -Connection takes.</summary>
     protected EsConnection TargetConnection

@@ -24,6 +24,10 @@ function Start-EsEmulator {
         [string[]] $Node,
         [string[]] $Index,
         [string[]] $User,
+        # REPO:NAME:HOURS_AGO: a SUCCESS snapshot of every index.
+        [string[]] $Snapshot,
+        # NODE:FILE: a node's elasticsearch.yml.
+        [string[]] $Yml,
         [switch] $Tls,
         [string] $Name = 'emulated',
         [double] $TimeScale = 1,
@@ -39,6 +43,8 @@ function Start-EsEmulator {
     foreach ($n in $Node) { $arguments += @('--node', $n) }
     foreach ($i in $Index) { $arguments += @('--index', $i) }
     foreach ($u in $User) { $arguments += @('--user', $u) }
+    foreach ($s in $Snapshot) { $arguments += @('--snapshot', $s) }
+    foreach ($y in $Yml) { $arguments += @('--yml', $y) }
     if ($Tls) { $arguments += '--tls' }
     $arguments += @('--boot-seconds', $BootSeconds)
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $dir 'out.log') -RedirectStandardError (Join-Path $dir 'err.log')

@@ -26,6 +26,11 @@ BeforeAll {
     $script:done = Connect-EsCluster -Uri $upgraded.Uris -Name upgraded -PassThru
     $script:conn = Connect-EsCluster -Uri $es.Uris -Name piped -PassThru    # the last one connected is the current one
     Invoke-EsRequest -Method PUT /_cluster/settings -Body @{ persistent = @{ 'cluster.routing.allocation.enable' = 'all' } } | Out-Null
+    # A transient setting (an EsUpgrade finding) and a typed write (a deprecation log entry) for the assessment samples.
+    Invoke-EsRequest -Method PUT /_cluster/settings -Body @{ transient = @{ 'indices.recovery.max_bytes_per_sec' = '60mb' } } | Out-Null
+    Invoke-EsRequest -Method PUT /logs/doc/sample -Body @{ at = 'now' } -WarningAction SilentlyContinue | Out-Null
+    $script:yml = Join-Path ([System.IO.Path]::GetTempPath()) "esupgrade-pipeline-$PID.yml"
+    Set-Content -Path $yml -Value "node.master: true`nxpack.security.enabled: false"
 
     # One object of every type the module emits.
     $script:samples = [ordered]@{
@@ -43,6 +48,13 @@ BeforeAll {
         UpgradePlan       = New-EsUpgradePlan 8.19.0 -WarningAction SilentlyContinue
         PlannedNode       = (New-EsUpgradePlan 8.19.0 -WarningAction SilentlyContinue).Nodes | Where-Object Name -EQ es-03
         # A cluster already on the target: the run reports each node as already upgraded, restarting nothing.
+        EsDeprecation     = Test-EsDeprecation | Select-Object -First 1
+        ReadinessCheck    = Test-EsUpgradeReadiness 8.19.0 | Where-Object Name -EQ TransientSettings
+        EsClient          = Get-EsClient | Select-Object -First 1
+        DeprecationLogGroup = Get-EsDeprecationLog | Select-Object -First 1
+        DeprecationLoggingState = Set-EsDeprecationLogging -Enabled $true -Confirm:$false
+        NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
+        NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue
     }
 
@@ -77,6 +89,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Remove-Item $yml, "$yml.8x.yml" -ErrorAction SilentlyContinue
     Get-EsConnection | Disconnect-EsCluster
     $es, $upgraded | Stop-EsEmulator
 }
@@ -96,7 +109,7 @@ Describe '<Command> -<Parameter> narrows to the piped object' -ForEach $narrowin
             $sample = @($samples[$key])[0]
             $property = $Properties | Where-Object { $sample.PSObject.Properties[$_] } | Select-Object -First 1
             # Objects that stand for the whole cluster narrow nothing (their Name is the cluster's or the connection's).
-            if ($key -in 'EsConnection', 'EsCluster', 'EsClusterHealth', 'UpgradePlan', 'AllocationChange', 'AllocationSetting') { continue }
+            if ($key -in 'EsConnection', 'EsCluster', 'EsClusterHealth', 'UpgradePlan', 'AllocationChange', 'AllocationSetting', 'DeprecationLoggingState') { continue }
             if (-not $property -and ($CommandProperties | Where-Object { $sample.PSObject.Properties[$_] })) { continue }    # another parameter narrows it
             if (-not $property) {
                 # A thing of another kind names nothing here: it narrows to nothing, with an error, never to everything.

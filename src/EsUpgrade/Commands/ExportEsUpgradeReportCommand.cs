@@ -35,7 +35,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
     public string? TargetVersion { get; set; }
 
     /// <summary>With no input: the cluster to check; the session's current connection by default.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public EsUpgrade.Connections.EsConnection? Connection { get; set; }
 
     /// <summary>The page's heading; "Upgrade readiness of (cluster)" by default.</summary>

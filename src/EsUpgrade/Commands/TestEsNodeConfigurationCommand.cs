@@ -13,9 +13,12 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(NodeConfigFinding))]
 public sealed class TestEsNodeConfigurationCommand : EsCmdlet
 {
-    /// <summary>An elasticsearch.yml, a jvm.options or *.options file, or a node's config folder; from the pipeline, a file's FullName.</summary>
+    /// <summary>
+    /// An elasticsearch.yml, a jvm.options or *.options file, or a node's config folder; from the pipeline, a path, a
+    /// file's FullName, a finding's File or a conversion's Destination (Convert-EsNodeConfiguration | Test-EsNodeConfiguration).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    [Alias("FullName", "File", "Destination")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = null!;
 

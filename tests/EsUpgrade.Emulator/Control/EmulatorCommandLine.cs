@@ -19,6 +19,8 @@ public static class EmulatorCommandLine
           --time-scale X            emulated seconds per real second (default 1)
           --boot-seconds S          emulated seconds from a node's start to its joining (default 10)
           --ready-file PATH         write ports and fingerprints as JSON when listening
+          --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
+          --yml NODE:FILE           the elasticsearch.yml of a node, read from FILE
         """;
 
     public static (ClusterSpec Spec, string? ReadyFile, string? CertDir, int ControlPort) Parse(string[] args)
@@ -27,6 +29,8 @@ public static class EmulatorCommandLine
         int nodes = 3, basePort = 0, controlPort = 0;
         var version = "7.17.27";
         string? readyFile = null, certDir = null;
+        var snapshots = new List<(string Repo, string Name, double HoursAgo)>();
+        var ymls = new List<(string Node, string Yaml)>();
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -55,6 +59,16 @@ public static class EmulatorCommandLine
                         Settings = p.Length > 6 && p[6] == "hidden" ? new() { [EmulatedIndex.HiddenSetting] = "true" } : new(),
                     });
                     break;
+                case "--snapshot":
+                    var sn = Next().Split(':');
+                    if (sn.Length != 3) throw new ArgumentException("--snapshot REPO:NAME:HOURS_AGO");
+                    snapshots.Add((sn[0], sn[1], double.Parse(sn[2], System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                case "--yml":
+                    var y = Next().Split(':', 2);
+                    if (y.Length != 2) throw new ArgumentException("--yml NODE:FILE");
+                    ymls.Add((y[0], File.ReadAllText(y[1])));
+                    break;
                 case "--user":
                     var u = Next().Split(':', 2);
                     if (u.Length != 2) throw new ArgumentException("--user NAME:PASSWORD");
@@ -75,6 +89,18 @@ public static class EmulatorCommandLine
             spec.Nodes.AddRange(ClusterSpec.Uniform(nodes, version).Nodes);
         if (basePort > 0)
             for (var n = 0; n < spec.Nodes.Count; n++) spec.Nodes[n].Port = basePort + n;
+        foreach (var (repo, name, hoursAgo) in snapshots)
+        {
+            var repository = spec.Repositories.FirstOrDefault(r => r.Name == repo);
+            if (repository is null) spec.Repositories.Add(repository = new RepositorySpec { Name = repo });
+            repository.Snapshots.Add(new SnapshotSpec
+            {
+                Name = name, StartTime = DateTimeOffset.UtcNow.AddHours(-hoursAgo).AddMinutes(-3), Version = spec.Nodes[0].Version,
+                Indices = spec.Indices.Where(i => i.Settings.GetValueOrDefault(EmulatedIndex.HiddenSetting) != "true").Select(i => i.Name).ToList(),
+            });
+        }
+        foreach (var (node, yaml) in ymls)
+            (spec.Nodes.FirstOrDefault(n => n.Name == node) ?? throw new ArgumentException($"--yml: no node named {node}")).ConfigYaml = yaml;
         return (spec, readyFile, certDir, controlPort);
     }
 }
