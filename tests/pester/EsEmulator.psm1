@@ -29,6 +29,8 @@ function Start-EsEmulator {
         # NODE:FILE: a node's elasticsearch.yml.
         [string[]] $Yml,
         [switch] $Tls,
+        # More emulator command-line arguments as they are (see EmulatorCommandLine).
+        [string[]] $ExtraArguments,
         [string] $Name = 'emulated',
         [double] $TimeScale = 1,
         [int] $BootSeconds = 10,
@@ -46,6 +48,7 @@ function Start-EsEmulator {
     foreach ($s in $Snapshot) { $arguments += @('--snapshot', $s) }
     foreach ($y in $Yml) { $arguments += @('--yml', $y) }
     if ($Tls) { $arguments += '--tls' }
+    if ($ExtraArguments) { $arguments += $ExtraArguments }
     $arguments += @('--boot-seconds', $BootSeconds)
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $dir 'out.log') -RedirectStandardError (Join-Path $dir 'err.log')
     # Wait for the ready file: the emulator writes it atomically once every node listens.

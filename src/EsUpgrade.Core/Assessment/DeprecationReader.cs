@@ -28,18 +28,21 @@ public static class DeprecationReader
     {
         var result = new List<EsDeprecation>();
         if (body.ValueKind != JsonValueKind.Object) return result;
+        // Thousands of items repeat a few messages, URLs and details: keep one string of each.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Shared(string? text) => text is null ? null : strings.TryGetValue(text, out var kept) ? kept : strings[text] = text;
         foreach (var key in body.EnumerateObject())
         {
             var category = CategoryOf(key.Name);
             if (key.Value.ValueKind == JsonValueKind.Array)
             {
-                foreach (var item in key.Value.EnumerateArray()) result.Add(Item(item, key.Name, category, null, connection));
+                foreach (var item in key.Value.EnumerateArray()) result.Add(Item(item, key.Name, category, null, connection, Shared));
             }
             else if (key.Value.ValueKind == JsonValueKind.Object)
             {
                 foreach (var resource in key.Value.EnumerateObject())
                     if (resource.Value.ValueKind == JsonValueKind.Array)
-                        foreach (var item in resource.Value.EnumerateArray()) result.Add(Item(item, key.Name, category, resource.Name, connection));
+                        foreach (var item in resource.Value.EnumerateArray()) result.Add(Item(item, key.Name, category, resource.Name, connection, Shared));
             }
         }
         return result;
@@ -58,26 +61,27 @@ public static class DeprecationReader
         _ => DeprecationCategory.Other,
     };
 
-    static EsDeprecation Item(JsonElement item, string key, DeprecationCategory category, string? resource, EsConnection? connection)
+    static EsDeprecation Item(JsonElement item, string key, DeprecationCategory category, string? resource, EsConnection? connection, Func<string?, string?> shared)
     {
-        var details = item.Str("details");
+        var details = shared(item.Str("details"));
         var nodes = Array.Empty<string>();
         if (category == DeprecationCategory.Node && details != null && NodesImpacted.Match(details) is { Success: true } m)
             nodes = m.Groups["nodes"].Value.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()).Distinct().ToArray();
-        var meta = item.Prop("_meta") is JsonElement metaJson && metaJson.ValueKind == JsonValueKind.Object ? (IReadOnlyDictionary<string, object?>)metaJson.ToPlain()! : null;
+        // A copy of its own: the finding must not keep the whole answer (tens of MB) alive.
+        var meta = item.Prop("_meta") is JsonElement m2 && m2.ValueKind == JsonValueKind.Object ? m2.Clone() : (JsonElement?)null;
         var finding = new EsDeprecation
         {
             Connection = connection,
             Category = category,
             Level = LevelOf(item.Str("level")),
-            Message = item.Str("message") ?? "",
-            Url = item.Str("url"),
+            Message = shared(item.Str("message")) ?? "",
+            Url = shared(item.Str("url")),
             Details = details,
-            Resource = resource ?? item.Prop("_meta")?.Str("job_id") ?? (nodes.Length > 0 ? string.Join(", ", nodes) : null),
+            Resource = resource ?? meta?.Str("job_id") ?? (nodes.Length > 0 ? string.Join(", ", nodes) : null),
             Nodes = nodes,
             ResolveDuringRollingUpgrade = item.Bool("resolve_during_rolling_upgrade"),
-            Meta = meta,
-            SettingsToRemove = RemovableSettings(item),
+            metaJson = meta,
+            SettingsToRemove = RemovableSettings(meta),
             ApiKey = key,
             Source = FindingSource.DeprecationApi,
         };
@@ -93,9 +97,9 @@ public static class DeprecationReader
         _ => DeprecationLevel.None,
     };
 
-    static IReadOnlyList<string> RemovableSettings(JsonElement item) =>
-        item.Prop("_meta") is JsonElement meta
-            ? meta.Array("actions").Where(a => a.Str("action_type") == "remove_settings").SelectMany(a => a.Strings("objects")).Distinct().ToList()
+    static IReadOnlyList<string> RemovableSettings(JsonElement? meta) =>
+        meta is JsonElement m
+            ? m.Array("actions").Where(a => a.Str("action_type") == "remove_settings").SelectMany(a => a.Strings("objects")).Distinct().ToList()
             : (IReadOnlyList<string>)Array.Empty<string>();
 
     /// <summary>
@@ -104,7 +108,8 @@ public static class DeprecationReader
     /// index options leave out). With index names, only the findings about those indices; each full name that
     /// matches nothing is an IndexNotFound.
     /// </summary>
-    public static async Task<Lookup<IReadOnlyList<EsDeprecation>>> ReadAsync(EsApi api, IReadOnlyList<string>? indices, CancellationToken ct)
+    public static async Task<Lookup<IReadOnlyList<EsDeprecation>>> ReadAsync(EsApi api, IReadOnlyList<string>? indices, CancellationToken ct,
+        IReadOnlyList<EsIndex>? allIndices = null)
     {
         if (indices != null && indices.Count > 0)
             return await IndexLookup.RunAsync(api, indices, async expression =>
@@ -113,9 +118,12 @@ public static class DeprecationReader
                 var own = await HiddenOldIndicesAsync(api, expression, items, ct).ConfigureAwait(false);
                 return (IReadOnlyList<EsDeprecation>)items.Where(i => i.Category == DeprecationCategory.Index).Concat(own).ToList();
             }).ConfigureAwait(false);
+        // The settings and the index list do not depend on the API's answer: read them alongside it.
+        var settingsTask = ClusterSettings.GetAsync(api, includeDefaults: false, ct);
+        var indicesTask = allIndices is null ? IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct) : Task.FromResult(allIndices);
         var all = (await FetchAsync(api, null, ct).ConfigureAwait(false)).ToList();
-        all.AddRange(await TransientSettingsAsync(api, all, ct).ConfigureAwait(false));
-        all.AddRange(await HiddenOldIndicesAsync(api, null, all, ct).ConfigureAwait(false));
+        all.AddRange(TransientSettings(api, all, await settingsTask.ConfigureAwait(false)));
+        all.AddRange(await HiddenOldIndicesAsync(api, null, all, ct, await indicesTask.ConfigureAwait(false)).ConfigureAwait(false));
         return new Lookup<IReadOnlyList<EsDeprecation>>(all, Array.Empty<EsException>());
     }
 
@@ -133,11 +141,10 @@ public static class DeprecationReader
     }
 
     /// <summary>7.16 took transient settings out of 7.x's deprecation checks (#80558), yet 8.x deprecates them and 9.x may drop them.</summary>
-    static async Task<IEnumerable<EsDeprecation>> TransientSettingsAsync(EsApi api, IReadOnlyList<EsDeprecation> fromApi, CancellationToken ct)
+    static IEnumerable<EsDeprecation> TransientSettings(EsApi api, IReadOnlyList<EsDeprecation> fromApi, IReadOnlyList<EsClusterSetting> settings)
     {
         if (fromApi.Any(f => f.Message.StartsWith("Transient cluster settings", StringComparison.Ordinal))) return Array.Empty<EsDeprecation>();
-        var transient = (await ClusterSettings.GetAsync(api, includeDefaults: false, ct).ConfigureAwait(false))
-            .Where(s => s.Scope == SettingScope.Transient).Select(s => s.Name).ToList();
+        var transient = settings.Where(s => s.Scope == SettingScope.Transient).Select(s => s.Name).ToList();
         if (transient.Count == 0) return Array.Empty<EsDeprecation>();
         var finding = new EsDeprecation
         {
@@ -159,11 +166,12 @@ public static class DeprecationReader
     /// Hidden indices created before the previous major (a 6.x <c>.kibana_1</c> or <c>.security-6</c>): the node of the next
     /// major refuses to start over them, but the deprecation API's index options do not expand hidden indices.
     /// </summary>
-    static async Task<IEnumerable<EsDeprecation>> HiddenOldIndicesAsync(EsApi api, string? expression, IReadOnlyList<EsDeprecation> fromApi, CancellationToken ct)
+    static async Task<IEnumerable<EsDeprecation>> HiddenOldIndicesAsync(EsApi api, string? expression, IReadOnlyList<EsDeprecation> fromApi, CancellationToken ct,
+        IReadOnlyList<EsIndex>? known = null)
     {
         var next = api.Connection.MajorVersion + 1;
         var reported = new HashSet<string>(fromApi.Where(f => f.Category == DeprecationCategory.Index && f.Level == DeprecationLevel.Critical && f.Resource != null).Select(f => f.Resource!), StringComparer.Ordinal);
-        var indices = await IndexReader.GetIndicesAsync(api, expression, includeHidden: true, ct).ConfigureAwait(false);
+        var indices = known ?? await IndexReader.GetIndicesAsync(api, expression, includeHidden: true, ct).ConfigureAwait(false);
         return indices.Where(i => i.IsHidden && i.CreatedVersion != null && i.CreatedVersion.Major < next - 1 && !reported.Contains(i.Name))
             .Select(i =>
             {

@@ -28,7 +28,14 @@ public sealed class EsDeprecation
     public IReadOnlyList<string> Nodes { get; internal set; } = Array.Empty<string>();
     public bool ResolveDuringRollingUpgrade { get; internal set; }
     /// <summary>The item's <c>_meta</c>, as plain dictionaries, lists and values; null when it had none.</summary>
-    public IReadOnlyDictionary<string, object?>? Meta { get; internal set; }
+    public IReadOnlyDictionary<string, object?>? Meta
+    {
+        // Converted when first read: 50,000 findings need not build 50,000 dictionaries no one looks at.
+        get => meta ??= metaJson is System.Text.Json.JsonElement json ? (IReadOnlyDictionary<string, object?>?)Json.JsonExtensions.ToPlain(json) : null;
+        internal set => meta = value;
+    }
+    IReadOnlyDictionary<string, object?>? meta;
+    internal System.Text.Json.JsonElement? metaJson;
     /// <summary>Settings <c>_meta</c> says can be removed (<c>remove_settings</c> actions).</summary>
     public IReadOnlyList<string> SettingsToRemove { get; internal set; } = Array.Empty<string>();
     /// <summary>The top-level key of the API answer the item came from (<c>index_settings</c>, <c>ml_settings</c>, ...); null for EsUpgrade's own.</summary>

@@ -68,6 +68,14 @@ public static class ReadinessChecker
             }
         }
 
+        // The large reads (every index, every deprecation, every shard, the clients) start at once and run side by side.
+        var indicesTask = IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct);
+        var findingsTask = Task.Run(async () => (await DeprecationReader.ReadAsync(api, null, ct, await indicesTask.ConfigureAwait(false)).ConfigureAwait(false)).Found, ct);
+        var shardsTask = IndexReader.GetShardsAsync(api, null, ct);
+        var clientsTask = api.Connection.Server.Version >= new Version(7, 13) ? ClientReader.ReadAsync(api, null, target.Major, ct) : null;
+        foreach (var started in new Task?[] { findingsTask, shardsTask, clientsTask })
+            _ = started?.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);    // observed here, reported where awaited
+
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         CheckVersions(nodes, target, options.Releases, Check);
 
@@ -83,10 +91,10 @@ public static class ReadinessChecker
         var settings = await Read(new[] { "AllocationEnabled", "TransientSettings", "DiskWatermarks" }, () => ClusterSettings.GetAsync(api, includeDefaults: true, ct)).ConfigureAwait(false);
         if (settings != null) CheckSettings(settings, Check);
 
-        var findings = await Read(new[] { "CriticalDeprecations", "MlModelSnapshots" }, async () => (await DeprecationReader.ReadAsync(api, null, ct).ConfigureAwait(false)).Found).ConfigureAwait(false);
+        var indices = await indicesTask.ConfigureAwait(false);
+        var findings = await Read(new[] { "CriticalDeprecations", "MlModelSnapshots" }, () => findingsTask).ConfigureAwait(false);
         if (findings != null) CheckDeprecations(findings, Check);
 
-        var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
         var oldest = target.Major - 1;
         var old = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldest).Select(i => $"{i.Name} ({i.CreatedVersion})").ToList();
         Check("IndicesCreatedBefore" + oldest, old.Count == 0 ? ReadinessStatus.Pass : ReadinessStatus.Fail,
@@ -97,7 +105,7 @@ public static class ReadinessChecker
         await CheckSystemFeatures(api, Check, ct).ConfigureAwait(false);
         await Read(new[] { "RecentSnapshot" }, async () => { await CheckSnapshots(api, indices, options, Check, ct).ConfigureAwait(false); return new object(); }).ConfigureAwait(false);
         if (settings != null)
-            await Read(new[] { "DiskWatermarks" }, async () => { await CheckDisk(api, nodes, settings, Check, ct).ConfigureAwait(false); return new object(); }).ConfigureAwait(false);
+            await Read(new[] { "DiskWatermarks" }, async () => { await CheckDisk(api, nodes, settings, shardsTask, Check, ct).ConfigureAwait(false); return new object(); }).ConfigureAwait(false);
 
         var plugins = nodes.SelectMany(n => n.Plugins.Select(p => $"{p} on {n.Name}")).ToList();
         Check("Plugins", plugins.Count == 0 ? ReadinessStatus.Pass : ReadinessStatus.Warning,
@@ -105,9 +113,9 @@ public static class ReadinessChecker
             "Have the plugins' 8.x builds at hand (elasticsearch-plugin install, or a package), and put their reinstall into the node action.",
             "https://www.elastic.co/guide/en/elasticsearch/plugins/8.19/installation.html", plugins);
 
-        if (api.Connection.Server.Version >= new Version(7, 13))
+        if (clientsTask != null)
         {
-            var clients = await Read(new[] { "Clients" }, () => ClientReader.ReadAsync(api, null, target.Major, ct)).ConfigureAwait(false);
+            var clients = await Read(new[] { "Clients" }, () => clientsTask!).ConfigureAwait(false);
             if (clients != null)
             {
                 var broken = clients.Where(c => c.Compatibility == ClientCompatibility.Incompatible).ToList();
@@ -262,7 +270,7 @@ public static class ReadinessChecker
     /// Each data node below the high watermark, and room on the others for the largest node's shards: a node that
     /// stays down past the delayed timeout has its copies rebuilt elsewhere, and they must fit under the high watermark.
     /// </summary>
-    static async Task CheckDisk(EsApi api, IReadOnlyList<EsNode> nodes, IReadOnlyList<EsClusterSetting> settings, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check, CancellationToken ct)
+    static async Task CheckDisk(EsApi api, IReadOnlyList<EsNode> nodes, IReadOnlyList<EsClusterSetting> settings, Task<IReadOnlyList<EsShard>> shardsTask, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check, CancellationToken ct)
     {
         const string Url = "https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-cluster.html#disk-based-shard-allocation";
         string Effective(string name) => new[] { SettingScope.Transient, SettingScope.Persistent, SettingScope.Default }
@@ -274,7 +282,7 @@ public static class ReadinessChecker
         }
         var high = Effective("cluster.routing.allocation.disk.watermark.high");
         var stats = await api.GetJsonAsync(EsRequest.Get("/_nodes/stats/fs"), ct).ConfigureAwait(false);
-        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+        var shards = await shardsTask.ConfigureAwait(false);
         var byNode = shards.Where(s => s.Node != null).GroupBy(s => s.Node!).ToDictionary(g => g.Key, g => g.Sum(s => s.StoreBytes ?? 0));
         var disks = stats.Object("nodes").Select(n => (Name: n.Value.Str("name") ?? n.Name, Total: n.Value.Prop("fs")?.Prop("total")?.Long("total_in_bytes") ?? 0,
             Free: n.Value.Prop("fs")?.Prop("total")?.Long("available_in_bytes") ?? 0))

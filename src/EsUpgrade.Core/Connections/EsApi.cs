@@ -51,12 +51,16 @@ public sealed class EsApi
         return ParseJson(request, response);
     }
 
+    static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
     public static JsonElement ParseJson(EsRequest request, EsResponse response)
     {
         try
         {
-            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(response.Body) ? "{}" : response.Body);
-            return doc.RootElement.Clone();
+            if (response.IsEmpty) return EmptyObject;
+            // Over the response's own bytes, not disposed: no copy of a large answer (a Clone would copy it all again);
+            // the document's pooled index goes back to the GC with it.
+            return JsonDocument.Parse(response.BodyBytes).RootElement;
         }
         catch (JsonException ex)
         {

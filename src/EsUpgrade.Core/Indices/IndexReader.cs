@@ -84,10 +84,14 @@ public static class IndexReader
         var expand = includeHidden ? "&expand_wildcards=all" : "";
         var cat = await api.GetJsonAsync(EsRequest.Get($"/_cat/indices{target}?format=json&bytes=b&h=health,status,index,uuid,pri,rep,docs.count,store.size{expand}"), ct).ConfigureAwait(false);
         var settings = await api.GetJsonAsync(EsRequest.Get($"{(target.Length == 0 ? "/_all" : target)}/_settings/index.version.created,index.hidden?flat_settings=true{expand}"), ct).ConfigureAwait(false);
+        // One pass over the settings: looking each index up by name would scan the object again for each (quadratic at 20,000 indices).
+        var settingsByIndex = settings.ValueKind == JsonValueKind.Object
+            ? settings.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Prop("settings"), StringComparer.Ordinal)
+            : new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
         return cat.EnumerateArray().Select(i =>
         {
             var name = i.Str("index") ?? "";
-            var indexSettings = settings.Prop(name)?.Prop("settings");
+            var indexSettings = settingsByIndex.TryGetValue(name, out var found) ? found : null;
             var created = indexSettings?.Str("index.version.created");
             return new EsIndex
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -45,13 +46,28 @@ public sealed class EsResponse
     public EsResponse(int statusCode, string body, Uri? node, IReadOnlyDictionary<string, IReadOnlyList<string>> headers)
     {
         StatusCode = statusCode;
-        Body = body;
+        body_ = body;
         Node = node;
         Headers = headers;
     }
 
+    /// <summary>A response as the wire read it: UTF-8 bytes, decoded to text only if someone asks (answers run to tens of MB).</summary>
+    public EsResponse(int statusCode, byte[] bodyBytes, Uri? node, IReadOnlyDictionary<string, IReadOnlyList<string>> headers)
+    {
+        StatusCode = statusCode;
+        bytes = bodyBytes;
+        Node = node;
+        Headers = headers;
+    }
+
+    string? body_;
+    byte[]? bytes;
+
     public int StatusCode { get; }
-    public string Body { get; }
+    public string Body => body_ ??= bytes is null ? "" : System.Text.Encoding.UTF8.GetString(bytes);
+    /// <summary>The body as UTF-8.</summary>
+    public byte[] BodyBytes => bytes ??= System.Text.Encoding.UTF8.GetBytes(body_ ?? "");
+    public bool IsEmpty => bytes is null ? string.IsNullOrWhiteSpace(body_) : bytes.Length == 0 || (bytes.Length < 64 && bytes.All(b => b == ' ' || b == '\n' || b == '\r' || b == '\t'));
     /// <summary>The node that answered.</summary>
     public Uri? Node { get; }
     /// <summary>Response headers, names case-insensitive.</summary>

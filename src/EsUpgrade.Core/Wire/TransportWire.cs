@@ -86,12 +86,12 @@ public sealed class TransportWire : IEsWire
         var config = new RequestConfigurationDescriptor().Accept(request.Accept).ContentType(Json);
         if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
         var body = request.Body is null ? null : PostData.String(request.Body);
-        StringResponse response;
+        BytesResponse response;
         var seenBefore = Volatile.Read(ref certificatesSeen);
         try
         {
             // Relative to the node's URI, so a reverse proxy's path (https://proxy/es/) prefixes every request.
-            response = await transport.RequestAsync<StringResponse>(method, request.Path.TrimStart('/'), body!, config, cancellationToken).ConfigureAwait(false);
+            response = await transport.RequestAsync<BytesResponse>(method, request.Path.TrimStart('/'), body!, config, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { throw; }
         catch (TransportException ex)
@@ -104,7 +104,7 @@ public sealed class TransportWire : IEsWire
             cancellationToken.ThrowIfCancellationRequested();
             throw Unreachable(request, details.Uri, details.OriginalException, seenBefore);
         }
-        return new EsResponse(status, response.Body ?? "", details.Uri, Headers(details));
+        return new EsResponse(status, response.Body ?? Array.Empty<byte>(), details.Uri, Headers(details));
     }
 
     static IReadOnlyDictionary<string, IReadOnlyList<string>> Headers(ApiCallDetails details)

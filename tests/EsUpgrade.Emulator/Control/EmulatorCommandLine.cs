@@ -19,6 +19,7 @@ public static class EmulatorCommandLine
           --time-scale X            emulated seconds per real second (default 1)
           --boot-seconds S          emulated seconds from a node's start to its joining (default 10)
           --ready-file PATH         write ports and fingerprints as JSON when listening
+          --many-indices PREFIX:COUNT:ISSUES   COUNT one-shard indices, with ISSUES deprecated index settings on average (0-6; benchmarks)
           --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
           --yml NODE:FILE           the elasticsearch.yml of a node, read from FILE
         """;
@@ -58,6 +59,11 @@ public static class EmulatorCommandLine
                         TierPreference = p.Length > 5 && p[5].Length > 0 ? p[5] : "data_content",
                         Settings = p.Length > 6 && p[6] == "hidden" ? new() { [EmulatedIndex.HiddenSetting] = "true" } : new(),
                     });
+                    break;
+                case "--many-indices":
+                    var mi = Next().Split(':');
+                    if (mi.Length != 3) throw new ArgumentException("--many-indices PREFIX:COUNT:ISSUES");
+                    spec.Indices.AddRange(ManyIndices(mi[0], int.Parse(mi[1]), double.Parse(mi[2], System.Globalization.CultureInfo.InvariantCulture)));
                     break;
                 case "--snapshot":
                     var sn = Next().Split(':');
@@ -102,5 +108,26 @@ public static class EmulatorCommandLine
         foreach (var (node, yaml) in ymls)
             (spec.Nodes.FirstOrDefault(n => n.Name == node) ?? throw new ArgumentException($"--yml: no node named {node}")).ConfigYaml = yaml;
         return (spec, readyFile, certDir, controlPort);
+    }
+
+    /// <summary>Deprecated index settings, one deprecation item each (DeprecationChecks.IndexIssues).</summary>
+    static readonly (string Key, string Value)[] DeprecatedIndexSettings =
+    {
+        ("index.indexing.slowlog.level", "info"), ("index.search.slowlog.level", "info"), ("index.translog.retention.size", "512mb"),
+        ("index.mapper.dynamic", "true"), ("index.store.type", "simplefs"), ("index.routing.allocation.require._tier", "data_hot"),
+    };
+
+    /// <summary>Indices for benchmarks: index n carries floor((n+1)*issues) - floor(n*issues) deprecated settings, so the total is count*issues.</summary>
+    public static IEnumerable<IndexSpec> ManyIndices(string prefix, int count, double issues)
+    {
+        for (var n = 0; n < count; n++)
+        {
+            var k = Math.Min(DeprecatedIndexSettings.Length, (int)Math.Floor((n + 1) * issues) - (int)Math.Floor(n * issues));
+            yield return new IndexSpec
+            {
+                Name = $"{prefix}-{n:00000}", Shards = 1, Replicas = 0, Documents = 10,
+                Settings = DeprecatedIndexSettings.Take(k).ToDictionary(s => s.Key, s => (string?)s.Value),
+            };
+        }
     }
 }

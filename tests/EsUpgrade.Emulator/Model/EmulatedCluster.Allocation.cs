@@ -88,7 +88,7 @@ public sealed partial class EmulatedCluster
             return "[existing_shard] the shard's data is on another node";
         }
         var limit = int.Parse(Setting("cluster.routing.allocation.node_concurrent_recoveries"));
-        if (IncomingRecoveries(node) >= limit && (!copy.Primary || moving))
+        if ((!copy.Primary || moving) && IncomingRecoveries(node) >= limit)
             return $"[throttling] reached the limit of incoming shard recoveries [{limit}]";
         if (copy.IsDelayed(Clock.UtcNow) && copy.LastNodeId != node.Id)
             return "[delayed_allocation] the node holding this copy left less than index.unassigned.node_left.delayed_timeout ago";
@@ -180,6 +180,19 @@ public sealed partial class EmulatedCluster
     {
         if (Master is null) return;
         var now = Clock.UtcNow;
+        // Copies per node, counted once and kept as copies are placed: placing n copies stays linear.
+        var perNode = AllCopies.Where(c => c.NodeId != null).GroupBy(c => c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
+        EmulatedNode? PickNode(ShardCopy copy) =>
+            RunningNodes.Where(n => Decide(copy, n) is null)
+                .OrderByDescending(n => n.Id == copy.LastNodeId)
+                .ThenBy(n => perNode.GetValueOrDefault(n.Id))
+                .ThenBy(n => n.Name, StringComparer.Ordinal)
+                .FirstOrDefault();
+        void Place(ShardCopy copy, EmulatedNode target, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
+        {
+            Assign(copy, target, now, readyAt, recoveryType, source, bytes);
+            perNode[target.Id] = perNode.GetValueOrDefault(target.Id) + 1;
+        }
         foreach (var index in indices)
         {
             foreach (var group in index.Copies.GroupBy(c => c.Shard).ToList())
@@ -187,15 +200,15 @@ public sealed partial class EmulatedCluster
                 var primary = group.First(c => c.Primary);
                 if (primary.State == ShardState.Unassigned)
                 {
-                    var target = PickNode(primary, group);
+                    var target = PickNode(primary);
                     if (target != null)
-                        Assign(primary, target, now, existingData ? now : now + TimeSpan.FromSeconds(1),
+                        Place(primary, target, existingData ? now : now + TimeSpan.FromSeconds(1),
                             primary.LastNodeId is null ? "empty_store" : "existing_store", null, 0);
                 }
                 if (!primary.IsActive) continue;
                 foreach (var replica in group.Where(c => !c.Primary && c.State == ShardState.Unassigned).ToList())
                 {
-                    var target = PickNode(replica, group);
+                    var target = PickNode(replica);
                     if (target is null) continue;
                     // Data may exist on a node: the replica allocator fetches shard-store metadata first (§13).
                     if (!existingData && replica.LastNodeId != null && !replica.Fetched && Spec.ShardFetchTime > TimeSpan.Zero)
@@ -209,7 +222,7 @@ public sealed partial class EmulatedCluster
                     }
                     var returning = target.Id == replica.LastNodeId;
                     var bytes = returning && index.FlushedSinceLastWrite ? 0 : index.ShardSizeBytes;
-                    Assign(replica, target, now, existingData ? now : now + RecoveryFixedCost, "peer", primary.NodeId, bytes);
+                    Place(replica, target, existingData ? now : now + RecoveryFixedCost, "peer", primary.NodeId, bytes);
                 }
             }
         }
@@ -323,13 +336,6 @@ public sealed partial class EmulatedCluster
         copy.RelocatingNodeId = null;
         copy.State = ShardState.Started;
     }
-
-    EmulatedNode? PickNode(ShardCopy copy, IEnumerable<ShardCopy> group) =>
-        RunningNodes.Where(n => Decide(copy, n) is null)
-            .OrderByDescending(n => n.Id == copy.LastNodeId)
-            .ThenBy(n => AllCopies.Count(c => c.NodeId == n.Id))
-            .ThenBy(n => n.Name, StringComparer.Ordinal)
-            .FirstOrDefault();
 
     void Assign(ShardCopy copy, EmulatedNode node, DateTimeOffset now, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
     {
