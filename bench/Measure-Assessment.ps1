@@ -50,6 +50,7 @@ $results = foreach ($count in $Indices) {
 Remove-Item $probeFile
 $results | Format-Table | Out-String | Write-Host
 if ($results.Count -ge 2) {
+    $scale = $results[-1].Indices / $results[0].Indices
     $ratio = $results[-1].Seconds / $results[0].Seconds
-    Write-Host ("{0}x the indices cost {1:0.0}x the time (target at most {2:0.0}x)" -f ($results[-1].Indices / $results[0].Indices), $ratio, 1.1 * $results[-1].Indices / $results[0].Indices)
+    Write-Host ('{0}x the indices cost {1:0.0}x the time (target at most {2:0.0}x)' -f $scale, $ratio, (1.1 * $scale))
 }

@@ -102,14 +102,12 @@ public static class DeprecationLog
     public static async Task<DeprecationLoggingState> GetStateAsync(EsApi api, CancellationToken ct)
     {
         var settings = await ClusterSettings.GetAsync(api, includeDefaults: true, ct).ConfigureAwait(false);
-        string? Effective(string name) => new[] { SettingScope.Transient, SettingScope.Persistent, SettingScope.Default }
-            .Select(scope => settings.FirstOrDefault(s => s.Name == name && s.Scope == scope)?.Value as string).FirstOrDefault(v => v != null);
         return new DeprecationLoggingState
         {
             Connection = api.Connection,
             // Default true from 7.16 (#78991); older 7.x defaulted to false.
-            IndexingEnabled = string.Equals(Effective("cluster.deprecation_indexing.enabled") ?? (api.Connection.Server.Version >= new Version(7, 16) ? "true" : "false"), "true", StringComparison.OrdinalIgnoreCase),
-            LoggerLevel = (Effective("logger.deprecation") ?? "WARN").ToUpperInvariant(),
+            IndexingEnabled = string.Equals(ClusterSettings.Effective(settings, "cluster.deprecation_indexing.enabled") ?? (api.Connection.Server.Version >= new Version(7, 16) ? "true" : "false"), "true", StringComparison.OrdinalIgnoreCase),
+            LoggerLevel = (ClusterSettings.Effective(settings, "logger.deprecation") ?? "WARN").ToUpperInvariant(),
         };
     }
 

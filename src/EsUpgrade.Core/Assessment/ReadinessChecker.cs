@@ -164,10 +164,7 @@ public static class ReadinessChecker
 
     static void CheckSettings(IReadOnlyList<EsClusterSetting> settings, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check)
     {
-        string? Effective(string name) =>
-            new[] { SettingScope.Transient, SettingScope.Persistent, SettingScope.Default }
-                .Select(scope => settings.FirstOrDefault(s => s.Name == name && s.Scope == scope)?.Value as string).FirstOrDefault(v => v != null);
-        var enable = Effective("cluster.routing.allocation.enable") ?? "all";
+        var enable = ClusterSettings.Effective(settings, "cluster.routing.allocation.enable") ?? "all";
         check("AllocationEnabled", string.Equals(enable, "all", StringComparison.OrdinalIgnoreCase) ? ReadinessStatus.Pass : ReadinessStatus.Fail,
             $"cluster.routing.allocation.enable is {enable}.",
             "A value other than all is often left from an interrupted upgrade: Enable-EsShardAllocation -Default.", "https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-cluster.html#cluster-shard-allocation-settings", null);
@@ -273,8 +270,7 @@ public static class ReadinessChecker
     static async Task CheckDisk(EsApi api, IReadOnlyList<EsNode> nodes, IReadOnlyList<EsClusterSetting> settings, Task<IReadOnlyList<EsShard>> shardsTask, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check, CancellationToken ct)
     {
         const string Url = "https://www.elastic.co/guide/en/elasticsearch/reference/7.17/modules-cluster.html#disk-based-shard-allocation";
-        string Effective(string name) => new[] { SettingScope.Transient, SettingScope.Persistent, SettingScope.Default }
-            .Select(scope => settings.FirstOrDefault(s => s.Name == name && s.Scope == scope)?.Value as string).FirstOrDefault(v => v != null) ?? "90%";
+        string Effective(string name) => ClusterSettings.Effective(settings, name) ?? "90%";
         if (string.Equals(Effective("cluster.routing.allocation.disk.threshold_enabled"), "false", StringComparison.OrdinalIgnoreCase))
         {
             check("DiskWatermarks", ReadinessStatus.Warning, "The disk threshold decider is off: nothing stops shards filling a disk.", "Turn cluster.routing.allocation.disk.threshold_enabled back on.", Url, null);

@@ -41,6 +41,11 @@ public static class ClusterSettings
         return new Lookup<IReadOnlyList<EsClusterSetting>>(found, missing);
     }
 
+    /// <summary>The value in force: transient over persistent over the default; null when none of them has the setting.</summary>
+    public static string? Effective(IReadOnlyList<EsClusterSetting> settings, string name) =>
+        new[] { SettingScope.Transient, SettingScope.Persistent, SettingScope.Default }
+            .Select(scope => settings.FirstOrDefault(s => s.Name == name && s.Scope == scope)?.Value as string).FirstOrDefault(v => v != null);
+
     public static async Task<IReadOnlyList<EsClusterSetting>> GetAsync(EsApi api, bool includeDefaults, CancellationToken ct)
     {
         var path = "/_cluster/settings?flat_settings=true" + (includeDefaults ? "&include_defaults=true" : "");
