@@ -114,6 +114,21 @@ public class ReadinessTests
         Assert.Equal(ErrorIds.UnsupportedTargetVersion, Assert.Throws<EsException>(() => ReadinessChecker.ParseTarget("8.x")).ErrorId);
     }
 
+    [Fact]
+    public async Task On_8x_a_later_8x_is_judged_as_a_minor_upgrade()
+    {
+        var spec = Ready("8.18.0");
+        spec.Indices.Add(new IndexSpec { Name = "from-7", CreatedVersion = "7.17.0", Replicas = 1 });
+        spec.Repositories[0].Snapshots.Single(s => s.Name == "today").Indices.Add("from-7");
+        await using var es = await Emulated.StartAsync(spec);
+        var checks = await RunAsync(es);
+        // The API's critical "Old index" is about 9.0: a warning here, not a blocker.
+        var deprecations = Assert.Single(checks, c => c.Name == "CriticalDeprecations");
+        Assert.Equal(ReadinessStatus.Warning, deprecations.Status);
+        Assert.Contains("not of 8.19.0", deprecations.Detail);
+        Assert.All(checks.Where(c => c.Name != "CriticalDeprecations"), c => Assert.True(c.Status == ReadinessStatus.Pass, $"{c.Name}: {c.Status} {c.Detail}"));
+    }
+
     [Theory]
     [InlineData("Elastic-Filebeat/7.17.3 (linux; amd64)", "Filebeat", ClientCompatibility.Compatible)]
     [InlineData("Elastic-Metricbeat/7.12.0 (windows; amd64)", "Metricbeat", ClientCompatibility.Incompatible)]

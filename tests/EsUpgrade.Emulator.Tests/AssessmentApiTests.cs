@@ -15,6 +15,7 @@ public class AssessmentApiTests
         spec.Indices.Add(new IndexSpec { Name = "new-logs", Replicas = 0, Settings = { ["index.indexing.slowlog.level"] = "info" } });
         spec.Indices.Add(new IndexSpec { Name = ".kibana_1", CreatedVersion = "6.8.23", Replicas = 0, Settings = { ["index.hidden"] = "true" } });
         spec.Templates.Add(new TemplateSpec { Name = "legacy-multi", IndexPatterns = { "a-*" }, MappingTypes = { "doc", "event" } });
+        spec.IlmPolicies.Add(new IlmPolicySpec { Name = "cold-archive", Phases = { ["cold"] = new() { "freeze" } } });
         spec.MlJobs.Add(new MlJobSpec { JobId = "fraud", Snapshots = { new ModelSnapshotSpec { SnapshotId = "1575402236", MinVersion = "6.4.0" }, new ModelSnapshotSpec { SnapshotId = "1600000000", MinVersion = "7.17.0" } } });
         spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
         return spec;
@@ -47,7 +48,9 @@ public class AssessmentApiTests
         var zen = Items(d.GetProperty("node_settings")).Single(i => i.GetProperty("message").GetString()!.Contains("discovery.zen"));
         Assert.EndsWith("(nodes impacted: [es-01])", zen.GetProperty("details").GetString());
 
-        var templates = Items(d.GetProperty("cluster_settings")).Single();
+        var templates = Items(d.GetProperty("cluster_settings")).Single(i => i.GetProperty("level").GetString() == "critical");
+        var freeze = Items(d.GetProperty("cluster_settings")).Single(i => i.GetProperty("level").GetString() == "warning");
+        Assert.Equal("Remove the freeze action from ILM policies: [cold-archive]", freeze.GetProperty("details").GetString());
         Assert.Equal("https://ela.st/es-deprecation-7-multiple-types", templates.GetProperty("url").GetString());
         Assert.Contains("[legacy-multi]", templates.GetProperty("details").GetString());
 
@@ -174,6 +177,8 @@ public class AssessmentApiTests
         await c.SendAsync("PUT", "/_template/typed?include_type_name=true", """{"index_patterns":["t-*"],"mappings":{"event":{"properties":{}}}}""");
         Assert.True((await c.GetJsonAsync("/_template/typed")).GetProperty("typed").GetProperty("mappings").TryGetProperty("event", out _));
         Assert.Equal("basic", (await c.GetJsonAsync("/_license")).GetProperty("license").GetProperty("type").GetString());
+        Assert.True((await c.GetJsonAsync("/_ilm/policy")).GetProperty("cold-archive").GetProperty("policy").GetProperty("phases").GetProperty("cold").GetProperty("actions").TryGetProperty("freeze", out _));
+        Assert.Equal(404, (int)(await c.SendAsync("GET", "/_ilm/policy/nope")).Response.StatusCode);
         Assert.Equal(1, (await c.GetJsonAsync("/_ml/anomaly_detectors")).GetProperty("count").GetInt32());
         var snaps = await c.GetJsonAsync("/_ml/anomaly_detectors/fraud/model_snapshots?sort=min_version");
         Assert.Equal("6.4.0", snaps.GetProperty("model_snapshots")[0].GetProperty("min_version").GetString());

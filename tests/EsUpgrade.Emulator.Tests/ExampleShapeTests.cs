@@ -61,6 +61,12 @@ public class ExampleShapeTests
         await using var c = await Cluster.StartAsync(spec);
         AssertShape(RestSpec.Example("8.x__snapshot.get_repository__response.json").GetProperty("my_repository"), (await c.GetJsonAsync("/_snapshot")).GetProperty("nightly"));
         AssertShape(RestSpec.Example("8.x__license.get__response.json"), await c.GetJsonAsync("/_license"));
+        // The ILM example's modified_date is a number; Elasticsearch writes a date string (the spec: "string | number ...
+        // will generally output a string"). Actions' own settings are not modelled: the phases are compared as objects.
+        var ilm = System.Text.Json.Nodes.JsonNode.Parse(RestSpec.Example("8.x__ilm.get_lifecycle__response.json").GetProperty("my_policy").GetRawText())!.AsObject();
+        ilm.Remove("modified_date");
+        ilm["policy"]!["phases"] = new System.Text.Json.Nodes.JsonObject();
+        AssertShape(JsonDocument.Parse(ilm.ToJsonString()).RootElement, (await c.GetJsonAsync("/_ilm/policy")).GetProperty("hot-warm"));
         AssertShape(RestSpec.Example("8.x__migration.get_feature_upgrade_status__response.json"), await c.GetJsonAsync("/_migration/system_features"));
     }
 
@@ -68,6 +74,7 @@ public class ExampleShapeTests
     {
         var spec = Model.ClusterSpec.Uniform(1, "8.19.0");
         spec.License = "trial";
+        spec.IlmPolicies.Add(new Model.IlmPolicySpec { Name = "hot-warm" });
         spec.Repositories.Add(new Model.RepositorySpec { Name = "nightly", Snapshots = { new Model.SnapshotSpec { Name = "snap-1", StartTime = DateTimeOffset.UtcNow.AddHours(-2) } } });
         return spec;
     }

@@ -93,7 +93,7 @@ public static class ReadinessChecker
 
         var indices = await indicesTask.ConfigureAwait(false);
         var findings = await Read(new[] { "CriticalDeprecations", "MlModelSnapshots" }, () => findingsTask).ConfigureAwait(false);
-        if (findings != null) CheckDeprecations(findings, Check);
+        if (findings != null) CheckDeprecations(findings, sameMajor: api.Connection.MajorVersion == target.Major, target, Check);
 
         var oldest = target.Major - 1;
         var old = indices.Where(i => i.CreatedVersion != null && i.CreatedVersion.Major < oldest).Select(i => $"{i.Name} ({i.CreatedVersion})").ToList();
@@ -139,6 +139,10 @@ public static class ReadinessChecker
     {
         var versions = nodes.Select(n => n.Version).Distinct().OrderBy(v => v).ToList();
         var lowest = versions.FirstOrDefault() ?? new Version(0, 0, 0);
+        void OneVersion() => check("OneVersion", versions.Count <= 1 ? ReadinessStatus.Pass : ReadinessStatus.Warning,
+            versions.Count <= 1 ? $"All {nodes.Count} nodes run {lowest}." : $"Nodes run {versions.Count} versions ({string.Join(", ", versions)}): an upgrade is half done.",
+            "Finish the upgrade that was under way (Invoke-EsRollingUpgrade resumes from its state file) before starting another.", null,
+            versions.Count <= 1 ? null : nodes.Select(n => $"{n.Name} ({n.VersionNumber})"));
         var from = target.Major == 8 ? new Version(7, 17, 0) : new Version(target.Major - 1, 19, 0);
         var fromName = $"{from.Major}.{from.Minor}";
         var tooOld = nodes.Where(n => n.Version < from).Select(n => $"{n.Name} ({n.VersionNumber})").ToList();
@@ -151,15 +155,19 @@ public static class ReadinessChecker
         else
             check("UpgradePath", ReadinessStatus.Pass, $"Every node is on {fromName} or later: {target} can be reached directly.", null, Prepare, null);
 
+        if (nodes.Count > 0 && nodes.All(n => n.Version.Major == target.Major))
+        {
+            // An upgrade within a major (8.18 to 8.19): any minor may go to a later one; no particular patch is asked for first.
+            check("NewestPatch", ReadinessStatus.Pass, $"An upgrade within {target.Major}.x needs no particular patch first.", null, null, null);
+            OneVersion();
+            return;
+        }
         var newest = releases.Newest(from.Major, from.Minor);
         var behind = newest is null ? new List<string>() : nodes.Where(n => n.Version.Major == from.Major && n.Version.Minor == from.Minor && n.Version < newest).Select(n => $"{n.Name} ({n.VersionNumber})").ToList();
         check("NewestPatch", behind.Count == 0 ? ReadinessStatus.Pass : ReadinessStatus.Warning,
             newest is null ? $"The release table knows no newest {fromName} patch." : behind.Count == 0 ? $"No node is behind {newest}." : $"{behind.Count} nodes are behind {newest}, the newest {fromName} patch: the migration guide asks for it (its deprecation checks and fixes are the latest).",
             $"Upgrade to {newest} first, or override the release table (-ReleaseTable) if a newer patch is out.", Prepare, behind);
-        check("OneVersion", versions.Count <= 1 ? ReadinessStatus.Pass : ReadinessStatus.Warning,
-            versions.Count <= 1 ? $"All {nodes.Count} nodes run {lowest}." : $"Nodes run {versions.Count} versions ({string.Join(", ", versions)}): an upgrade is half done.",
-            "Finish the upgrade that was under way (Invoke-EsRollingUpgrade resumes from its state file) before starting another.", null,
-            versions.Count <= 1 ? null : nodes.Select(n => $"{n.Name} ({n.VersionNumber})"));
+        OneVersion();
     }
 
     static void CheckSettings(IReadOnlyList<EsClusterSetting> settings, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check)
@@ -174,12 +182,14 @@ public static class ReadinessChecker
             "Set each persistently, then reset its transient value to null.", "https://ela.st/es-deprecation-7-transient-cluster-settings", transient);
     }
 
-    static void CheckDeprecations(IReadOnlyList<EsDeprecation> findings, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check)
+    static void CheckDeprecations(IReadOnlyList<EsDeprecation> findings, bool sameMajor, Version target, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check)
     {
         var critical = findings.Where(f => f.IsCritical).ToList();
         var warnings = findings.Count(f => f.Level == DeprecationLevel.Warning);
-        check("CriticalDeprecations", critical.Count > 0 ? ReadinessStatus.Fail : warnings > 0 ? ReadinessStatus.Warning : ReadinessStatus.Pass,
-            critical.Count + warnings == 0 ? "The deprecation API reports nothing." : $"{critical.Count} critical and {warnings} warning deprecations.",
+        // The API speaks of the next major: on 8.x its critical findings block 9.0, not a move to a later 8.x.
+        check("CriticalDeprecations", critical.Count > 0 && !sameMajor ? ReadinessStatus.Fail : critical.Count + warnings > 0 ? ReadinessStatus.Warning : ReadinessStatus.Pass,
+            critical.Count + warnings == 0 ? "The deprecation API reports nothing."
+                : $"{critical.Count} critical and {warnings} warning deprecations." + (sameMajor ? $" They stand in the way of {target.Major + 1}.0, not of {target}." : ""),
             "Test-EsDeprecation -Level Critical lists each with its remedy; clear every critical one before the upgrade.",
             "https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-deprecation.html",
             critical.Select(f => f.Resource is null ? f.Message : $"{f.Resource}: {f.Message}").Distinct());

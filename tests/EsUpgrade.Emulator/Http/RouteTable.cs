@@ -108,6 +108,8 @@ public static class RouteTable
         new("GET", "/_migration/system_features", "migration.get_feature_upgrade_status", MigrationHandlers.FeatureStatus),
         new("POST", "/_migration/system_features", "migration.post_feature_upgrade", MigrationHandlers.StartFeatureMigration),
         new("GET", "/_license", "license.get", LicenseHandlers.Get),
+        new("GET", "/_ilm/policy", "ilm.get_lifecycle", IlmHandlers.GetPolicies),
+        new("GET", "/_ilm/policy/{policy}", "ilm.get_lifecycle", IlmHandlers.GetPolicies),
         // 7.x typed forms: still served, deprecated since 7.0 (the spec marks the paths deprecated).
         new("PUT", "/{index}/{type}/{id}", "index", IndexHandlers.IndexDocument, Majors: new[] { 7 }, Deprecated: TypedIndex),
         new("POST", "/{index}/{type}/{id}", "index", IndexHandlers.IndexDocument, Majors: new[] { 7 }, Deprecated: TypedIndex),

@@ -39,6 +39,7 @@ public sealed class ClusterSpec
     public List<TemplateSpec> Templates { get; set; } = new();
     public List<MlJobSpec> MlJobs { get; set; } = new();
     public List<RepositorySpec> Repositories { get; set; } = new();
+    public List<IlmPolicySpec> IlmPolicies { get; set; } = new();
     public string License { get; set; } = "basic";
     /// <summary>How long migrating one system feature takes (emulated time).</summary>
     public TimeSpan FeatureMigrationTime { get; set; } = TimeSpan.FromSeconds(20);

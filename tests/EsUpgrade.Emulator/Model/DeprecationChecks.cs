@@ -116,6 +116,10 @@ public static class DeprecationChecks
         else if (custom.Count > 0)
             yield return new(Warning, "Custom mapping types in index templates are deprecated", "https://ela.st/es-deprecation-7-custom-types",
                 $"Update or remove the following index templates before upgrading to 8.0: [{string.Join(", ", custom)}]. See https://ela.st/es-deprecation-7-removal-of-types for alternatives to mapping types.");
+        var freezing = cluster.IlmPolicies.Where(p => p.Phases.Values.Any(a => a.Contains("freeze"))).Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        if (freezing.Count > 0)
+            yield return new(Warning, "ILM policies use the deprecated freeze action", "https://ela.st/es-deprecation-7-frozen-indices",
+                $"Remove the freeze action from ILM policies: [{string.Join(",", freezing)}]");
         // Transient settings: checkTransientSettingsExistence is not registered in 7.17 (#80558), so nothing here.
     }
 

@@ -7,6 +7,7 @@ public sealed partial class EmulatedCluster
     public List<MlJobSpec> MlJobs => Spec.MlJobs;
     /// <summary>Registered snapshot repositories and the snapshots in them (listings only; taking snapshots is another issue's).</summary>
     public List<RepositorySpec> Repositories => Spec.Repositories;
+    public List<IlmPolicySpec> IlmPolicies => Spec.IlmPolicies;
     /// <summary>The license type: basic (the default of a self-managed cluster), trial, gold, platinum, enterprise.</summary>
     public string LicenseType => Spec.License;
 
@@ -69,4 +70,11 @@ public sealed class SnapshotSpec
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(3);
     public List<string> Indices { get; set; } = new();
     public string Version { get; set; } = "7.17.27";
+}
+
+/// <summary>An ILM policy: its phases and the actions of each (settings of actions are not modelled).</summary>
+public sealed class IlmPolicySpec
+{
+    public string Name { get; set; } = "";
+    public Dictionary<string, List<string>> Phases { get; set; } = new() { ["hot"] = new() { "rollover" }, ["delete"] = new() { "delete" } };
 }
