@@ -271,7 +271,7 @@
     }
     'Test-EsDeprecation' = @{
         Synopsis    = 'Lists what the deprecation info API reports, and what it misses, each with a reason, a link and a remedy.'
-        Description = 'Reads GET _migration/deprecations (7.17 and 8.x shapes alike; every item comes out exactly once, categories later versions add included) and adds EsUpgrade''s own checks of what the API does not report: transient cluster settings (7.17 stopped reporting them) and hidden indices created before the previous major (the API does not expand hidden indices, yet an 8.x node refuses to start over a 6.x .kibana_1). Reading the API needs the manage cluster privilege; without it the error names the privilege.'
+        Description = 'Reads GET _migration/deprecations (7.17 and 8.x shapes alike; every item comes out exactly once, categories later versions add included) and adds EsUpgrade''s own checks of what the API does not report: transient cluster settings (7.17 stopped reporting them), installed plugins (each must be reinstalled in its 8.x build) and hidden indices created before the previous major (the API does not expand hidden indices, yet an 8.x node refuses to start over a 6.x .kibana_1). Reading the API needs the manage cluster privilege; without it the error names the privilege.'
         Parameters  = @{
             Index      = 'Only findings about these indices (names or patterns; the API''s index form). From the pipeline: an index''s Name or a shard''s Index. A full name that matches nothing is an IndexNotFound error.'
             Level      = 'Only findings of these levels: Critical, Warning, Info, None.'

@@ -81,6 +81,7 @@ public class DeprecationTests
     {
         await using var es = await Emulated.StartAsync(Troubled());
         lock (es.Host.Cluster.Sync) es.Host.Cluster.Transient["indices.recovery.max_bytes_per_sec"] = "80mb";
+        es.Host.Cluster.Nodes[1].Plugins.Add("analysis-icu");
         using var connection = await es.ConnectAsync();
         var api = new EsApi(connection);
         var raw = await api.GetJsonAsync(Wire.EsRequest.Get("/_migration/deprecations"), CancellationToken.None);
@@ -90,6 +91,8 @@ public class DeprecationTests
         var roles = Assert.Single(found, f => f.Message == "Setting [node.master] is deprecated");
         Assert.Equal(new[] { "es-01", "es-02" }, roles.Nodes);
         var transient = Assert.Single(found, f => f.Source == FindingSource.EsUpgrade && f.Category == DeprecationCategory.Cluster);
+        var plugin = Assert.Single(found, f => f.Source == FindingSource.EsUpgrade && f.Category == DeprecationCategory.Node);
+        Assert.Equal(("Plugin [analysis-icu] must be installed in its 8.x build", "es-02"), (plugin.Message, Assert.Single(plugin.Nodes)));
         Assert.Equal(new[] { "indices.recovery.max_bytes_per_sec" }, transient.SettingsToRemove);
         var hidden = Assert.Single(found, f => f.Source == FindingSource.EsUpgrade && f.Category == DeprecationCategory.Index);
         Assert.Equal((".kibana_1", DeprecationLevel.Critical), (hidden.Resource, hidden.Level));

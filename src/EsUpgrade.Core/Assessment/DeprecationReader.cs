@@ -104,8 +104,8 @@ public static class DeprecationReader
 
     /// <summary>
     /// The findings for a cluster: the API's items, then EsUpgrade's own checks of what the API misses (transient
-    /// settings, which 7.17 no longer reports; hidden indices too old for the next major, which the API's default
-    /// index options leave out). With index names, only the findings about those indices; each full name that
+    /// settings, which 7.17 no longer reports; installed plugins; hidden indices too old for the next major, which
+    /// the API's default index options leave out). With index names, only the findings about those indices; each full name that
     /// matches nothing is an IndexNotFound.
     /// </summary>
     public static async Task<Lookup<IReadOnlyList<EsDeprecation>>> ReadAsync(EsApi api, IReadOnlyList<string>? indices, CancellationToken ct,
@@ -121,8 +121,10 @@ public static class DeprecationReader
         // The settings and the index list do not depend on the API's answer: read them alongside it.
         var settingsTask = ClusterSettings.GetAsync(api, includeDefaults: false, ct);
         var indicesTask = allIndices is null ? IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct) : Task.FromResult(allIndices);
+        var pluginsTask = api.GetJsonAsync(EsRequest.Get("/_nodes/plugins"), ct);
         var all = (await FetchAsync(api, null, ct).ConfigureAwait(false)).ToList();
         all.AddRange(TransientSettings(api, all, await settingsTask.ConfigureAwait(false)));
+        all.AddRange(Plugins(api, await pluginsTask.ConfigureAwait(false)));
         all.AddRange(await HiddenOldIndicesAsync(api, null, all, ct, await indicesTask.ConfigureAwait(false)).ConfigureAwait(false));
         return new Lookup<IReadOnlyList<EsDeprecation>>(all, Array.Empty<EsException>());
     }
@@ -160,6 +162,37 @@ public static class DeprecationReader
         };
         finding.Remedy = Remedies.For(finding);
         return new[] { finding };
+    }
+
+    /// <summary>
+    /// Plugins: a node of the next major does not start with a plugin built for this one, and the deprecation API
+    /// does not say so. One finding per plugin, naming the nodes that have it.
+    /// </summary>
+    static IEnumerable<EsDeprecation> Plugins(EsApi api, JsonElement nodes)
+    {
+        var next = api.Connection.MajorVersion + 1;
+        return nodes.Object("nodes")
+            .SelectMany(n => n.Value.Array("plugins").Select(p => (Plugin: p.Str("name") ?? "", Node: n.Value.Str("name") ?? n.Name)))
+            .Where(p => p.Plugin.Length > 0)
+            .GroupBy(p => p.Plugin, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var onNodes = g.Select(p => p.Node).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+                return new EsDeprecation
+                {
+                    Connection = api.Connection,
+                    Category = DeprecationCategory.Node,
+                    Level = DeprecationLevel.Warning,
+                    Message = $"Plugin [{g.Key}] must be installed in its {next}.x build",
+                    Url = $"https://www.elastic.co/guide/en/elasticsearch/plugins/{next}.19/installation.html",
+                    Details = $"A {next}.x node does not start with a plugin built for {api.Connection.MajorVersion}.x. Remove it and install the build for the target version as each node is upgraded (in the node action). (nodes impacted: [{string.Join(", ", onNodes)}])",
+                    Resource = string.Join(", ", onNodes),
+                    Nodes = onNodes,
+                    Source = FindingSource.EsUpgrade,
+                    Remedy = "bin/elasticsearch-plugin remove <plugin>, then install the target version's build, on each node as it is upgraded.",
+                };
+            }).ToList();
     }
 
     /// <summary>

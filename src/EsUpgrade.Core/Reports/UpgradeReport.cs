@@ -75,14 +75,18 @@ public static class UpgradeReport
     public static void Write(string path, IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated)
     {
         var sorted = items.OrderBy(i => i.Severity).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ToList();
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        string text;
-        if (extension == ".json") text = Json(sorted, title, generated);
-        else if (extension == ".html" || extension == ".htm") text = Html(sorted, title, generated);
-        else
-            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidReportPath,
-                $"'{path}' ends in neither .html nor .json: the extension says which report to write.", path);
+        var text = IsJson(path) ? Json(sorted, title, generated) : Html(sorted, title, generated);
         File.WriteAllText(path, text, new UTF8Encoding(false));
+    }
+
+    /// <summary>True for a .json path, false for .html or .htm; any other extension is an InvalidReportPath.</summary>
+    public static bool IsJson(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".json") return true;
+        if (extension == ".html" || extension == ".htm") return false;
+        throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidReportPath,
+            $"'{path}' ends in neither .html nor .json: the extension says which report to write.", path);
     }
 
     public static string Verdict(IReadOnlyList<ReportItem> items) =>

@@ -67,9 +67,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         WriteErrorOnFailure(() =>
         {
-            var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
-            if (extension is not (".html" or ".htm" or ".json"))
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidReportPath, $"'{path}' ends in neither .html nor .json: the extension says which report to write.", path);
+            UpgradeReport.IsJson(path);    // the extension is checked before any work
             if (File.Exists(path) && !Force)
                 throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give another -Path, or -Force to overwrite it.", path);
             if (items.Count == 0 && MyInvocation.ExpectingInput == false)
