@@ -36,6 +36,9 @@ public sealed class EsDeprecation
     }
     IReadOnlyDictionary<string, object?>? meta;
     internal System.Text.Json.JsonElement? metaJson;
+    /// <summary>For an ML model snapshot finding, its job and snapshot (so it pipes into Update-EsMlModelSnapshot).</summary>
+    public string? JobId => Meta is { } m && m.TryGetValue("job_id", out var v) ? v?.ToString() : null;
+    public string? SnapshotId => Meta is { } m && m.TryGetValue("snapshot_id", out var v) ? v?.ToString() : null;
     /// <summary>Settings <c>_meta</c> says can be removed (<c>remove_settings</c> actions).</summary>
     public IReadOnlyList<string> SettingsToRemove { get; internal set; } = Array.Empty<string>();
     /// <summary>The top-level key of the API answer the item came from (<c>index_settings</c>, <c>ml_settings</c>, ...); null for EsUpgrade's own.</summary>

@@ -57,6 +57,10 @@ public static class ErrorIds
     public const string InvalidReportPath = nameof(InvalidReportPath);
     public const string UnsupportedReportInput = nameof(UnsupportedReportInput);
 
+    // Fixes
+    public const string SystemFeatureMigrationFailed = nameof(SystemFeatureMigrationFailed);
+    public const string SystemFeatureMigrationTimeout = nameof(SystemFeatureMigrationTimeout);
+
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
     public const string TargetOlderThanCluster = nameof(TargetOlderThanCluster);

@@ -131,6 +131,8 @@ public static class RouteTable
         new("GET", "/_ml/anomaly_detectors/{job_id}", "ml.get_jobs", MlHandlers.Jobs),
         new("GET", "/_ml/anomaly_detectors/{job_id}/model_snapshots", "ml.get_model_snapshots", MlHandlers.ModelSnapshots),
         new("GET", "/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}", "ml.get_model_snapshots", MlHandlers.ModelSnapshots),
+        new("POST", "/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade", "ml.upgrade_job_snapshot", MlHandlers.UpgradeSnapshot),
+        new("DELETE", "/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}", "ml.delete_model_snapshot", MlHandlers.DeleteSnapshot),
     };
 
     /// <summary>The route for a request, or why none: (null, allowed methods) for a known path with another method.</summary>

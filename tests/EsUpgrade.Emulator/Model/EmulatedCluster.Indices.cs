@@ -64,6 +64,7 @@ public sealed partial class EmulatedCluster
                 if (k == "index.number_of_replicas") index.SetReplicas(int.Parse(value ?? "1"));
                 else if (k == "index.number_of_shards")
                     throw EsError.IllegalArgument($"final {index.Name} setting [index.number_of_shards], not updateable");
+                else if (value is null) index.Settings.Remove(k);    // null resets to the default
                 else index.Settings[k] = value;
             }
             Reroute();

@@ -93,4 +93,43 @@ public static class MlHandlers
             throw new EsError(404, "resource_not_found_exception", $"No known job with id '{p}'");
         return all.Where(j => parts.Any(p => Wildcard.Matches(p, j.JobId))).ToList();
     }
+
+    static (MlJobSpec Job, ModelSnapshotSpec Snapshot) FindSnapshot(RestRequest r)
+    {
+        var job = SelectJobs(r.Cluster, r.Param("job_id")).FirstOrDefault() ?? throw new EsError(404, "resource_not_found_exception", $"No known job with id '{r.Param("job_id")}'");
+        var id = r.Param("snapshot_id")!;
+        var snapshot = job.Snapshots.FirstOrDefault(s => s.SnapshotId == id)
+            ?? throw new EsError(404, "resource_not_found_exception", $"No model snapshot with id [{id}] exists for job [{job.JobId}]");
+        return (job, snapshot);
+    }
+
+    /// <summary>
+    /// POST _ml/anomaly_detectors/{job}/model_snapshots/{id}/_upgrade (7.16+): rewrites the snapshot for the running
+    /// major; one already of this major is refused. The emulator upgrades at once and answers completed.
+    /// </summary>
+    public static Task<Reply> UpgradeSnapshot(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var (job, snapshot) = FindSnapshot(r);
+            var current = r.Node.Profile;
+            if (Version.Parse(snapshot.MinVersion).Major >= current.Major)
+                throw EsError.IllegalArgument($"Cannot upgrade snapshot [{snapshot.SnapshotId}] for job [{job.JobId}] as it is already compatible with current major version {current.Major}");
+            snapshot.MinVersion = current.Number;
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["node"] = r.Node.Id, ["completed"] = true }));
+        }
+    }
+
+    /// <summary>DELETE _ml/anomaly_detectors/{job}/model_snapshots/{id}: the job's active (newest) snapshot cannot be deleted.</summary>
+    public static Task<Reply> DeleteSnapshot(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var (job, snapshot) = FindSnapshot(r);
+            if (ReferenceEquals(job.Snapshots[^1], snapshot))
+                throw EsError.IllegalArgument($"Model snapshot '{snapshot.SnapshotId}' is the active snapshot for job '{job.JobId}', so cannot be deleted");
+            job.Snapshots.Remove(snapshot);
+            return Task.FromResult(Reply.Acknowledged());
+        }
+    }
 }
