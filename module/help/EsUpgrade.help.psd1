@@ -9,6 +9,7 @@
         Health        = @('Get-EsClusterHealth', 'Wait-EsClusterHealth', 'Get-EsShard', 'Wait-EsNode')
         RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
+        Fix           = @('Repair-EsDeprecation', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
 
@@ -357,6 +358,67 @@
         Examples    = @(
             @{ Code = 'Export-EsUpgradeReport .\readiness.html -TargetVersion 8.19.0'; Remarks = 'Runs the checks and returns the FileInfo of the page.' }
             @{ Code = '& { Test-EsUpgradeReadiness 8.19.0; Test-EsNodeConfiguration .\config; Get-EsClient } | Export-EsUpgradeReport .\change-1234.html'; Remarks = 'One page of readiness, configuration and clients; returns its FileInfo.' }
+        )
+    }
+    'Repair-EsDeprecation' = @{
+        Synopsis    = 'Fixes the deprecation findings that can be fixed safely, and says what a person must do about the rest.'
+        Description = 'Takes findings from Test-EsDeprecation and, for each, applies the fix that can be automated: transient settings set persistently (their transient value reset), cluster and index settings the deprecation API says can be removed reset, ML model snapshots upgraded (or, with -AllowDelete, deleted), hidden system indices from before 7.0 migrated by the system-feature migration. Indices created before 7.0, node settings, templates and anything else are reported as NeedsManualAction, with the reason and the link. One RepairResult per finding: Fixed, NeedsManualAction, Failed (with Elasticsearch''s reason) or Skipped (-WhatIf, or not confirmed). -WhatIf says what each fix would do; a deletion is confirmed even without -Confirm unless -Force. Run Test-EsDeprecation again afterwards: what is left is what needs a person.'
+        Parameters  = @{
+            Finding     = 'The findings to fix (EsDeprecation objects from Test-EsDeprecation); each is fixed on the cluster it came from.'
+            AllowDelete = 'Delete ML model snapshots instead of upgrading them.'
+            Force       = 'With -AllowDelete: delete without asking.'
+        }
+        Examples    = @(
+            @{ Code = 'Test-EsDeprecation | Repair-EsDeprecation -WhatIf'; Remarks = 'Says what each fix would do; changes nothing; returns a Skipped RepairResult per fixable finding and a NeedsManualAction for the others.' }
+            @{ Code = "Test-EsDeprecation | Repair-EsDeprecation -Confirm:`$false`nTest-EsDeprecation"; Remarks = 'Fixes what can be fixed, then lists what is left for a person.' }
+        )
+    }
+    'Get-EsSystemFeature' = @{
+        Synopsis    = 'Lists the system features and whether their system indices must be migrated before 8.x.'
+        Description = 'Reads GET _migration/system_features (7.16+): each feature (kibana, security, tasks, machine_learning, ...) with its indices, the oldest version that created one, and its status: NO_MIGRATION_NEEDED, MIGRATION_NEEDED (an index created before 7.0), IN_PROGRESS or ERROR (with the failing index and cause).'
+        Parameters  = @{
+            Name       = 'Only features with these names; wildcards allowed.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsSystemFeature | Where-Object Status -NE NO_MIGRATION_NEEDED'; Remarks = 'Returns the EsSystemFeature objects that need migrating, or failed.' }
+        )
+    }
+    'Start-EsSystemFeatureMigration' = @{
+        Synopsis    = 'Starts migrating the system indices that need it, and with -Wait follows it to the end.'
+        Description = 'POST _migration/system_features: Elasticsearch reindexes each feature''s old system indices in turn. With -Wait it polls with progress until no feature is in progress; a feature that ends in ERROR is a SystemFeatureMigrationFailed error naming the index and cause (start again once fixed: failed features are migrated again). Returns the features as they then stand.'
+        Parameters  = @{
+            Wait       = 'Wait until the migration has ended.'
+            Timeout    = 'With -Wait: how long to wait (a TimeSpan, or seconds); 60 minutes by default. The migration goes on in the cluster after a timeout.'
+            Connection = 'The cluster to migrate; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Start-EsSystemFeatureMigration -Wait'; Remarks = 'Migrates and waits; returns an EsSystemFeature per feature.' }
+        )
+    }
+    'Update-EsMlModelSnapshot' = @{
+        Synopsis    = 'Upgrades an ML model snapshot to the running version.'
+        Description = 'The model snapshot upgrade API (7.16+). A snapshot whose min_version is before 7.0 cannot be loaded by 8.x. Upgrading one already of this major is reported as AlreadyUpgraded, so a resumed script can run it again.'
+        Parameters  = @{
+            JobId      = 'The anomaly-detection job. From the pipeline: a finding''s or a change''s JobId.'
+            SnapshotId = 'The model snapshot. From the pipeline: a finding''s or a change''s SnapshotId.'
+            Wait       = 'Wait until the upgrade has completed.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Test-EsDeprecation -Category MachineLearning | Update-EsMlModelSnapshot -Wait'; Remarks = 'Upgrades each snapshot the deprecation API reports; returns a ModelSnapshotChange each.' }
+        )
+    }
+    'Remove-EsMlModelSnapshot' = @{
+        Synopsis    = 'Deletes an ML model snapshot.'
+        Description = 'Deletes a model snapshot the job no longer needs. Elasticsearch refuses to delete the job''s active snapshot. ConfirmImpact is High: pass -Confirm:$false in scripts.'
+        Parameters  = @{
+            JobId      = 'The anomaly-detection job. From the pipeline: a finding''s or a change''s JobId.'
+            SnapshotId = 'The model snapshot. From the pipeline: a finding''s or a change''s SnapshotId.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Remove-EsMlModelSnapshot -JobId fraud -SnapshotId 1575402236 -Confirm:$false'; Remarks = 'Deletes it; returns a ModelSnapshotChange with Action Deleted.' }
         )
     }
 }

@@ -7,7 +7,7 @@ BeforeAll {
     Set-Content "$work/legacy.yml" "node.master: true`nnode.data: true`ndiscovery.zen.minimum_master_nodes: 2`nxpack.security.enabled: false"
     # A cluster that is ready but for nothing, and one that is not.
     $script:ready = Start-EsEmulator -Name ready -Nodes 3 -Version 7.17.29 -Index 'logs:2:1:100' -Snapshot 'nightly:before-upgrade:2' -BootSeconds 0
-    $script:troubled = Start-EsEmulator -Name troubled -Nodes 2 -Version 7.17.27 -Index 'logs:1:1:100', 'old-logs:1:0:10:6.8.23', '.kibana_1:1:0:5:6.8.23::hidden' -Yml "es-01:$work/legacy.yml" -BootSeconds 0
+    $script:troubled = Start-EsEmulator -Name troubled -Nodes 2 -Version 7.17.27 -Index 'logs:1:1:100', 'old-logs:1:0:10:6.8.23', '.kibana_1:1:0:5:6.8.23::hidden' -Yml "es-01:$work/legacy.yml" -BootSeconds 0 -TimeScale 20 -ExtraArguments '--ml-snapshot', 'fraud:old:6.4.0', '--ml-snapshot', 'fraud:current:7.17.0'
     $script:readyConn = Connect-EsCluster -Uri $ready.Uris -Name ready -PassThru
     $script:troubledConn = Connect-EsCluster -Uri $troubled.Uris -Name troubled -PassThru
 }
@@ -101,5 +101,25 @@ Describe 'Clients, the deprecation log and the report' {
         $html.IndexOf('Fail') | Should -BeLessThan $html.IndexOf('>Pass<')
         Export-EsUpgradeReport "$work/report.json" -TargetVersion 8.19.0 -Connection $readyConn | Should -Not -BeNullOrEmpty
         (Get-Content -Raw "$work/report.json" | ConvertFrom-Json).verdict | Should -Be 'Ready.'
+    }
+}
+
+Describe 'Repair-EsDeprecation' {
+    It 'changes nothing under -WhatIf' {
+        $before = @(Test-EsDeprecation -Connection $troubledConn)
+        $planned = Test-EsDeprecation -Connection $troubledConn | Repair-EsDeprecation -WhatIf
+        ($planned | Where-Object Status -EQ Skipped) | Should -Not -BeNullOrEmpty
+        ($planned | Where-Object Status -EQ Fixed) | Should -BeNullOrEmpty
+        @(Test-EsDeprecation -Connection $troubledConn).Count | Should -Be $before.Count
+    }
+    It 'fixes what it can; a second look shows only what needs a person' {
+        $results = Test-EsDeprecation -Connection $troubledConn | Repair-EsDeprecation -Confirm:$false
+        $results | Where-Object Status -EQ Failed | ForEach-Object { "$($_.Resource): $($_.Reason)" } | Should -BeNullOrEmpty
+        ($results | Where-Object Resource -EQ .kibana_1).Status | Should -Be 'Fixed'
+        ($results | Where-Object Category -EQ MachineLearning).Status | Should -Be 'Fixed'
+        $manual = $results | Where-Object Status -EQ NeedsManualAction | ForEach-Object { "$($_.Category)|$($_.Resource)|$($_.Message)" } | Sort-Object
+        $left = Test-EsDeprecation -Connection $troubledConn | ForEach-Object { "$($_.Category)|$($_.Resource)|$($_.Message)" } | Sort-Object
+        $left | Should -Be $manual
+        (Get-EsSystemFeature kibana -Connection $troubledConn).Status | Should -Be 'NO_MIGRATION_NEEDED'
     }
 }

@@ -21,7 +21,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $env:ESUPGRADE_MODULE
     Import-Module "$PSScriptRoot/EsEmulator.psm1"
-    $script:es = Start-EsEmulator -Name piped -Nodes 3 -Index 'logs:2:1:2000', 'logs-old:1:1:10', 'metrics:1:1:500'
+    $script:es = Start-EsEmulator -Name piped -Nodes 3 -Index 'logs:2:1:2000', 'logs-old:1:1:10', 'metrics:1:1:500' -ExtraArguments '--ml-snapshot', 'fraud:old:6.4.0', '--ml-snapshot', 'fraud:current:7.17.0'
     $script:upgraded = Start-EsEmulator -Name upgraded -Nodes 1 -Version 8.19.0
     $script:done = Connect-EsCluster -Uri $upgraded.Uris -Name upgraded -PassThru
     $script:conn = Connect-EsCluster -Uri $es.Uris -Name piped -PassThru    # the last one connected is the current one
@@ -53,6 +53,9 @@ BeforeAll {
         EsClient          = Get-EsClient | Select-Object -First 1
         DeprecationLogGroup = Get-EsDeprecationLog | Select-Object -First 1
         DeprecationLoggingState = Set-EsDeprecationLogging -Enabled $true -Confirm:$false
+        RepairResult      = Test-EsDeprecation -Category Cluster | Select-Object -First 1 | Repair-EsDeprecation -Confirm:$false
+        EsSystemFeature   = Get-EsSystemFeature kibana
+        ModelSnapshotChange = Update-EsMlModelSnapshot fraud old -Confirm:$false
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue

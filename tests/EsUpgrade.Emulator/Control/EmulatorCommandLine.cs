@@ -22,6 +22,7 @@ public static class EmulatorCommandLine
           --many-indices PREFIX:COUNT:ISSUES   COUNT one-shard indices, with ISSUES deprecated index settings on average (0-6; benchmarks)
           --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
           --yml NODE:FILE           the elasticsearch.yml of a node, read from FILE
+          --ml-snapshot JOB:SNAPSHOT:MIN_VERSION   an anomaly-detection job's model snapshot (repeat; the last of a job is its active one)
         """;
 
     public static (ClusterSpec Spec, string? ReadyFile, string? CertDir, int ControlPort) Parse(string[] args)
@@ -69,6 +70,13 @@ public static class EmulatorCommandLine
                     var sn = Next().Split(':');
                     if (sn.Length != 3) throw new ArgumentException("--snapshot REPO:NAME:HOURS_AGO");
                     snapshots.Add((sn[0], sn[1], double.Parse(sn[2], System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                case "--ml-snapshot":
+                    var ms = Next().Split(':');
+                    if (ms.Length != 3) throw new ArgumentException("--ml-snapshot JOB:SNAPSHOT:MIN_VERSION");
+                    var mlJob = spec.MlJobs.FirstOrDefault(j => j.JobId == ms[0]);
+                    if (mlJob is null) spec.MlJobs.Add(mlJob = new MlJobSpec { JobId = ms[0] });
+                    mlJob.Snapshots.Add(new ModelSnapshotSpec { SnapshotId = ms[1], MinVersion = ms[2] });
                     break;
                 case "--yml":
                     var y = Next().Split(':', 2);
