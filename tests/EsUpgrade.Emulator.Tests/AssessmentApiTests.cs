@@ -203,3 +203,58 @@ public class AssessmentApiTests
         Assert.Contains("[nightly:snap-9] is missing", snapBody);
     }
 }
+
+/// <summary>What reindexing an old index uses: aliases, blocks, mappings, _reindex as a task on the clock.</summary>
+public class ReindexApiTests
+{
+    [Fact]
+    public async Task A_reindex_task_copies_over_time_and_an_atomic_alias_swap_keeps_the_old_name()
+    {
+        var spec = ClusterSpec.Uniform(1, "7.17.29");
+        spec.Indices.Add(new IndexSpec { Name = "old", CreatedVersion = "6.8.23", Replicas = 0, Documents = 3000, MappingType = "doc", Aliases = { "logs-read" } });
+        spec.Indices.Add(new IndexSpec { Name = "new", Replicas = 0 });
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        await using var c = await Cluster.StartAsync(spec);
+        Assert.True((await c.GetJsonAsync("/old/_mapping?include_type_name=true")).GetProperty("old").GetProperty("mappings").TryGetProperty("doc", out _));
+        var (blocked, _) = await c.SendAsync("PUT", "/old/_block/write");
+        Assert.Equal(200, (int)blocked.StatusCode);
+        var (write, writeBody) = await c.SendAsync("PUT", "/old/_doc/x", "{}");
+        Assert.Equal(403, (int)write.StatusCode);
+        Assert.Contains("index write (api)", writeBody);
+
+        var (_, started) = await c.SendAsync("POST", "/_reindex?wait_for_completion=false", """{"source":{"index":"old"},"dest":{"index":"new","op_type":"create"},"conflicts":"proceed"}""");
+        var task = JsonDocument.Parse(started).RootElement.GetProperty("task").GetString()!;
+        c.Model.Clock.Advance(TimeSpan.FromSeconds(1));
+        var running = await c.GetJsonAsync($"/_tasks/{task}");
+        Assert.False(running.GetProperty("completed").GetBoolean());
+        Assert.InRange(running.GetProperty("task").GetProperty("status").GetProperty("created").GetInt64(), 1000, 2999);
+        c.Model.Clock.Advance(TimeSpan.FromSeconds(5));
+        var done = await c.GetJsonAsync($"/_tasks/{task}");
+        Assert.True(done.GetProperty("completed").GetBoolean());
+        Assert.Equal(3000, done.GetProperty("response").GetProperty("created").GetInt64());
+        Assert.Equal(3000, (await c.GetJsonAsync("/new/_count")).GetProperty("count").GetInt64());
+
+        var (swapped, _) = await c.SendAsync("POST", "/_aliases", """{"actions":[{"add":{"index":"new","alias":"logs-read"}},{"remove_index":{"index":"old"}},{"add":{"index":"new","alias":"old"}}]}""");
+        Assert.Equal(200, (int)swapped.StatusCode);
+        Assert.Equal(3000, (await c.GetJsonAsync("/old/_count")).GetProperty("count").GetInt64());
+        var aliases = await c.GetJsonAsync("/new/_alias");
+        Assert.Equal(new[] { "logs-read", "old" }, aliases.GetProperty("new").GetProperty("aliases").EnumerateObject().Select(p => p.Name));
+        var (missing, missingBody) = await c.SendAsync("GET", "/_alias/nope");
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Contains("alias [nope] missing", missingBody);
+    }
+
+    [Fact]
+    public async Task An_alias_swap_that_fails_changes_nothing()
+    {
+        var spec = ClusterSpec.Uniform(1, "7.17.29");
+        spec.Indices.Add(new IndexSpec { Name = "a", Replicas = 0 });
+        spec.Indices.Add(new IndexSpec { Name = "b", Replicas = 0 });
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        await using var c = await Cluster.StartAsync(spec);
+        // The alias "b" names an index that is not removed: refused, and "x" is not added either.
+        var (refused, _) = await c.SendAsync("POST", "/_aliases", """{"actions":[{"add":{"index":"a","alias":"x"}},{"add":{"index":"a","alias":"b"}}]}""");
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Empty(c.Model.Index("a")!.Aliases);
+    }
+}

@@ -30,7 +30,7 @@ public static class RouteTable
         "cat.nodes", "cat.health", "cat.master", "cat.indices", "cat.shards",
         "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings", "indices.close", "indices.open",
         "ml.set_upgrade_mode", "shutdown.put_node", "migration.deprecations", "migration.get_feature_upgrade_status",
-        "migration.post_feature_upgrade", "indices.get_template", "indices.put_template", "indices.get_index_template", "cluster.get_component_template", "shutdown.get_node", "shutdown.delete_node",
+        "migration.post_feature_upgrade", "indices.update_aliases", "indices.add_block", "indices.get_template", "indices.put_template", "indices.get_index_template", "cluster.get_component_template", "shutdown.get_node", "shutdown.delete_node",
     };
 
     static readonly Deprecated TypedIndex = new("index_with_types", "[types removal] Specifying types in document index requests is deprecated, use the typed endpoints instead.", "types");
@@ -108,6 +108,17 @@ public static class RouteTable
         new("GET", "/_migration/system_features", "migration.get_feature_upgrade_status", MigrationHandlers.FeatureStatus),
         new("POST", "/_migration/system_features", "migration.post_feature_upgrade", MigrationHandlers.StartFeatureMigration),
         new("GET", "/_license", "license.get", LicenseHandlers.Get),
+        new("POST", "/_aliases", "indices.update_aliases", ReindexHandlers.UpdateAliases),
+        new("GET", "/_alias", "indices.get_alias", ReindexHandlers.GetAliases),
+        new("GET", "/_alias/{name}", "indices.get_alias", ReindexHandlers.GetAliases),
+        new("GET", "/{index}/_alias", "indices.get_alias", ReindexHandlers.GetAliases),
+        new("GET", "/{index}/_alias/{name}", "indices.get_alias", ReindexHandlers.GetAliases),
+        new("PUT", "/{index}/_block/{block}", "indices.add_block", ReindexHandlers.AddBlock),
+        new("GET", "/_mapping", "indices.get_mapping", ReindexHandlers.GetMapping),
+        new("GET", "/{index}/_mapping", "indices.get_mapping", ReindexHandlers.GetMapping),
+        new("POST", "/_reindex", "reindex", ReindexHandlers.Reindex),
+        new("GET", "/_tasks/{task_id}", "tasks.get", ReindexHandlers.GetTask),
+        new("POST", "/_tasks/{task_id}/_cancel", "tasks.cancel", ReindexHandlers.CancelTask),
         new("GET", "/_ilm/policy", "ilm.get_lifecycle", IlmHandlers.GetPolicies),
         new("GET", "/_ilm/policy/{policy}", "ilm.get_lifecycle", IlmHandlers.GetPolicies),
         // 7.x typed forms: still served, deprecated since 7.0 (the spec marks the paths deprecated).

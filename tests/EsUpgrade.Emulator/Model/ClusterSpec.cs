@@ -43,6 +43,10 @@ public sealed class ClusterSpec
     public string License { get; set; } = "basic";
     /// <summary>How long migrating one system feature takes (emulated time).</summary>
     public TimeSpan FeatureMigrationTime { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>Documents a reindex copies per emulated second.</summary>
+    public double ReindexDocsPerSecond { get; set; } = 1000;
+    /// <summary>A source index whose reindex fails half-way (a test of the failure path).</summary>
+    public string? FailingReindex { get; set; }
     /// <summary>A feature whose migration ends in ERROR (a test of the failure path).</summary>
     public string? FailingFeatureMigration { get; set; }
 
@@ -84,4 +88,7 @@ public sealed class IndexSpec
     /// <summary>index.routing.allocation.include._tier_preference; 7.10+ gives new indices data_content.</summary>
     public string TierPreference { get; set; } = "data_content";
     public Dictionary<string, string?> Settings { get; set; } = new();
+    public List<string> Aliases { get; set; } = new();
+    /// <summary>The single mapping type of a 6.x-created index (7.x reads it typeless).</summary>
+    public string? MappingType { get; set; }
 }

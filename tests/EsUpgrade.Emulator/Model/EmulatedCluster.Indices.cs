@@ -12,6 +12,9 @@ public sealed partial class EmulatedCluster
                 throw new EsError(400, "resource_already_exists_exception", $"index [{spec.Name}/{Index(spec.Name)!.Uuid}] already exists",
                     metadata: new Dictionary<string, object?> { ["index_uuid"] = Index(spec.Name)!.Uuid, ["index"] = spec.Name });
             ValidateIndexName(spec.Name);
+            if (IndicesOfAlias(spec.Name).Count > 0)
+                throw new EsError(400, "invalid_index_name_exception", $"Invalid index name [{spec.Name}], already exists as alias",
+                    metadata: new Dictionary<string, object?> { ["index_uuid"] = "_na_", ["index"] = spec.Name });
             spec.CreatedVersion = RunningNodes.Min(n => n.Profile.Version)!.ToString();
             var index = new EmulatedIndex(spec, StableId("index:" + spec.Name + ":" + Clock.UtcNow.Ticks), Clock.UtcNow);
             indices.Add(index);

@@ -157,6 +157,7 @@ public sealed partial class EmulatedCluster
                 any = true;
             }
             if (TickFeatureMigration(now)) any = true;
+            if (AdvanceTasks(now)) any = true;
             if (any) TrackBusy(lastDue);
             if (AllCopies.Any(c => c.State == ShardState.Unassigned && c.DelayedUntil <= now))
             {
@@ -183,6 +184,7 @@ public sealed partial class EmulatedCluster
                 .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchingUntil))
                 .Append(electionDueAt)
                 .Append(FeatureMigrationDue)
+                .Append(NextTaskDue)
                 .Concat(nodes.Where(n => n.State == NodeState.Crashed).Select(n => (DateTimeOffset?)n.LeavesAt))
                 .Min();
             return (due, changed.Task);

@@ -17,6 +17,8 @@ public sealed class EmulatedIndex
         CreatedVersion = new VersionProfile(spec.CreatedVersion);
         CreatedAt = createdAt;
         SeedDocuments = spec.Documents;
+        MappingType = spec.MappingType;
+        foreach (var a in spec.Aliases) Aliases.Add(a);
         Settings[TierPreferenceSetting] = spec.TierPreference;
         foreach (var (k, v) in spec.Settings) Settings[k] = v;
         for (var s = 0; s < NumberOfShards; s++)
@@ -36,7 +38,13 @@ public sealed class EmulatedIndex
     /// <summary>Documents the index was made with, plus those written since (by id).</summary>
     public long SeedDocuments { get; }
     public HashSet<string> WrittenIds { get; } = new(StringComparer.Ordinal);
-    public long Documents => SeedDocuments + WrittenIds.Count;
+    public long Documents => SeedDocuments + WrittenIds.Count + CopiedDocuments;
+    /// <summary>Documents a reindex copied in (counted, not stored, like the seed documents).</summary>
+    public long CopiedDocuments { get; set; }
+    /// <summary>The aliases that point at this index.</summary>
+    public HashSet<string> Aliases { get; } = new(StringComparer.Ordinal);
+    /// <summary>The mapping type of an index created in 6.x (doc, _doc, or a custom name); null for a typeless 7.x index.</summary>
+    public string? MappingType { get; }
     /// <summary>Emulated time of the last write and the last flush: a copy flushed since its last write recovers from operations.</summary>
     public DateTimeOffset LastWriteAt { get; set; }
     public DateTimeOffset LastFlushAt { get; set; }
@@ -73,9 +81,12 @@ public sealed class EmulatedIndex
         }
     }
 
-    /// <summary>The documents one shard holds: its share of those the index was made with, and those written to it.</summary>
-    public long DocumentsInShard(int shard) =>
-        SeedDocuments / NumberOfShards + (shard == 0 ? SeedDocuments % NumberOfShards : 0) + WrittenIds.Count(id => ShardOf(id) == shard);
+    /// <summary>The documents one shard holds: its share of those the index was made with or had copied in, and those written to it.</summary>
+    public long DocumentsInShard(int shard)
+    {
+        var counted = SeedDocuments + CopiedDocuments;
+        return counted / NumberOfShards + (shard == 0 ? counted % NumberOfShards : 0) + WrittenIds.Count(id => ShardOf(id) == shard);
+    }
 
     public int ShardOf(string id) => (int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)NumberOfShards);
 

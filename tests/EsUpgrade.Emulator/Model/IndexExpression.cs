@@ -3,7 +3,7 @@ namespace EsUpgrade.Emulator.Model;
 /// <summary>
 /// Index expressions as IndexNameExpressionResolver reads them: comma lists of names, wildcards, <c>_all</c>,
 /// and exclusions (<c>-name</c> or <c>-pattern*</c> after another part), each wildcard expanded as
-/// <see cref="Expand"/> says. A full name is taken as named, hidden or not. The model has no aliases yet.
+/// <see cref="Expand"/> says. A full name is taken as named, hidden or not; an alias name stands for the indices it points at.
 /// </summary>
 public static class IndexExpression
 {
@@ -38,6 +38,10 @@ public static class IndexExpression
             else if (cluster.Index(part) is { } index)
             {
                 result.Add(index);
+            }
+            else if (cluster.IndicesOfAlias(part) is { Count: > 0 } aliased)
+            {
+                result.AddRange(aliased);
             }
             else if (!ignoreUnavailable)
             {

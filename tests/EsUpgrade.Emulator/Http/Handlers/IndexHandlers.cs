@@ -60,7 +60,7 @@ public static class IndexHandlers
         {
             return Task.FromResult(Reply.Ok(IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: r.Expand(Expand.Open)).ToDictionary(i => i.Name, i => (object?)new Dictionary<string, object?>
             {
-                ["aliases"] = new Dictionary<string, object?>(),
+                ["aliases"] = i.Aliases.OrderBy(a => a, StringComparer.Ordinal).ToDictionary(a => a, _ => (object?)new Dictionary<string, object?>()),
                 ["mappings"] = new Dictionary<string, object?>(),
                 ["settings"] = new Dictionary<string, object?> { ["index"] = SettingsJson.Nested(SettingsOf(i)) },
             })));
@@ -120,7 +120,15 @@ public static class IndexHandlers
     static EmulatedIndex IndexForWrite(EmulatedCluster cluster, string name)
     {
         lock (cluster.Sync)
-            return cluster.Index(name) ?? cluster.CreateIndex(new IndexSpec { Name = name, Shards = 1, Replicas = 1 });
+        {
+            if (cluster.Index(name) is { } index) return index;
+            // An alias of one index writes to it (7.x; is_write_index is not modelled).
+            var aliased = cluster.IndicesOfAlias(name);
+            if (aliased.Count == 1) return aliased[0];
+            if (aliased.Count > 1)
+                throw EsError.IllegalArgument($"no write index is defined for alias [{name}]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index");
+            return cluster.CreateIndex(new IndexSpec { Name = name, Shards = 1, Replicas = 1 });
+        }
     }
 
     static Dictionary<string, object?> WriteResult(EmulatedIndex index, string id, bool created) => new()

@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using EsUpgrade.Emulator.Model;
+
+namespace EsUpgrade.Emulator.Http.Handlers;
+
+/// <summary>Aliases, index blocks, mappings, _reindex and the tasks API: what reindexing an old index uses.</summary>
+public static class ReindexHandlers
+{
+    /// <summary>POST _aliases: {"actions": [{"add"|"remove"|"remove_index": {"index", "alias"}}]}, all or nothing.</summary>
+    public static Task<Reply> UpdateAliases(RestRequest r)
+    {
+        var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no actions specified;");
+        var actions = new List<EmulatedCluster.AliasAction>();
+        foreach (var item in body["actions"] as JsonArray ?? new JsonArray())
+            foreach (var (kind, spec) in (JsonObject)item!)
+            {
+                if (kind is not ("add" or "remove" or "remove_index"))
+                    throw new EsError(400, "x_content_parse_exception", $"[1:{kind.Length}] [alias_action] unknown field [{kind}]");
+                var index = spec?["index"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: One of [index] or [indices] is required;");
+                actions.Add(new(kind, index, spec?["alias"]?.GetValue<string>()));
+            }
+        if (actions.Count == 0) throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: no actions specified;");
+        r.Cluster.UpdateAliases(actions);
+        return Task.FromResult(Reply.Acknowledged());
+    }
+
+    /// <summary>GET [/{index}]/_alias[/{name}]: {index: {"aliases": {alias: {}}}}; a missing alias name is a bare 404 {"error", "status"}.</summary>
+    public static Task<Reply> GetAliases(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var indices = r.Param("index") is string expression ? IndexExpression.Resolve(r.Cluster, expression, expand: Expand.OpenAndClosed) : r.Cluster.Indices.ToList();
+            var names = r.Param("name")?.Split(',');
+            var body = indices
+                .Select(i => (i.Name, Aliases: i.Aliases.Where(a => names is null || names.Any(n => Wildcard.Matches(n, a))).OrderBy(a => a, StringComparer.Ordinal).ToList()))
+                .Where(x => names is null || x.Aliases.Count > 0)
+                .ToDictionary(x => x.Name, x => (object?)new Dictionary<string, object?> { ["aliases"] = x.Aliases.ToDictionary(a => a, _ => (object?)new Dictionary<string, object?>()) });
+            var missing = names?.Where(n => !Wildcard.IsPattern(n) && !indices.Any(i => i.Aliases.Contains(n))).ToList();
+            if (missing is { Count: > 0 })
+                return Task.FromResult(Reply.Of(404, new Dictionary<string, object?>(body) { ["error"] = $"alias [{string.Join(",", missing)}] missing", ["status"] = 404 }));
+            return Task.FromResult(Reply.Ok(body));
+        }
+    }
+
+    /// <summary>PUT /{index}/_block/{block}: write, read_only, read or metadata, as the index.blocks.* setting.</summary>
+    public static Task<Reply> AddBlock(RestRequest r)
+    {
+        var block = r.Param("block")!;
+        if (block is not ("write" or "read_only" or "read" or "metadata"))
+            throw EsError.IllegalArgument($"No block found for name [{block}]");
+        var blocked = new List<object?>();
+        lock (r.Cluster.Sync)
+            foreach (var index in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.Open))
+            {
+                r.Cluster.UpdateIndexSettings(index, new Dictionary<string, string?> { ["index.blocks." + block] = "true" });
+                blocked.Add(new Dictionary<string, object?> { ["name"] = index.Name, ["blocked"] = true });
+            }
+        return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["indices"] = blocked }));
+    }
+
+    /// <summary>GET [/{index}]/_mapping: typeless from 7.0; include_type_name (7.x) shows a 6.x index's single type.</summary>
+    public static Task<Reply> GetMapping(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var typed = !r.Node.Profile.Is8 && r.Flag("include_type_name");
+            var indices = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.Open);
+            return Task.FromResult(Reply.Ok(indices.ToDictionary(i => i.Name, i =>
+            {
+                var mapping = new Dictionary<string, object?> { ["properties"] = new Dictionary<string, object?> { ["message"] = new Dictionary<string, object?> { ["type"] = "text" } } };
+                return (object?)new Dictionary<string, object?> { ["mappings"] = typed ? new Dictionary<string, object?> { [i.MappingType ?? "_doc"] = mapping } : mapping };
+            })));
+        }
+    }
+
+    /// <summary>POST _reindex: {"source": {"index"}, "dest": {"index", "op_type"}}; wait_for_completion=false answers {"task"}.</summary>
+    public static async Task<Reply> Reindex(RestRequest r)
+    {
+        var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: source is missing;2: destination index is missing;");
+        var sourceName = body["source"]?["index"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: use _all if you really want to copy from all existing indexes;");
+        var destName = body["dest"]?["index"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: index must be specified;");
+        ReindexTask task;
+        lock (r.Cluster.Sync)
+        {
+            var source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
+            var dest = r.Cluster.Index(destName) ?? r.Cluster.CreateIndex(new IndexSpec { Name = destName, Shards = 1, Replicas = 1 });
+            task = r.Cluster.StartReindex(source, dest);
+        }
+        if (r.Q("wait_for_completion") == "false")
+            return Reply.Ok(new Dictionary<string, object?> { ["task"] = task.Id });
+        await r.Cluster.WaitUntilAsync(() => r.Cluster.FindTask(task.Id)!.Completed, TimeSpan.FromMinutes(10), r.Aborted);
+        return Reply.Ok(Response(task));
+    }
+
+    static Dictionary<string, object?> Status(ReindexTask t) => new()
+    {
+        ["total"] = t.Total, ["updated"] = 0, ["created"] = t.Created, ["deleted"] = 0, ["batches"] = 1 + t.Created / 1000, ["version_conflicts"] = 0, ["noops"] = 0,
+        ["retries"] = new Dictionary<string, object?> { ["bulk"] = 0, ["search"] = 0 }, ["throttled_millis"] = 0, ["requests_per_second"] = -1.0, ["throttled_until_millis"] = 0,
+    };
+
+    static Dictionary<string, object?> Response(ReindexTask t)
+    {
+        var response = new Dictionary<string, object?> { ["took"] = (long)(t.DueAt - t.StartedAt).TotalMilliseconds, ["timed_out"] = false };
+        foreach (var (k, v) in Status(t)) response[k] = v;
+        response["failures"] = t.Failure is null ? Array.Empty<object>() : new object[]
+        {
+            new Dictionary<string, object?> { ["index"] = t.Dest.Name, ["id"] = "a1", ["cause"] = new Dictionary<string, object?> { ["type"] = "es_rejected_execution_exception", ["reason"] = t.Failure }, ["status"] = 429 },
+        };
+        return response;
+    }
+
+    /// <summary>GET _tasks/{task_id}: the task and, once completed, its response (kept as the .tasks index keeps it).</summary>
+    public static Task<Reply> GetTask(RestRequest r)
+    {
+        var id = r.Param("task_id")!;
+        var t = r.Cluster.FindTask(id) ?? throw new EsError(404, "resource_not_found_exception", $"task [{id}] isn't running and hasn't stored its results");
+        var body = new Dictionary<string, object?>
+        {
+            ["completed"] = t.Completed,
+            ["task"] = new Dictionary<string, object?>
+            {
+                ["node"] = t.Id.Split(':')[0], ["id"] = long.Parse(t.Id.Split(':')[1]), ["type"] = "transport", ["action"] = "indices:data/write/reindex",
+                ["status"] = Status(t), ["description"] = $"reindex from [{t.Source.Name}] to [{t.Dest.Name}]",
+                ["start_time_in_millis"] = t.StartedAt.ToUnixTimeMilliseconds(), ["running_time_in_nanos"] = (long)((r.Cluster.Clock.UtcNow - t.StartedAt).TotalMilliseconds * 1_000_000),
+                ["cancellable"] = true, ["cancelled"] = t.Canceled, ["headers"] = new Dictionary<string, object?>(),
+            },
+        };
+        if (t.Completed) body["response"] = Response(t);
+        return Task.FromResult(Reply.Ok(body));
+    }
+
+    /// <summary>POST _tasks/{task_id}/_cancel.</summary>
+    public static Task<Reply> CancelTask(RestRequest r)
+    {
+        var id = r.Param("task_id")!;
+        var cancelled = r.Cluster.CancelTask(id);
+        return Task.FromResult(Reply.Ok(cancelled
+            ? new Dictionary<string, object?> { ["nodes"] = new Dictionary<string, object?> { [id.Split(':')[0]] = new Dictionary<string, object?> { ["tasks"] = new Dictionary<string, object?> { [id] = new Dictionary<string, object?> { ["cancelled"] = true } } } } }
+            : new Dictionary<string, object?> { ["nodes"] = new Dictionary<string, object?>() }));
+    }
+}

@@ -1,0 +1,92 @@
+namespace EsUpgrade.Emulator.Model;
+
+/// <summary>A reindex running as a task: it copies documents on the emulator's clock.</summary>
+public sealed class ReindexTask
+{
+    public required string Id { get; init; }
+    public required EmulatedIndex Source { get; init; }
+    public required EmulatedIndex Dest { get; init; }
+    public required long Total { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset DueAt { get; init; }
+    public long Created { get; set; }
+    public bool Completed { get; set; }
+    public bool Canceled { get; set; }
+    public string? Failure { get; set; }
+}
+
+/// <summary>Tasks: POST _reindex runs as one, GET _tasks/{id} follows it, POST _tasks/{id}/_cancel stops it.</summary>
+public sealed partial class EmulatedCluster
+{
+    readonly Dictionary<string, ReindexTask> tasks = new(StringComparer.Ordinal);
+    long nextTask = 1000;
+
+    public ReindexTask? FindTask(string id) { lock (Sync) { AdvanceTasks(Clock.UtcNow); return tasks.GetValueOrDefault(id); } }
+    public IReadOnlyList<ReindexTask> Tasks { get { lock (Sync) { AdvanceTasks(Clock.UtcNow); return tasks.Values.ToList(); } } }
+
+    /// <summary>
+    /// Starts copying every document of <paramref name="source"/> into <paramref name="dest"/> (op_type create: documents
+    /// already there are skipped, so a second run adds nothing twice). A write-blocked destination fails at once.
+    /// </summary>
+    public ReindexTask StartReindex(EmulatedIndex source, EmulatedIndex dest)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            if (dest.Settings.GetValueOrDefault("index.blocks.write") == "true")
+                throw new EsError(403, "cluster_block_exception", $"index [{dest.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
+            var now = Clock.UtcNow;
+            var missing = Math.Max(0, source.Documents - dest.Documents);
+            var task = new ReindexTask
+            {
+                Id = $"{RequireMaster().Id}:{nextTask++}", Source = source, Dest = dest, Total = source.Documents, StartedAt = now,
+                DueAt = now + TimeSpan.FromSeconds(missing / Math.Max(1, Spec.ReindexDocsPerSecond)), Created = 0,
+            };
+            task.Created = source.Documents - missing;    // already there: skipped as version conflicts
+            tasks[task.Id] = task;
+            Signal();
+            return task;
+        }
+    }
+
+    public bool CancelTask(string id)
+    {
+        lock (Sync)
+        {
+            AdvanceTasks(Clock.UtcNow);
+            if (!tasks.TryGetValue(id, out var t) || t.Completed) return false;
+            t.Canceled = t.Completed = true;
+            Signal();
+            return true;
+        }
+    }
+
+    /// <summary>Moves running reindexes to now: documents copied so far land in the destination. True when one finished.</summary>
+    bool AdvanceTasks(DateTimeOffset now)
+    {
+        var finished = false;
+        foreach (var t in tasks.Values.Where(t => !t.Completed))
+        {
+            var elapsed = (now - t.StartedAt).TotalSeconds;
+            var target = Math.Min(t.Total, (long)(elapsed * Spec.ReindexDocsPerSecond) + t.Created);
+            if (Spec.FailingReindex == t.Source.Name && target >= t.Total / 2)
+            {
+                target = t.Total / 2;
+                t.Failure = $"[{t.Dest.Name}] failed to write documents: rejected execution of coordinating operation";
+            }
+            if (target > t.Created)
+            {
+                t.Dest.CopiedDocuments += target - t.Created;
+                t.Created = target;
+            }
+            if (t.Failure != null || now >= t.DueAt)
+            {
+                t.Completed = true;
+                finished = true;
+            }
+        }
+        return finished;
+    }
+
+    DateTimeOffset? NextTaskDue => tasks.Values.Where(t => !t.Completed).Select(t => (DateTimeOffset?)t.DueAt).Min();
+}
