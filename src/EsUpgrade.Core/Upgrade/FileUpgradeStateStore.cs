@@ -1,62 +1,17 @@
-using System.IO;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using EsUpgrade.Errors;
-
 namespace EsUpgrade.Upgrade;
 
-/// <summary>The state in a JSON file, replaced atomically on every save.</summary>
+/// <summary>The rolling upgrade's state in a JSON file, replaced atomically on every save.</summary>
 public sealed class FileUpgradeStateStore : IUpgradeStateStore
 {
-    static readonly JsonSerializerOptions Options = new JsonSerializerOptions
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
+    readonly JsonStateFile<UpgradeState> file;
 
-    public FileUpgradeStateStore(string path) => Path = path;
+    public FileUpgradeStateStore(string path) => file = new JsonStateFile<UpgradeState>(path);
 
-    public string Path { get; }
+    public string Path => file.Path;
 
     public string ResumeArgument => $"-StatePath '{Path}'";
 
-    public UpgradeState? Load()
-    {
-        if (Directory.Exists(Path))
-            throw Invalid($"'{Path}' is a folder: give the path of a file in it, such as '{System.IO.Path.Combine(Path, "upgrade-state.json")}'.", null);
-        if (!File.Exists(Path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<UpgradeState>(File.ReadAllText(Path), Options)
-                ?? throw Invalid($"The state file '{Path}' is empty.", null);
-        }
-        catch (JsonException ex)
-        {
-            throw Invalid($"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", ex);
-        }
-        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
-        {
-            throw Invalid($"The state file '{Path}' could not be read: {ex.Message}", ex);
-        }
-    }
+    public UpgradeState? Load() => file.Load();
 
-    public void Save(UpgradeState state)
-    {
-        try
-        {
-            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            var temp = Path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
-            if (File.Exists(Path)) File.Replace(temp, Path, null);
-            else File.Move(temp, Path);
-        }
-        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
-        {
-            throw Invalid($"The state file '{Path}' could not be written: {ex.Message}", ex);
-        }
-    }
-
-    EsException Invalid(string message, System.Exception? inner) =>
-        new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidStateFile, message, Path, inner);
+    public void Save(UpgradeState state) => file.Save(state);
 }

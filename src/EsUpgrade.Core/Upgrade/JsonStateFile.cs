@@ -1,0 +1,66 @@
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EsUpgrade.Errors;
+
+namespace EsUpgrade.Upgrade;
+
+/// <summary>A checkpoint in a JSON file, replaced atomically on every save: the rolling upgrade's and an index upgrade's.</summary>
+public sealed class JsonStateFile<T> where T : class
+{
+    static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public JsonStateFile(string path) => Path = path;
+
+    public string Path { get; }
+
+    public T? Load()
+    {
+        if (Directory.Exists(Path))
+            throw Invalid($"'{Path}' is a folder: give the path of a file in it, such as '{System.IO.Path.Combine(Path, "upgrade-state.json")}'.", null);
+        if (!File.Exists(Path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(Path), Options)
+                ?? throw Invalid($"The state file '{Path}' is empty.", null);
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid($"The state file '{Path}' is not an EsUpgrade state file (or is damaged): {ex.Message}", ex);
+        }
+        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
+        {
+            throw Invalid($"The state file '{Path}' could not be read: {ex.Message}", ex);
+        }
+    }
+
+    public void Save(T state)
+    {
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            var temp = Path + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(state, Options));
+            if (File.Exists(Path)) File.Replace(temp, Path, null);
+            else File.Move(temp, Path);
+        }
+        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
+        {
+            throw Invalid($"The state file '{Path}' could not be written: {ex.Message}", ex);
+        }
+    }
+
+    public void Delete()
+    {
+        try { File.Delete(Path); }
+        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException) { throw Invalid($"The state file '{Path}' could not be deleted: {ex.Message}", ex); }
+    }
+
+    EsException Invalid(string message, System.Exception? inner) =>
+        new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidStateFile, message, Path, inner);
+}
