@@ -68,3 +68,25 @@ public class DeprecationLogTests
         Assert.Single(es.Host.Cluster.DeprecationLog);
     }
 }
+
+public class DeprecationLogCultureTests
+{
+    [Fact]
+    public async Task The_log_is_read_alike_under_a_thai_calendar()
+    {
+        var spec = ClusterSpec.Uniform(1, "7.17.29");
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        await using var es = await Emulated.StartAsync(spec);
+        es.Host.Cluster.AddDeprecationLogEntry(new DeprecationLogEntry(DateTimeOffset.UtcNow.AddHours(-1), "WARN", "k", "recent", "types", "app", "", "n", "es-01"));
+        es.Host.Cluster.AddDeprecationLogEntry(new DeprecationLogEntry(DateTimeOffset.UtcNow.AddDays(-30), "WARN", "k", "old", "types", "app", "", "n", "es-01"));
+        using var connection = await es.ConnectAsync();
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("th-TH");
+        try
+        {
+            var (groups, _, _) = await DeprecationLog.ReadAsync(new EsApi(connection), DateTimeOffset.UtcNow.AddDays(-1), CancellationToken.None);
+            Assert.Equal("recent", Assert.Single(groups).Message);
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
+    }
+}

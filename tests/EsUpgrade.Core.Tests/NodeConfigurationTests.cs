@@ -20,7 +20,8 @@ public class NodeConfigurationTests : IDisposable
         var findings = NodeConfigLinter.Check(Corpus("flat-7x.yml"));
         var master = One(findings, "node.master");
         Assert.Equal((5, DeprecationLevel.Critical, "LegacyRoleSetting", ConfigFix.Roles), (master.Line, master.Level, master.Rule, master.Fix));
-        Assert.Equal("node.roles: [ master, ml, remote_cluster_client, transform ]", master.Replacement);
+        // 7.x: node.transform follows node.data, so this dedicated master has no transform role.
+        Assert.Equal("node.roles: [ master, ml, remote_cluster_client ]", master.Replacement);
         Assert.Equal(12, One(findings, "http.tcp_no_delay").Line);
         Assert.Equal("http.tcp.no_delay", One(findings, "http.tcp_no_delay").Replacement);
         Assert.Equal(14, One(findings, "discovery.zen.minimum_master_nodes").Line);
@@ -102,7 +103,7 @@ public class NodeConfigurationTests : IDisposable
             Assert.Contains(line, output);
         Assert.Contains("http.tcp.no_delay: true    # keep latency low", output);
         Assert.Contains("# node.master: true", output);
-        Assert.Contains("node.roles: [ master, ml, remote_cluster_client, transform ]", output);
+        Assert.Contains("node.roles: [ master, ml, remote_cluster_client ]", output);
         Assert.DoesNotContain(output, l => l.Contains("hunter2"));
         Assert.True(result.Changed);
         // What it wrote has nothing critical left that a rewrite could settle.
@@ -168,5 +169,62 @@ public class NodeConfigurationTests : IDisposable
         var (converted, _, _) = NodeConfigConverter.ConvertYaml(input, "elasticsearch.yml");
         es.Host.Cluster.StopNode("es-03");
         Assert.Null(await es.Host.StartNodeAsync("es-03", "8.19.0", converted));
+    }
+
+    static (string Text, IReadOnlyList<NodeConfigFinding> Fixed, IReadOnlyList<NodeConfigFinding> Unresolved) Convert(string yaml) =>
+        NodeConfigConverter.ConvertYaml(yaml, "elasticsearch.yml");
+
+    [Fact]
+    public void Roles_that_cannot_be_told_offline_are_left_to_the_admin_not_dropped()
+    {
+        var (text, _, unresolved) = Convert("node.master: true\nnode.data: ${ES_DATA}\nxpack.security.enabled: false\n");
+        Assert.Contains("node.master: true", text.Split('\n'));
+        Assert.DoesNotContain("node.roles", text);
+        Assert.Contains(unresolved, f => f.Setting == "node.data");
+    }
+
+    [Fact]
+    public void Zen_seed_hosts_are_renamed_and_search_remote_connect_is_a_role()
+    {
+        var (text, _, _) = Convert("discovery.zen.ping.unicast.hosts: [ es-01, es-02 ]\nsearch.remote.connect: false\nxpack.security.enabled: false\n");
+        Assert.Contains("discovery.seed_hosts: [ es-01, es-02 ]", text);
+        Assert.Contains("node.roles: [ master, data, ingest, ml, transform ]", text);
+        Assert.DoesNotContain("\ncluster.remote.connect", text);
+    }
+
+    [Fact]
+    public void A_rename_never_sets_a_name_twice()
+    {
+        var (nested, _, _) = Convert("transport:\n  tcp:\n    port: 9300\n  port: 9301\nxpack.security.enabled: false\n");
+        Assert.Single(YamlSettings.Parse(nested, "x"), x => x.Key == "transport.port");
+        Assert.Contains("  port: 9301", nested.Split('\n'));
+        var (two, _, _) = Convert("network.tcp.connect_timeout: 10s\ntransport.tcp.connect_timeout: 20s\nxpack.security.enabled: false\n");
+        Assert.Equal("10s", Assert.Single(YamlSettings.Parse(two, "x"), x => x.Key == "transport.connect_timeout").Value);
+    }
+
+    [Fact]
+    public void A_flow_map_line_shared_with_other_settings_is_not_rewritten()
+    {
+        var (text, _, unresolved) = Convert("node: { master: true, name: n1 }\nxpack.security.enabled: false\n");
+        Assert.Contains("node: { master: true, name: n1 }", text.Split('\n'));
+        Assert.Contains(unresolved, f => f.Setting == "node.master");
+    }
+
+    [Fact]
+    public void A_secret_in_a_block_scalar_is_not_copied_and_odd_values_are_quoted()
+    {
+        var (text, _, _) = Convert("xpack.monitoring.exporters.legacy.auth.password: >-\n  s3cret-value\nhttp.tcp_no_delay: true\nnode:\n  attr:\n    x: 1\npidfile: \"{x}\"\nxpack.security.enabled: false\n");
+        Assert.DoesNotContain("s3cret-value", text);
+        Assert.Equal("{x}", Assert.Single(YamlSettings.Parse(text, "x"), x => x.Key == "node.pidfile").Value);
+    }
+
+    [Fact]
+    public void Jvm_lines_are_read_as_the_launcher_reads_them()
+    {
+        var findings = JvmOptionRules.Check("  -Xmx1g\n99999999999:-Xms1g\n-XX:+UseParNewGC\n-XX:+PrintGCDateStamps\n-Djavax.net.ssl.keyStorePassword=hunter2\nbad line\n", "jvm.options", isRootFile: false).ToList();
+        Assert.Equal(new[] { 1, 2, 6 }, findings.Where(f => f.Rule == "JvmOptionUnreadable").Select(f => f.Line));
+        Assert.Equal("8-9:-XX:+UseParNewGC", findings.Single(f => f.Line == 3).Replacement);
+        Assert.Equal("8:-XX:+PrintGCDateStamps", findings.Single(f => f.Line == 4).Replacement);
+        Assert.DoesNotContain(findings, f => (f.Value ?? "").Contains("hunter2") || f.Setting.Contains("hunter2"));
     }
 }

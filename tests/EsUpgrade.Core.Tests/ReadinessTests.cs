@@ -137,11 +137,19 @@ public class ReadinessTests
     [InlineData("elasticsearch-py/7.10.1 (Python 3.8.5)", "Python client", ClientCompatibility.Incompatible)]
     [InlineData("elasticsearch-java/8.13.0 (Java/17.0.2)", "Java client", ClientCompatibility.Compatible)]
     [InlineData("kibana", "Kibana", ClientCompatibility.Compatible)]
+    [InlineData("Kibana/7.10.2", "Kibana", ClientCompatibility.Incompatible)]
     [InlineData("curl/8.5.0", "curl", ClientCompatibility.Unknown)]
     [InlineData(null, "(no user agent)", ClientCompatibility.Unknown)]
-    public void Clients_are_judged_by_their_agent(string? agent, string product, ClientCompatibility expected)
+    public void Clients_are_judged_by_their_agent_for_8(string? agent, string product, ClientCompatibility expected) => Judged(agent, product, expected, 8);
+
+    [Theory]
+    [InlineData("Elastic-Filebeat/8.19.2 (linux; amd64)", "Filebeat", ClientCompatibility.Compatible)]
+    [InlineData("Elastic-Filebeat/8.17.0 (linux; amd64)", "Filebeat", ClientCompatibility.Incompatible)]
+    public void Clients_are_judged_for_9_by_the_last_8x_minor(string? agent, string product, ClientCompatibility expected) => Judged(agent, product, expected, 9);
+
+    static void Judged(string? agent, string product, ClientCompatibility expected, int target)
     {
-        var (p, _, compatibility, reason) = ClientReader.Classify(agent, 8);
+        var (p, _, compatibility, reason) = ClientReader.Classify(agent, target);
         Assert.Equal((product, expected), (p, compatibility));
         Assert.NotEmpty(reason);
     }

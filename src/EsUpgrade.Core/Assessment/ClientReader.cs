@@ -61,16 +61,18 @@ public static class ClientReader
         {
             case Kind.Self:
                 return (ClientCompatibility.Compatible, "EsUpgrade reads 7.17 and 8.x answers alike.");
+            case Kind.Kibana when v != null && v.Major != targetMajor && !(v.Major == targetMajor - 1 && v.Minor == LastMinor(v.Major)):
+                return (ClientCompatibility.Incompatible, $"Kibana {version} refuses an Elasticsearch of another major: only Kibana {targetMajor - 1}.{LastMinor(targetMajor - 1)} keeps running during the upgrade. Upgrade Kibana to it first.");
             case Kind.Kibana:
                 return (ClientCompatibility.Compatible, "Kibana 7.17 accepts Elasticsearch 8.x during the upgrade (elastic/kibana #122627); upgrade Kibana right after the cluster, before any other client.");
             case Kind.Shipper when v is null:
                 return (ClientCompatibility.Unknown, $"{product} sent no version: {product} 7.17 works with 8.x, older 7.x does not.");
             case Kind.Shipper when v.Major >= targetMajor:
                 return (ClientCompatibility.Compatible, $"{product} {version} matches the target major.");
-            case Kind.Shipper when v.Major == targetMajor - 1 && v.Minor == 17:
-                return (ClientCompatibility.Compatible, $"{product} 7.17 is compatible with Elasticsearch 8.x, so it can be upgraded after the cluster.");
+            case Kind.Shipper when v.Major == targetMajor - 1 && v.Minor == LastMinor(v.Major):
+                return (ClientCompatibility.Compatible, $"{product} {v.Major}.{v.Minor} is compatible with Elasticsearch {targetMajor}.x, so it can be upgraded after the cluster.");
             case Kind.Shipper:
-                return (ClientCompatibility.Incompatible, $"{product} {version} does not work with Elasticsearch {targetMajor}.x: only 7.17 does. Upgrade it to 7.17 before the cluster.");
+                return (ClientCompatibility.Incompatible, $"{product} {version} does not work with Elasticsearch {targetMajor}.x: only {targetMajor - 1}.{LastMinor(targetMajor - 1)} does. Upgrade it to {targetMajor - 1}.{LastMinor(targetMajor - 1)} before the cluster.");
             case Kind.LanguageClient when v is null:
                 return (ClientCompatibility.Unknown, "No client version in the agent.");
             case Kind.LanguageClient when v.Major >= targetMajor:
@@ -81,6 +83,9 @@ public static class ClientReader
                 return (ClientCompatibility.Incompatible, $"A {version} client cannot send the compatible-with=7 headers {targetMajor}.x needs for 7.x requests: upgrade it to the newest 7.17 client with compatibility mode, or to {targetMajor}.x.");
         }
     }
+
+    /// <summary>The last minor of a major, the one that works with the next major (7.17, 8.19).</summary>
+    static int LastMinor(int major) => major switch { 6 => 8, 7 => 17, 8 => 19, _ => int.MaxValue };
 
     static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 

@@ -57,7 +57,7 @@ public static class DeprecationLog
         {
             ["size"] = MaxEntries,
             ["sort"] = new[] { new Dictionary<string, object> { ["@timestamp"] = "desc" } },
-            ["query"] = new Dictionary<string, object> { ["range"] = new Dictionary<string, object> { ["@timestamp"] = new Dictionary<string, object> { ["gte"] = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'") } } },
+            ["query"] = new Dictionary<string, object> { ["range"] = new Dictionary<string, object> { ["@timestamp"] = new Dictionary<string, object> { ["gte"] = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) } } },
         });
         JsonElement body;
         try

@@ -194,11 +194,11 @@ public static class ReadinessChecker
             "https://www.elastic.co/guide/en/elasticsearch/reference/7.17/migration-api-deprecation.html",
             critical.Select(f => f.Resource is null ? f.Message : $"{f.Resource}: {f.Message}").Distinct());
         var snapshots = findings.Where(f => f.Category == DeprecationCategory.MachineLearning && f.Message.IndexOf("odel snapshot", StringComparison.Ordinal) >= 0).ToList();
-        check("MlModelSnapshots", snapshots.Count == 0 ? ReadinessStatus.Pass : ReadinessStatus.Fail,
+        check("MlModelSnapshots", snapshots.Count == 0 ? ReadinessStatus.Pass : sameMajor ? ReadinessStatus.Warning : ReadinessStatus.Fail,
             snapshots.Count == 0 ? "No ML model snapshot needs upgrading." : $"{snapshots.Count} ML model snapshots are too old for 8.x.",
             "Upgrade each (POST _ml/anomaly_detectors/<job>/model_snapshots/<id>/_upgrade) or delete it.",
             "https://ela.st/es-deprecation-8-model-snapshot-version",
-            snapshots.Select(f => $"{f.Meta?["job_id"]}/{f.Meta?["snapshot_id"]}"));
+            snapshots.Select(f => $"{f.JobId}/{f.SnapshotId}"));
     }
 
     static async Task CheckSystemFeatures(EsApi api, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check, CancellationToken ct)
@@ -287,13 +287,21 @@ public static class ReadinessChecker
             return;
         }
         var high = Effective("cluster.routing.allocation.disk.watermark.high");
+        // 8.x caps the free space a percentage watermark asks for (max_headroom, 150GB for high) unless the watermark is set.
+        var headroom = api.Connection.MajorVersion >= 8 && !settings.Any(s => s.Name == "cluster.routing.allocation.disk.watermark.high" && s.Scope != SettingScope.Default)
+            ? ByteSize(ClusterSettings.Effective(settings, "cluster.routing.allocation.disk.watermark.high.max_headroom") ?? "150gb") : 0;
         var stats = await api.GetJsonAsync(EsRequest.Get("/_nodes/stats/fs"), ct).ConfigureAwait(false);
         var shards = await shardsTask.ConfigureAwait(false);
         var byNode = shards.Where(s => s.Node != null).GroupBy(s => s.Node!).ToDictionary(g => g.Key, g => g.Sum(s => s.StoreBytes ?? 0));
-        var disks = stats.Object("nodes").Select(n => (Name: n.Value.Str("name") ?? n.Name, Total: n.Value.Prop("fs")?.Prop("total")?.Long("total_in_bytes") ?? 0,
-            Free: n.Value.Prop("fs")?.Prop("total")?.Long("available_in_bytes") ?? 0))
+        // A node's disk is its data path with the least available space (DiskUsage.findLeastAvailablePath), else fs.total.
+        var disks = stats.Object("nodes").Select(n =>
+            {
+                var fs = n.Value.Prop("fs");
+                var path = fs?.Array("data").OrderBy(d => d.Long("available_in_bytes", long.MaxValue)).Cast<JsonElement?>().FirstOrDefault() ?? fs?.Prop("total");
+                return (Name: n.Value.Str("name") ?? n.Name, Total: path?.Long("total_in_bytes") ?? 0, Free: path?.Long("available_in_bytes") ?? 0);
+            })
             .Where(d => d.Total > 0 && nodes.Any(n => n.Name == d.Name && n.IsDataNode)).ToList();
-        long Allowed(long total) => Watermark(high, total);
+        long Allowed(long total) => headroom > 0 ? Math.Max(Watermark(high, total), total - headroom) : Watermark(high, total);
         var over = disks.Where(d => d.Total - d.Free > Allowed(d.Total)).Select(d => $"{d.Name} ({100.0 * (d.Total - d.Free) / d.Total:0.#}% used)").ToList();
         if (over.Count > 0)
         {
@@ -325,7 +333,8 @@ public static class ReadinessChecker
 
     static long ByteSize(string v)
     {
-        var units = new[] { ("pb", 1L << 50), ("tb", 1L << 40), ("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("b", 1L) };
+        var units = new[] { ("pb", 1L << 50), ("tb", 1L << 40), ("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10),
+            ("p", 1L << 50), ("t", 1L << 40), ("g", 1L << 30), ("m", 1L << 20), ("k", 1L << 10), ("b", 1L) };
         foreach (var (unit, factor) in units)
             if (v.EndsWith(unit, StringComparison.OrdinalIgnoreCase) && double.TryParse(v.Substring(0, v.Length - unit.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
                 return (long)(n * factor);

@@ -56,6 +56,8 @@ public static class ErrorIds
     public const string InvalidReleaseTable = nameof(InvalidReleaseTable);
     public const string InvalidReportPath = nameof(InvalidReportPath);
     public const string UnsupportedReportInput = nameof(UnsupportedReportInput);
+    public const string NothingToReport = nameof(NothingToReport);
+    public const string FileAccessFailed = nameof(FileAccessFailed);
 
     // Fixes
     public const string SystemFeatureMigrationFailed = nameof(SystemFeatureMigrationFailed);

@@ -17,21 +17,22 @@ public static class JvmOptionRules
     const string Url = "https://www.elastic.co/guide/en/elasticsearch/reference/8.19/advanced-configuration.html#set-jvm-options";
 
     /// <summary>Options JDK 17 does not know: the JVM prints <c>Unrecognized VM option</c> and the node does not start.</summary>
-    static readonly (string Option, string Why)[] Rejected =
+    /// <summary>Each with the version prefix that keeps it for the JDKs that still know it.</summary>
+    static readonly (string Option, string Why, string Prefix)[] Rejected =
     {
-        ("UseConcMarkSweepGC", "the CMS collector was removed in JDK 14"),
-        ("CMSInitiatingOccupancyFraction", "the CMS collector was removed in JDK 14"),
-        ("UseCMSInitiatingOccupancyOnly", "the CMS collector was removed in JDK 14"),
-        ("UseParNewGC", "the ParNew collector was removed in JDK 10"),
-        ("PrintGCDateStamps", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("PrintGCTimeStamps", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("PrintGCApplicationStoppedTime", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("PrintTenuringDistribution", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("PrintAdaptiveSizePolicy", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("PrintHeapAtGC", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("UseGCLogFileRotation", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("NumberOfGCLogFiles", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
-        ("GCLogFileSize", "JDK 9 replaced the GC logging flags by -Xlog:gc*"),
+        ("UseConcMarkSweepGC", "the CMS collector was removed in JDK 14", "8-13:"),
+        ("CMSInitiatingOccupancyFraction", "the CMS collector was removed in JDK 14", "8-13:"),
+        ("UseCMSInitiatingOccupancyOnly", "the CMS collector was removed in JDK 14", "8-13:"),
+        ("UseParNewGC", "the ParNew collector was removed in JDK 10", "8-9:"),
+        ("PrintGCDateStamps", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("PrintGCTimeStamps", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("PrintGCApplicationStoppedTime", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("PrintTenuringDistribution", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("PrintAdaptiveSizePolicy", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("PrintHeapAtGC", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("UseGCLogFileRotation", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("NumberOfGCLogFiles", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
+        ("GCLogFileSize", "JDK 9 replaced the GC logging flags by -Xlog:gc*", "8:"),
     };
 
     /// <summary>System properties 8.0 refuses at start.</summary>
@@ -47,17 +48,20 @@ public static class JvmOptionRules
         var lines = text.Replace("\r\n", "\n").Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
-            var raw = lines[i].Trim();
-            if (raw.Length == 0 || raw.StartsWith("#", StringComparison.Ordinal)) continue;
+            var raw = lines[i].TrimEnd();
+            if (raw.Trim().Length == 0 || raw.TrimStart().StartsWith("#", StringComparison.Ordinal)) continue;
             var m = Line.Match(raw);
+            var secret = SettingRules.IsSecret(raw);
             NodeConfigFinding Finding(string option, DeprecationLevel level, string rule, string message, ConfigFix fix, string? replacement = null) => new NodeConfigFinding
             {
-                File = file, Line = i + 1, Setting = option, Value = raw, Level = level, Rule = rule, Message = message, Url = Url, Fix = fix, Replacement = replacement,
+                File = file, Line = i + 1, Setting = secret ? option.Split('=')[0] : option, Value = secret ? "(secret)" : raw,
+                Level = level, Rule = rule, Message = message, Url = Url, Fix = fix, Replacement = secret ? null : replacement,
             };
-            if (!m.Success)
+            // The launcher reads a line as it is: leading blanks, or a version prefix past any JDK, make it unreadable.
+            if (!m.Success || !Fits(m.Groups["from"]) || !Fits(m.Groups["to"]))
             {
                 yield return Finding(raw, DeprecationLevel.Critical, "JvmOptionUnreadable",
-                    "Not a JVM option line (an option starts with '-', optionally after a JDK version prefix such as '17-:'): the launcher stops at it.", ConfigFix.None);
+                    "Not a JVM option line (an option starts with '-' at the start of the line, optionally after a JDK version prefix such as '17-:'): the launcher stops at it.", ConfigFix.None);
                 continue;
             }
             if (!AppliesTo(m, Jdk)) continue;
@@ -66,8 +70,8 @@ public static class JvmOptionRules
             if (XxFlag.Match(option) is { Success: true } xx && Rejected.FirstOrDefault(r => r.Option == xx.Groups["name"].Value) is { Option: not null } rejected)
             {
                 yield return Finding(option, DeprecationLevel.Critical, "JvmOptionRejected",
-                    $"JDK {Jdk} and later refuse [{option}] ({rejected.Why}): \"Unrecognized VM option '{xx.Groups["name"].Value}'\" and the node does not start. Give it the prefix 8-13: to keep it for an older JDK only, or delete it.",
-                    prefixed ? ConfigFix.CommentOut : ConfigFix.PrefixOldJdk, "8-13:" + option);
+                    $"JDK {Jdk} and later refuse [{option}] ({rejected.Why}): \"Unrecognized VM option '{xx.Groups["name"].Value}'\" and the node does not start. Give it the prefix {rejected.Prefix} to keep it for an older JDK only, or delete it.",
+                    prefixed ? ConfigFix.CommentOut : ConfigFix.PrefixOldJdk, rejected.Prefix + option);
                 continue;
             }
             if (option.StartsWith("-XX:+PrintGCDetails", StringComparison.Ordinal) || option.StartsWith("-Xloggc:", StringComparison.Ordinal))
@@ -88,6 +92,8 @@ public static class JvmOptionRules
                     $"The heap is set in jvm.options itself, which the 8.x package replaces (\"DO NOT EDIT THIS FILE\"): the node would start with the default heap. Put [{option}] in jvm.options.d/heap.options.", ConfigFix.None);
         }
     }
+
+    static bool Fits(Group g) => !g.Success || int.TryParse(g.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     /// <summary>
     /// Whether a line reaches a JDK of version <paramref name="jdk"/> or later (the node's exact JDK is not known

@@ -43,6 +43,7 @@ public static class NodeConfigConverter
         var notes = new Dictionary<int, List<string>>();
         var replaced = new Dictionary<int, string>();
         var appended = new List<string>();
+        var appendedKeys = new HashSet<string>(StringComparer.Ordinal);
         var fixedOnes = new List<NodeConfigFinding>();
         void Note(int line, string note)
         {
@@ -53,12 +54,28 @@ public static class NodeConfigConverter
         {
             Note(s.Line, Mark + why);
             for (var l = s.Line; l <= s.EndLine; l++) commented.Add(l);
-            if (SettingRules.IsSecret(s.Key)) replaced[s.Line] = $"{s.Key}: (value removed by EsUpgrade: keep secrets in the keystore)";
+            if (SettingRules.IsSecret(s.Key))
+            {
+                // Every line of the value goes, a block scalar's too: a secret is never copied, not even into a comment.
+                replaced[s.Line] = $"{s.Key}: (value removed by EsUpgrade: keep secrets in the keystore)";
+                for (var l = s.Line + 1; l <= s.EndLine; l++) replaced[l] = "";
+            }
+        }
+        void Append(string key, string line)
+        {
+            if (appendedKeys.Add(key)) appended.Add(line);
         }
 
+        var unresolved = findings.Where(f => f.Fix == ConfigFix.None).ToList();
         foreach (var f in findings.Where(f => f.Fix != ConfigFix.None && f.Line > 0))
         {
             var s = settings.First(x => x.Line == f.Line && x.Key == f.Setting);
+            // A line that holds other settings too (a flow map, node: { master: true, name: n1 }) is not rewritten.
+            if (settings.Any(o => !ReferenceEquals(o, s) && o.Line <= s.EndLine && o.EndLine >= s.Line && !findings.Any(x => x.Fix != ConfigFix.None && x.Line == o.Line && x.Setting == o.Key)))
+            {
+                unresolved.Add(f);
+                continue;
+            }
             switch (f.Fix)
             {
                 case ConfigFix.CommentOut:
@@ -66,12 +83,17 @@ public static class NodeConfigConverter
                     break;
                 case ConfigFix.Roles:
                     CommentOut(s, f.Message);
-                    if (!appended.Contains(f.Replacement!)) appended.Add(f.Replacement!);
+                    Append("node.roles", f.Replacement!);
                     break;
                 case ConfigFix.Rename:
                     var line = lines[s.Line - 1];
                     var at = s.Column - 1;
-                    if (s.IsFlat && s.ParentLines.Count == 0 && at < line.Length && line.Substring(at).StartsWith(s.WrittenKey, StringComparison.Ordinal))
+                    if (!appendedKeys.Add(f.Replacement!))
+                    {
+                        // Two old names of one new setting (network.tcp.connect_timeout and transport.tcp.connect_timeout): the first wins.
+                        CommentOut(s, f.Message + $" [{f.Replacement}] is already written from another old name.");
+                    }
+                    else if (s.IsFlat && s.ParentLines.Count == 0 && at < line.Length && line.Substring(at).StartsWith(s.WrittenKey, StringComparison.Ordinal))
                     {
                         Note(s.Line, Mark + f.Message);
                         replaced[s.Line] = line.Substring(0, at) + f.Replacement + line.Substring(at + s.WrittenKey.Length);
@@ -91,22 +113,32 @@ public static class NodeConfigConverter
             if (settings.Where(s => s.ParentLines.Contains(parent)).All(s => commented.Contains(s.Line)))
                 commented.Add(parent);
 
+        // New settings go at the end of the (first) document: before a "..." document end marker, if there is one.
+        var end = lines.FindIndex(l => l.TrimEnd() == "...");
+        var appendAfter = end < 0 ? lines.Count : end;
         var output = new StringBuilder();
         for (var i = 1; i <= lines.Count; i++)
         {
+            if (i == appendAfter + 1) AppendBlock();
             if (notes.TryGetValue(i, out var list))
                 foreach (var n in list) output.Append(n).Append(newline);
             var line = replaced.TryGetValue(i, out var r) ? r : lines[i - 1];
             output.Append(commented.Contains(i) ? "# " + line : line).Append(newline);
         }
-        if (appended.Count > 0)
+        if (appendAfter == lines.Count) AppendBlock();
+        void AppendBlock()
         {
+            if (appended.Count == 0) return;
             output.Append(newline).Append("# Added by EsUpgrade (Convert-EsNodeConfiguration) for Elasticsearch 8.x:").Append(newline);
             foreach (var a in appended) output.Append(a).Append(newline);
         }
         var result = output.ToString();
-        YamlSettings.Parse(result, file + " (converted)");    // what we write must read back
-        return (result, fixedOnes, findings.Where(f => f.Fix == ConfigFix.None).ToList());
+        // What we write must read back, and as Elasticsearch reads it: no flat name twice (a nested and a flat transport.port).
+        var duplicate = YamlSettings.Parse(result, file + " (converted)").GroupBy(x => x.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidNodeConfiguration,
+                $"{file}: the 8.x form would set [{duplicate.Key}] twice; the file is left as it is. Write that setting by hand.", file);
+        return (result, fixedOnes, unresolved);
     }
 
     public static (string Text, IReadOnlyList<NodeConfigFinding> Fixed, IReadOnlyList<NodeConfigFinding> Unresolved) ConvertJvmOptions(string text, string file, bool isRootFile)
@@ -132,7 +164,10 @@ public static class NodeConfigConverter
     /// for a config folder). An existing destination, or the input itself, is overwritten only with <paramref name="force"/>;
     /// <paramref name="write"/> false computes without writing (-WhatIf).
     /// </summary>
-    public static IReadOnlyList<NodeConfigConversion> Convert(string path, string destination, bool force, Func<string, bool> write)
+    public static IReadOnlyList<NodeConfigConversion> Convert(string path, string destination, bool force, Func<string, bool> write) =>
+        Files.Guard(destination, () => ConvertFiles(path, destination, force, write));
+
+    static IReadOnlyList<NodeConfigConversion> ConvertFiles(string path, string destination, bool force, Func<string, bool> write)
     {
         var files = NodeConfigLinter.Locate(path);
         var jobs = new List<(string Source, string Target, Func<string, (string, IReadOnlyList<NodeConfigFinding>, IReadOnlyList<NodeConfigFinding>)> Convert)>();
@@ -157,7 +192,7 @@ public static class NodeConfigConverter
         var results = new List<NodeConfigConversion>();
         foreach (var (source, target, convert) in jobs)
         {
-            var (text, fixedOnes, unresolved) = convert(File.ReadAllText(source));
+            var (text, fixedOnes, unresolved) = convert(Files.Guard(source, () => File.ReadAllText(source)));
             var written = write(target);
             if (written)
             {
@@ -175,7 +210,7 @@ public static class NodeConfigConverter
     static bool SamePath(string a, string b) =>
         string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    static readonly Regex Plain = new Regex(@"^[A-Za-z0-9_./${}@-][A-Za-z0-9_./${}@:, -]*$", RegexOptions.Compiled);
+    static readonly Regex Plain = new Regex(@"^[A-Za-z0-9_./$][A-Za-z0-9_./${}@:, -]*$", RegexOptions.Compiled);
 
     /// <summary>A value written back as YAML: plain when that reads back the same, else double-quoted.</summary>
     static string YamlValue(YamlSetting s) =>

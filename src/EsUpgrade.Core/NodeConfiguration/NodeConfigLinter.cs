@@ -25,11 +25,14 @@ public static class NodeConfigLinter
     /// The files a path names: an elasticsearch.yml (or any .yml), a jvm.options or *.options file, or a config folder,
     /// which must hold elasticsearch.yml.
     /// </summary>
-    public static NodeConfigFiles Locate(string path)
+    public static NodeConfigFiles Locate(string path) => Files.Guard(path, () => LocateFiles(path));
+
+    static NodeConfigFiles LocateFiles(string path)
     {
         if (Directory.Exists(path))
         {
             var yml = Path.Combine(path, "elasticsearch.yml");
+            Directory.GetFiles(path);    // a folder this user may not list says so, rather than "no elasticsearch.yml"
             if (!File.Exists(yml))
                 throw new EsException(EsErrorKind.NotFound, ErrorIds.NodeConfigurationNotFound,
                     $"The folder '{path}' holds no elasticsearch.yml: give a node's config folder (config/, /etc/elasticsearch, C:\\ProgramData\\Elastic\\Elasticsearch\\config) or the file itself.", path);
@@ -55,7 +58,9 @@ public static class NodeConfigLinter
     }
 
     /// <summary>Every finding for the files a path names, by file and line.</summary>
-    public static IReadOnlyList<NodeConfigFinding> Check(string path)
+    public static IReadOnlyList<NodeConfigFinding> Check(string path) => Files.Guard(path, () => CheckFiles(path));
+
+    static IReadOnlyList<NodeConfigFinding> CheckFiles(string path)
     {
         var files = Locate(path);
         var findings = new List<NodeConfigFinding>();
@@ -77,7 +82,7 @@ public static class NodeConfigLinter
     /// <summary>Parses elasticsearch.yml; an empty file is an error of its own (a node's real file is never empty: the wrong file?).</summary>
     public static IReadOnlyList<YamlSetting> ReadYaml(string file)
     {
-        var text = File.ReadAllText(file);
+        var text = Files.Guard(file, () => File.ReadAllText(file));
         var settings = YamlSettings.Parse(text, file);
         if (settings.Count == 0)
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.EmptyNodeConfiguration,

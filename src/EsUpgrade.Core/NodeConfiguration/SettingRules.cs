@@ -51,6 +51,7 @@ public static class SettingRules
         ("cluster.routing.allocation.include._tier", "Use index.routing.allocation.include._tier_preference.", "https://ela.st/es-deprecation-7-tier-filtering-settings"),
         ("cluster.routing.allocation.exclude._tier", "Use index.routing.allocation.include._tier_preference.", "https://ela.st/es-deprecation-7-tier-filtering-settings"),
         ("cluster.routing.allocation.require._tier", "Use index.routing.allocation.include._tier_preference.", "https://ela.st/es-deprecation-7-tier-filtering-settings"),
+        ("repositories.fs.compress", "Set compress on each repository instead (PUT _snapshot/<name> with settings.compress).", "https://ela.st/es-deprecation-7-filesystem-repository-compression-setting"),
     };
 
     /// <summary>Settings 8.0 knows under another name; the value carries over.</summary>
@@ -64,7 +65,13 @@ public static class SettingRules
         ("transport.tcp.compress", "transport.compress", Transport),
         ("pidfile", "node.pidfile", "https://ela.st/es-deprecation-7-pidfile-setting"),
         ("processors", "node.processors", "https://ela.st/es-deprecation-7-processors-setting"),
+        // 7.x still reads the zen names as the seed hosts' fallback: renamed, not dropped, or the node loses its seed hosts.
+        ("discovery.zen.ping.unicast.hosts", "discovery.seed_hosts", "https://ela.st/es-deprecation-7-unused_zen_settings"),
+        ("discovery.zen.hosts_provider", "discovery.seed_providers", "https://ela.st/es-deprecation-7-unused_zen_settings"),
     };
+
+    static readonly string[] RemoteConnect = { "cluster.remote.connect", "search.remote.connect" };
+    static readonly Regex ThreadPoolQueue = new Regex(@"^thread_pool\.[^.]+\.(type|min_queue_size|max_queue_size|auto_queue_frame_size|target_response_time)$", RegexOptions.Compiled);
 
     static readonly Regex ProfileSocket = new Regex(@"^transport\.profiles\.(?<p>[^.]+)\.(?<s>tcp_no_delay|tcp_keep_alive|reuse_address|send_buffer_size|receive_buffer_size)$", RegexOptions.Compiled);
     static readonly string[] GatewayByNodes = { "gateway.expected_nodes", "gateway.expected_master_nodes", "gateway.recover_after_nodes", "gateway.recover_after_master_nodes" };
@@ -83,27 +90,40 @@ public static class SettingRules
         };
 
         var roles = RolesFor(byKey);
+        // Without a node.roles that can be told offline (a placeholder, a value not a boolean), commenting the flags out
+        // would give the node every role: left to the admin. With node.roles already set, the flags only go.
+        var rolesFix = roles != null ? ConfigFix.Roles : byKey.ContainsKey("node.roles") ? ConfigFix.CommentOut : ConfigFix.None;
         foreach (var s in settings)
         {
             var legacy = LegacyRoles.FirstOrDefault(r => r.Setting == s.Key);
             if (legacy.Setting != null)
             {
                 yield return Finding(s, DeprecationLevel.Critical, "LegacyRoleSetting",
-                    $"[{s.Key}] was removed in 8.0: an 8.x node with it does not start. Set node.roles instead{(legacy.Default ? $" and include the [{legacy.Role}] role" : "")}.",
-                    "https://ela.st/es-deprecation-7-node-roles", roles is null ? ConfigFix.CommentOut : ConfigFix.Roles, roles is null ? null : RolesLine(roles));
+                    $"[{s.Key}] was removed in 8.0: an 8.x node with it does not start. Set node.roles instead{(legacy.Default ? $" and include the [{legacy.Role}] role" : "")}." +
+                    (rolesFix == ConfigFix.None ? " The roles cannot be told from the file (a placeholder or a value that is not true or false): write node.roles yourself." : ""),
+                    "https://ela.st/es-deprecation-7-node-roles", rolesFix, roles is null ? null : RolesLine(roles));
                 continue;
             }
-            if (s.Key == "cluster.remote.connect")
+            if (RemoteConnect.Contains(s.Key))
             {
                 yield return Finding(s, DeprecationLevel.Critical, "LegacyRoleSetting",
-                    "[cluster.remote.connect] was removed in 8.0: use the [remote_cluster_client] role in node.roles.",
-                    "https://ela.st/es-deprecation-7-cluster-remote-connect-setting", roles is null ? ConfigFix.CommentOut : ConfigFix.Roles, roles is null ? null : RolesLine(roles));
+                    $"[{s.Key}] was removed in 8.0: use the [remote_cluster_client] role in node.roles.",
+                    "https://ela.st/es-deprecation-7-cluster-remote-connect-setting", rolesFix, roles is null ? null : RolesLine(roles));
                 continue;
             }
             var renamed = Renamed.FirstOrDefault(r => r.Old == s.Key);
             if (renamed.Old != null)
             {
-                yield return Finding(s, DeprecationLevel.Critical, "RenamedSetting", $"[{s.Key}] is [{renamed.New}] in 8.0; the old name stops the node at start.", renamed.Url, ConfigFix.Rename, renamed.New);
+                // Both names set: the new one wins, the old one only goes.
+                if (byKey.ContainsKey(renamed.New))
+                    yield return Finding(s, DeprecationLevel.Critical, "RenamedSetting", $"[{s.Key}] is [{renamed.New}] in 8.0, which this file already sets: the old name stops the node at start.", renamed.Url, ConfigFix.CommentOut);
+                else
+                    yield return Finding(s, DeprecationLevel.Critical, "RenamedSetting", $"[{s.Key}] is [{renamed.New}] in 8.0; the old name stops the node at start.", renamed.Url, ConfigFix.Rename, renamed.New);
+                continue;
+            }
+            if (ThreadPoolQueue.Match(s.Key) is { Success: true } && (!s.Key.EndsWith(".type", StringComparison.Ordinal) || s.Value == "fixed_auto_queue_size"))
+            {
+                yield return Finding(s, DeprecationLevel.Critical, "RemovedSetting", $"[{s.Key}]: the fixed_auto_queue_size thread pool type and its settings were removed in 8.0; an 8.x node with them does not start.", Breaking, ConfigFix.CommentOut);
                 continue;
             }
             if (ProfileSocket.Match(s.Key) is { Success: true } socket)
@@ -199,9 +219,10 @@ public static class SettingRules
     public static IReadOnlyList<string>? RolesFor(IReadOnlyDictionary<string, YamlSetting> byKey)
     {
         var legacy = LegacyRoles.Where(r => byKey.ContainsKey(r.Setting)).ToList();
-        var remote = byKey.TryGetValue("cluster.remote.connect", out var connect) ? connect : null;
+        var remote = RemoteConnect.Select(k => byKey.TryGetValue(k, out var v) ? v : null).FirstOrDefault(v => v != null);
         if ((legacy.Count == 0 && remote is null) || byKey.ContainsKey("node.roles")) return null;
         var roles = new List<string>();
+        var data = true;
         foreach (var (setting, role, byDefault) in LegacyRoles)
         {
             bool on;
@@ -209,7 +230,9 @@ public static class SettingRules
             {
                 if (!bool.TryParse(s.Value, out on)) return null;
             }
-            else on = byDefault;
+            // 7.x: node.transform defaults to the value of node.data.
+            else on = role == "transform" ? data : byDefault;
+            if (role == "data") data = on;
             if (role == "remote_cluster_client" && remote != null)
             {
                 if (!bool.TryParse(remote.Value, out var connects)) return null;

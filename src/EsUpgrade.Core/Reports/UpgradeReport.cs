@@ -66,7 +66,7 @@ public static class UpgradeReport
         {
             Severity = string.Equals(g.Level, "CRITICAL", StringComparison.OrdinalIgnoreCase) ? ReportSeverity.Blocker : ReportSeverity.Warning,
             Kind = "Deprecated call", Title = g.Message, Resource = g.Client,
-            Detail = $"{g.Count} calls from {g.FirstSeen:u} to {g.LastSeen:u} on {string.Join(", ", g.Nodes)}.", Cluster = g.Connection?.ClusterName,
+            Detail = string.Format(CultureInfo.InvariantCulture, "{0} calls from {1:u} to {2:u} on {3}.", g.Count, g.FirstSeen, g.LastSeen, string.Join(", ", g.Nodes)), Cluster = g.Connection?.ClusterName,
         },
         _ => null,
     };
@@ -76,7 +76,7 @@ public static class UpgradeReport
     {
         var sorted = items.OrderBy(i => i.Severity).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ToList();
         var text = IsJson(path) ? Json(sorted, title, generated) : Html(sorted, title, generated);
-        File.WriteAllText(path, text, new UTF8Encoding(false));
+        Files.Guard(path, () => File.WriteAllText(path, text, new UTF8Encoding(false)));
     }
 
     /// <summary>True for a .json path, false for .html or .htm; any other extension is an InvalidReportPath.</summary>

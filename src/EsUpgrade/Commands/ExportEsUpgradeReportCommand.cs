@@ -70,7 +70,10 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             UpgradeReport.IsJson(path);    // the extension is checked before any work
             if (File.Exists(path) && !Force)
                 throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give another -Path, or -Force to overwrite it.", path);
-            if (items.Count == 0 && MyInvocation.ExpectingInput == false)
+            if (items.Count == 0 && MyInvocation.ExpectingInput)
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NothingToReport,
+                    "Nothing reportable came down the pipeline (did the command before it fail?): no report is written, rather than an empty one that would read as ready.", Path);
+            if (items.Count == 0)
             {
                 if (TargetVersion is null)
                     throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,

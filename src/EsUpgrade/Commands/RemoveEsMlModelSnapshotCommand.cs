@@ -20,7 +20,10 @@ public sealed class RemoveEsMlModelSnapshotCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"{TargetConnection.Name}: model snapshot {SnapshotId} of job {JobId}", "Delete")) return;
-        WriteErrorOnFailure(() => WriteObject(OffPipeline(call => ModelSnapshots.DeleteAsync(call.Api, JobId, SnapshotId, call.Cancellation))), $"{JobId}/{SnapshotId}");
+        WriteErrorOnFailure(() =>
+        {
+            if (!ShouldProcess($"{TargetConnection.Name}: model snapshot {SnapshotId} of job {JobId}", "Delete")) return;
+            WriteObject(OffPipeline(call => ModelSnapshots.DeleteAsync(call.Api, JobId, SnapshotId, call.Cancellation)));
+        }, $"{JobId}/{SnapshotId}");
     }
 }

@@ -34,18 +34,18 @@ public sealed class RepairEsDeprecationCommand : EsCmdlet
         foreach (var finding in Finding)
         {
             var plan = DeprecationRepair.Plan(finding, AllowDelete);
-            current = finding.Connection ?? ConnectionRegistry.Session.Resolve(null);
-            var target = $"{current.Name}: {plan.Target}";
-            if (plan.Kind != RepairKind.None)
+            WriteErrorOnFailure(() =>
             {
-                if (!ShouldProcess(target, plan.Action) ||
-                    (plan.Deletes && !Force && !ShouldContinue($"{plan.Action}: {plan.Target}? It cannot be undone.", "Delete")))
+                current = finding.Connection ?? ConnectionRegistry.Session.Resolve(null);
+                var target = $"{current.Name}: {plan.Target}";
+                if (plan.Kind != RepairKind.None &&
+                    (!ShouldProcess(target, plan.Action) || (plan.Deletes && !Force && !ShouldContinue($"{plan.Action}: {plan.Target}? It cannot be undone.", "Delete"))))
                 {
                     WriteObject(DeprecationRepair.Skipped(plan, current));
-                    continue;
+                    return;
                 }
-            }
-            WriteErrorOnFailure(() => WriteObject(OffPipeline(call => DeprecationRepair.ApplyAsync(call.Api, plan, call.Cancellation))), target);
+                WriteObject(OffPipeline(call => DeprecationRepair.ApplyAsync(call.Api, plan, call.Cancellation)));
+            }, finding.Resource ?? finding.Message);
         }
     }
 }

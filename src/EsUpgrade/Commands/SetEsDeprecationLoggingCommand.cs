@@ -17,10 +17,12 @@ public sealed class SetEsDeprecationLoggingCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var connection = TargetConnection;
-        if (!ShouldProcess(connection.Name, Enabled ? "Log and index deprecations (logger.deprecation=WARN, cluster.deprecation_indexing.enabled=true)"
-                                                    : "Stop logging and indexing deprecations (logger.deprecation=ERROR, cluster.deprecation_indexing.enabled=false)"))
-            return;
-        WriteErrorOnFailure(() => WriteObject(OffPipeline(call => DeprecationLog.SetAsync(call.Api, Enabled, call.Cancellation))), Connection);
+        WriteErrorOnFailure(() =>
+        {
+            if (!ShouldProcess(TargetConnection.Name, Enabled ? "Log and index deprecations (logger.deprecation=WARN, cluster.deprecation_indexing.enabled=true)"
+                                                               : "Stop logging and indexing deprecations (logger.deprecation=ERROR, cluster.deprecation_indexing.enabled=false)"))
+                return;
+            WriteObject(OffPipeline(call => DeprecationLog.SetAsync(call.Api, Enabled, call.Cancellation)));
+        }, Connection);
     }
 }

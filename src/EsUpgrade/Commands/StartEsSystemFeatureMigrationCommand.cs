@@ -20,9 +20,9 @@ public sealed class StartEsSystemFeatureMigrationCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(TargetConnection.Name, "Migrate the system features that need it")) return;
         WriteErrorOnFailure(() =>
         {
+            if (!ShouldProcess(TargetConnection.Name, "Migrate the system features that need it")) return;
             foreach (var f in OffPipeline(call => SystemFeatures.MigrateAsync(call.Api, Wait, Timeout, call.Cancellation))) WriteObject(f);
         }, Connection);
     }

@@ -43,7 +43,7 @@ public sealed class TestEsUpgradeReadinessCommand : EsClusterCmdlet
                 var path = GetUnresolvedProviderPathFromPSPath(ReleaseTable);
                 if (!System.IO.File.Exists(path))
                     throw new Errors.EsException(Errors.EsErrorKind.NotFound, Errors.ErrorIds.InvalidReleaseTable, $"There is no release table '{path}'.", path);
-                options.Releases = Assessment.ReleaseTable.Parse(System.IO.File.ReadAllText(path), path);
+                options.Releases = Assessment.ReleaseTable.Parse(Errors.Files.Guard(path, () => System.IO.File.ReadAllText(path)), path);
             }
             var checks = OffPipeline(call => ReadinessChecker.RunAsync(call.Api, options, call.Cancellation));
             if (Quiet) WriteObject(checks.All(c => c.Status != ReadinessStatus.Fail));

@@ -24,7 +24,10 @@ public sealed class UpdateEsMlModelSnapshotCommand : EsClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"{TargetConnection.Name}: model snapshot {SnapshotId} of job {JobId}", "Upgrade")) return;
-        WriteErrorOnFailure(() => WriteObject(OffPipeline(call => ModelSnapshots.UpgradeAsync(call.Api, JobId, SnapshotId, Wait, call.Cancellation))), $"{JobId}/{SnapshotId}");
+        WriteErrorOnFailure(() =>
+        {
+            if (!ShouldProcess($"{TargetConnection.Name}: model snapshot {SnapshotId} of job {JobId}", "Upgrade")) return;
+            WriteObject(OffPipeline(call => ModelSnapshots.UpgradeAsync(call.Api, JobId, SnapshotId, Wait, call.Cancellation)));
+        }, $"{JobId}/{SnapshotId}");
     }
 }

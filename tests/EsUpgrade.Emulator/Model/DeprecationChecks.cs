@@ -41,9 +41,11 @@ public static class DeprecationChecks
                 .Where(i => i.Issues.Count > 0)
                 .ToDictionary(i => i.Name, i => (object?)i.Issues.Select(x => x.ToJson()).ToList()),
         };
-        if (major >= 8)
+        // Resource keys by release (BEHAVIOUR-ASSESS.md §1a): data_streams from 8.17, templates and ilm_policies from 8.18.
+        var version = cluster.RequireMaster().Profile.Version;
+        if (version >= new Version(8, 17)) body["data_streams"] = new Dictionary<string, object?>();
+        if (version >= new Version(8, 18))
         {
-            body["data_streams"] = new Dictionary<string, object?>();
             body["templates"] = new Dictionary<string, object?>();
             body["ilm_policies"] = new Dictionary<string, object?>();
         }
