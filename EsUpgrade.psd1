@@ -27,6 +27,7 @@
         'Get-EsShard'
         'Get-EsSystemFeature'
         'Invoke-EsFlush'
+        'Invoke-EsIndexUpgrade'
         'Invoke-EsRequest'
         'Invoke-EsRollingUpgrade'
         'New-EsUpgradePlan'
@@ -50,7 +51,7 @@
             Tags         = @('Elasticsearch', 'Upgrade', 'RollingUpgrade', 'Snapshot', 'Elastic', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://github.com/esupgrade/EsUpgrade'
-            ReleaseNotes = '0.1.0: assessment (Test-EsUpgradeReadiness, Test-EsDeprecation, offline Test-EsNodeConfiguration and Convert-EsNodeConfiguration for elasticsearch.yml and jvm.options, Get-EsClient, Get-EsDeprecationLog, Set-EsDeprecationLogging, Export-EsUpgradeReport as HTML or JSON); fixes (Repair-EsDeprecation, system features, ML model snapshots); rolling upgrade to 8.x (New-EsUpgradePlan, Invoke-EsRollingUpgrade: resumable, safety checks, restores allocation on failure), indices and shards, allocation, flush, ML upgrade mode, Wait-EsNode; connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
+            ReleaseNotes = '0.1.0: assessment (Test-EsUpgradeReadiness, Test-EsDeprecation, offline Test-EsNodeConfiguration and Convert-EsNodeConfiguration for elasticsearch.yml and jvm.options, Get-EsClient, Get-EsDeprecationLog, Set-EsDeprecationLogging, Export-EsUpgradeReport as HTML or JSON); fixes (Repair-EsDeprecation, Invoke-EsIndexUpgrade, system features, ML model snapshots); rolling upgrade to 8.x (New-EsUpgradePlan, Invoke-EsRollingUpgrade: resumable, safety checks, restores allocation on failure), indices and shards, allocation, flush, ML upgrade mode, Wait-EsNode; connections (URI list, Cloud ID, basic auth, API key, fingerprint or CA pinning), cluster, node, health and settings inventory, Wait-EsClusterHealth, Invoke-EsRequest.'
         }
     }
 }

@@ -9,7 +9,7 @@
         Health        = @('Get-EsClusterHealth', 'Wait-EsClusterHealth', 'Get-EsShard', 'Wait-EsNode')
         RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
-        Fix           = @('Repair-EsDeprecation', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
+        Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
 
@@ -362,7 +362,7 @@
     }
     'Repair-EsDeprecation' = @{
         Synopsis    = 'Fixes the deprecation findings that can be fixed safely, and says what a person must do about the rest.'
-        Description = 'Takes findings from Test-EsDeprecation and, for each, applies the fix that can be automated: transient settings set persistently (their transient value reset), cluster and index settings the deprecation API says can be removed reset, ML model snapshots upgraded (or, with -AllowDelete, deleted), hidden system indices from before 7.0 migrated by the system-feature migration. Indices created before 7.0, node settings, templates and anything else are reported as NeedsManualAction, with the reason and the link. One RepairResult per finding: Fixed, NeedsManualAction, Failed (with Elasticsearch''s reason) or Skipped (-WhatIf, or not confirmed). -WhatIf says what each fix would do; a deletion is confirmed even without -Confirm unless -Force. Run Test-EsDeprecation again afterwards: what is left is what needs a person.'
+        Description = 'Takes findings from Test-EsDeprecation and, for each, applies the fix that can be automated: transient settings set persistently (their transient value reset), cluster and index settings the deprecation API says can be removed reset, ML model snapshots upgraded (or, with -AllowDelete, deleted), hidden system indices from before 7.0 migrated by the system-feature migration. indices created before 7.0 reindexed by Invoke-EsIndexUpgrade (which deletes the old index once its copy is verified: asked about unless -Force). Node settings, templates and anything else are reported as NeedsManualAction, with the reason and the link. One RepairResult per finding: Fixed, NeedsManualAction, Failed (with Elasticsearch''s reason) or Skipped (-WhatIf, or not confirmed). -WhatIf says what each fix would do; a deletion is confirmed even without -Confirm unless -Force. Run Test-EsDeprecation again afterwards: what is left is what needs a person.'
         Parameters  = @{
             Finding     = 'The findings to fix (EsDeprecation objects from Test-EsDeprecation); each is fixed on the cluster it came from.'
             AllowDelete = 'Delete ML model snapshots instead of upgrading them.'
@@ -419,6 +419,22 @@
         }
         Examples    = @(
             @{ Code = 'Remove-EsMlModelSnapshot -JobId fraud -SnapshotId 1575402236 -Confirm:$false'; Remarks = 'Deletes it; returns a ModelSnapshotChange with Action Deleted.' }
+        )
+    }
+    'Invoke-EsIndexUpgrade' = @{
+        Synopsis    = 'Reindexes an index created before 7.0 so that 8.x can open it, while its readers keep every name they use.'
+        Description = 'As Kibana''s Upgrade Assistant does, step by step with a checkpoint after each: a write block on the old index; a new index (reindexed-v8-<name>) with its mappings (a 6.x mapping type read typeless) and settings (minus those Elasticsearch owns and those 8.x deprecates), no replicas and no refresh during the copy; _reindex as a task (op_type create, so a rerun never copies twice) with progress; refresh; document counts compared; replicas back; then, only once the counts match, one atomic _aliases call moves the aliases, deletes the old index and gives its name to the new one as an alias. Interrupted (Ctrl+C, a killed runbook, a failed task), the same command resumes at the first unfinished step without starting a second task; a failure before the alias swap lifts the write block again and names the step. An index created by the running major needs nothing (NotNeeded) unless -Force; an index whose name is already an alias of its copy is AlreadyUpgraded. ConfirmImpact is High.'
+        Parameters  = @{
+            Index      = 'The indices to reindex. From the pipeline: an index''s Name or a shard''s Index. A name that matches no index is an IndexNotFound error.'
+            NewName    = 'The new index''s name (one index only); reindexed-v8-<name> by default.'
+            KeepSource = 'Keep the old index, read-only, and make no alias of its name (the aliases still move).'
+            Force      = 'Reindex even an index the running major reads as it is.'
+            StatePath  = 'The checkpoint file (one index only); by default one per cluster and index under the user''s local application data. In Azure Automation give a path that outlives the sandbox.'
+            Timeout    = 'How long the reindex may run (a TimeSpan, or seconds); 24 hours by default.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsIndex -IncludeHidden | Where-Object { $_.CreatedVersion -lt [version]''7.0'' -and -not $_.IsHidden } | Invoke-EsIndexUpgrade -Confirm:$false'; Remarks = 'Reindexes every index created before 7.0; returns an IndexUpgradeResult each, with documents before and after and the steps.' }
         )
     }
 }

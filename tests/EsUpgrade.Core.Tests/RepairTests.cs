@@ -17,6 +17,7 @@ public class RepairTests
         spec.Indices.Add(new IndexSpec { Name = ".kibana_1", CreatedVersion = "6.8.23", Replicas = 0, Settings = { ["index.hidden"] = "true" } });
         spec.MlJobs.Add(new MlJobSpec { JobId = "fraud", Snapshots = { new ModelSnapshotSpec { SnapshotId = "old", MinVersion = "6.4.0" }, new ModelSnapshotSpec { SnapshotId = "current", MinVersion = "7.17.0" } } });
         spec.FeatureMigrationTime = TimeSpan.FromMilliseconds(200);
+        spec.ReindexDocsPerSecond = 100_000;
         spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
         return spec;
     }
@@ -38,7 +39,7 @@ public class RepairTests
 
         Assert.DoesNotContain(results, r => r.Status == RepairStatus.Failed);
         Assert.Equal(RepairStatus.Fixed, results.Single(r => r.Message.StartsWith("Transient")).Status);
-        Assert.Equal(RepairStatus.NeedsManualAction, results.Single(r => r.Resource == "old-logs").Status);
+        Assert.Equal(RepairStatus.Fixed, results.Single(r => r.Resource == "old-logs").Status);
         Assert.Equal(RepairStatus.Fixed, results.Single(r => r.Resource == ".kibana_1").Status);
         Assert.Equal(RepairStatus.Fixed, results.Single(r => r.Category == DeprecationCategory.MachineLearning).Status);
         lock (es.Host.Cluster.Sync)

@@ -113,10 +113,12 @@ Describe 'Repair-EsDeprecation' {
         @(Test-EsDeprecation -Connection $troubledConn).Count | Should -Be $before.Count
     }
     It 'fixes what it can; a second look shows only what needs a person' {
-        $results = Test-EsDeprecation -Connection $troubledConn | Repair-EsDeprecation -Confirm:$false
+        $results = Test-EsDeprecation -Connection $troubledConn | Repair-EsDeprecation -Confirm:$false -Force
         $results | Where-Object Status -EQ Failed | ForEach-Object { "$($_.Resource): $($_.Reason)" } | Should -BeNullOrEmpty
         ($results | Where-Object Resource -EQ .kibana_1).Status | Should -Be 'Fixed'
         ($results | Where-Object Category -EQ MachineLearning).Status | Should -Be 'Fixed'
+        ($results | Where-Object Resource -EQ old-logs).Status | Should -Be 'Fixed'
+        (Invoke-EsRequest -Connection $troubledConn /old-logs/_count).count | Should -Be 10
         $manual = $results | Where-Object Status -EQ NeedsManualAction | ForEach-Object { "$($_.Category)|$($_.Resource)|$($_.Message)" } | Sort-Object
         $left = Test-EsDeprecation -Connection $troubledConn | ForEach-Object { "$($_.Category)|$($_.Resource)|$($_.Message)" } | Sort-Object
         $left | Should -Be $manual

@@ -56,6 +56,7 @@ BeforeAll {
         RepairResult      = Test-EsDeprecation -Category Cluster | Select-Object -First 1 | Repair-EsDeprecation -Confirm:$false
         EsSystemFeature   = Get-EsSystemFeature kibana
         ModelSnapshotChange = Update-EsMlModelSnapshot fraud old -Confirm:$false
+        IndexUpgradeResult = Invoke-EsIndexUpgrade logs-old -Confirm:$false
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue

@@ -62,6 +62,7 @@ public static class ErrorIds
     // Fixes
     public const string SystemFeatureMigrationFailed = nameof(SystemFeatureMigrationFailed);
     public const string SystemFeatureMigrationTimeout = nameof(SystemFeatureMigrationTimeout);
+    public const string IndexUpgradeFailed = nameof(IndexUpgradeFailed);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);

@@ -12,7 +12,7 @@ using EsUpgrade.Wire;
 
 namespace EsUpgrade.Fixes;
 
-public enum RepairKind { None, MoveTransientToPersistent, ResetClusterSettings, RemoveIndexSettings, UpgradeModelSnapshot, DeleteModelSnapshot, MigrateSystemFeatures }
+public enum RepairKind { None, MoveTransientToPersistent, ResetClusterSettings, RemoveIndexSettings, UpgradeModelSnapshot, DeleteModelSnapshot, MigrateSystemFeatures, ReindexIndex }
 
 /// <summary>What Repair-EsDeprecation will do about one finding, decided before anything changes (for -WhatIf and -Confirm).</summary>
 public sealed class RepairPlan
@@ -25,7 +25,8 @@ public sealed class RepairPlan
     public string Action { get; internal set; } = "";
     /// <summary>Why a person must act, for a finding no fix is automated for.</summary>
     public string? ManualReason { get; internal set; }
-    public bool Deletes => Kind == RepairKind.DeleteModelSnapshot;
+    /// <summary>The fix deletes something (a model snapshot; the old index once its copy is verified): confirmed even without -Confirm.</summary>
+    public bool Deletes => Kind is RepairKind.DeleteModelSnapshot or RepairKind.ReindexIndex;
 }
 
 public enum RepairStatus { Fixed, NeedsManualAction, Failed, Skipped }
@@ -69,8 +70,9 @@ public static class DeprecationRepair
                 : new RepairPlan { Finding = f, Kind = RepairKind.UpgradeModelSnapshot, Target = $"model snapshot {snapshot} of job {job}", Action = "Upgrade the model snapshot to this version" };
         if (f.Category == DeprecationCategory.Index && f.Source == FindingSource.EsUpgrade && f.Message.StartsWith("Hidden index", StringComparison.Ordinal))
             return new RepairPlan { Finding = f, Kind = RepairKind.MigrateSystemFeatures, Target = $"system index {f.Resource}", Action = "Migrate the system features that need it (POST _migration/system_features) and wait" };
-        if (f.Category == DeprecationCategory.Index && (f.Message.Contains("created before") || f.Message.Contains("compatibility version <")))
-            return Manual("Reindex the index into a new one and move its aliases to it (Kibana's Upgrade Assistant does this), or delete it if it is no longer needed.");
+        if (f.Category == DeprecationCategory.Index && f.Resource != null && f.Source == FindingSource.DeprecationApi && (f.Message.Contains("created before") || f.Message.Contains("compatibility version <")))
+            return new RepairPlan { Finding = f, Kind = RepairKind.ReindexIndex, Target = $"index {f.Resource}",
+                Action = $"Reindex into reindexed-v8-{f.Resource}, move its aliases, delete {f.Resource} and make its name an alias of the new index (Invoke-EsIndexUpgrade)" };
         if (f.Category == DeprecationCategory.Node)
             return Manual(f.Nodes.Count > 0
                 ? $"Change elasticsearch.yml (or the plugins) on {string.Join(", ", f.Nodes)}: Convert-EsNodeConfiguration writes the 8.x form of the file; the change takes effect at each node's restart."
@@ -81,10 +83,10 @@ public static class DeprecationRepair
     }
 
     /// <summary>The result for a fix not applied (-WhatIf, or not confirmed).</summary>
-    public static RepairResult Skipped(RepairPlan plan, EsConnection connection) => new RepairResult
+    public static RepairResult Skipped(RepairPlan plan, EsConnection connection, string? reason = null) => new RepairResult
     {
         Connection = connection, Status = RepairStatus.Skipped, Category = plan.Finding.Category, Resource = plan.Finding.Resource,
-        Message = plan.Finding.Message, Action = plan.Action, Reason = "Not applied (-WhatIf, or not confirmed).", Url = plan.Finding.Url, Finding = plan.Finding,
+        Message = plan.Finding.Message, Action = plan.Action, Reason = reason ?? "Not applied (-WhatIf, or not confirmed).", Url = plan.Finding.Url, Finding = plan.Finding,
     };
 
     public static async Task<RepairResult> ApplyAsync(EsApi api, RepairPlan plan, CancellationToken ct)
@@ -129,6 +131,14 @@ public static class DeprecationRepair
                         ? await ModelSnapshots.DeleteAsync(api, job, snapshot, ct).ConfigureAwait(false)
                         : await ModelSnapshots.UpgradeAsync(api, job, snapshot, wait: true, ct).ConfigureAwait(false);
                     return Result(RepairStatus.Fixed, $"{change.Action} model snapshot {snapshot} of job {job}");
+                }
+                case RepairKind.ReindexIndex:
+                {
+                    var upgraded = await IndexUpgrader.RunAsync(api, f.Resource!, new IndexUpgradeOptions
+                    {
+                        StatePath = IndexUpgrader.DefaultStatePath(api.Connection.ClusterUuid, f.Resource!),
+                    }, ct).ConfigureAwait(false);
+                    return Result(RepairStatus.Fixed, $"{upgraded.Status}: [{f.Resource}] is now an alias of [{upgraded.NewIndex}] ({upgraded.DocumentsAfter} documents)");
                 }
                 case RepairKind.MigrateSystemFeatures:
                 {

@@ -23,11 +23,26 @@ public sealed class RepairEsDeprecationCommand : EsCmdlet
     [Parameter]
     public SwitchParameter AllowDelete { get; set; }
 
-    /// <summary>Delete without asking (with -AllowDelete); a deletion is otherwise confirmed even without -Confirm.</summary>
+    /// <summary>Delete without asking: a model snapshot with -AllowDelete, an old index once its reindexed copy is verified. A deletion is otherwise asked about even without -Confirm.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override EsConnection? CallConnection => current;
+
+    /// <summary>A deletion is asked about even without -Confirm; a session that cannot ask (a runbook) needs -Force.</summary>
+    bool AskToDelete(RepairPlan plan, out string? why)
+    {
+        why = null;
+        try
+        {
+            return ShouldContinue($"{plan.Action}: {plan.Target}? It cannot be undone.", "Delete");
+        }
+        catch (System.Exception ex) when (ex is not PipelineStoppedException)
+        {
+            why = "This session cannot ask before deleting (a runbook, -NonInteractive): add -Force to let Repair-EsDeprecation delete.";
+            return false;
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -38,10 +53,14 @@ public sealed class RepairEsDeprecationCommand : EsCmdlet
             {
                 current = finding.Connection ?? ConnectionRegistry.Session.Resolve(null);
                 var target = $"{current.Name}: {plan.Target}";
-                if (plan.Kind != RepairKind.None &&
-                    (!ShouldProcess(target, plan.Action) || (plan.Deletes && !Force && !ShouldContinue($"{plan.Action}: {plan.Target}? It cannot be undone.", "Delete"))))
+                if (plan.Kind != RepairKind.None && !ShouldProcess(target, plan.Action))
                 {
                     WriteObject(DeprecationRepair.Skipped(plan, current));
+                    return;
+                }
+                if (plan.Deletes && !Force && !AskToDelete(plan, out var why))
+                {
+                    WriteObject(DeprecationRepair.Skipped(plan, current, why));
                     return;
                 }
                 WriteObject(OffPipeline(call => DeprecationRepair.ApplyAsync(call.Api, plan, call.Cancellation)));

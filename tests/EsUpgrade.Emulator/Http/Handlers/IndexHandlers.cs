@@ -9,7 +9,11 @@ public static class IndexHandlers
     static Dictionary<string, object?> Shards(int total, int successful) =>
         new() { ["total"] = total, ["successful"] = successful, ["failed"] = total - successful };
 
-    public static Task<Reply> Create(RestRequest r)
+    /// <summary>
+    /// PUT /{index}: answers once the primaries have started (wait_for_active_shards=1, the default) or after the
+    /// timeout (30s) with shards_acknowledged false, as Elasticsearch does.
+    /// </summary>
+    public static async Task<Reply> Create(RestRequest r)
     {
         var name = r.Param("index")!;
         var body = r.JsonBody();
@@ -23,8 +27,10 @@ public static class IndexHandlers
             TierPreference = Take("routing.allocation.include._tier_preference") ?? "data_content",
             Settings = settings.ToDictionary(s => s.Key.StartsWith("index.", StringComparison.Ordinal) ? s.Key : "index." + s.Key, s => s.Value),
         };
-        r.Cluster.CreateIndex(spec);
-        return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = name }));
+        var index = r.Cluster.CreateIndex(spec);
+        var started = await r.Cluster.WaitUntilAsync(() => index.Copies.Where(c => c.Primary).All(c => c.IsActive),
+            TimeSpan.FromTicks((long)(r.Time("timeout", TimeSpan.FromSeconds(30)).Ticks / r.Cluster.Clock.Scale)), r.Aborted);
+        return Reply.Ok(new Dictionary<string, object?> { ["acknowledged"] = true, ["shards_acknowledged"] = started, ["index"] = name });
     }
 
     public static Task<Reply> Close(RestRequest r) => SetClosed(r, true, Expand.Open);
