@@ -41,6 +41,7 @@ public class IndexUpgradeTests : IDisposable
             Assert.False(model.Index("reindexed-v8-old-logs")!.Settings.ContainsKey("index.blocks.write"));
         }
         Assert.Equal(1000, (await api.GetJsonAsync(Wire.EsRequest.Get("/old-logs/_count"), CancellationToken.None)).GetProperty("count").GetInt64());
+        Assert.Equal(1000, (await api.GetJsonAsync(Wire.EsRequest.Get("/logs-read/_search"), CancellationToken.None)).GetProperty("hits").GetProperty("total").GetProperty("value").GetInt64());
         Assert.False(File.Exists(Options().StatePath));
         // The deprecation API no longer reports it; a second run says so.
         Assert.DoesNotContain((await DeprecationReader.ReadAsync(api, null, CancellationToken.None)).Found, f => f.Message == "Index created before 7.0");
@@ -91,5 +92,24 @@ public class IndexUpgradeTests : IDisposable
         var api = new EsApi(connection);
         Assert.Equal("NotNeeded", (await IndexUpgrader.RunAsync(api, "current", Options(), CancellationToken.None)).Status);
         Assert.Equal(ErrorIds.IndexNotFound, (await Assert.ThrowsAsync<EsException>(() => IndexUpgrader.RunAsync(api, "nope", Options(), CancellationToken.None))).ErrorId);
+    }
+
+    [Fact]
+    public async Task Keeping_the_source_moves_the_aliases_and_leaves_the_old_index_read_only()
+    {
+        await using var es = await Emulated.StartAsync(Spec());
+        using var connection = await es.ConnectAsync();
+        var options = Options();
+        options.KeepSource = true;
+        options.NewName = "logs-v8";
+        var result = await IndexUpgrader.RunAsync(new EsApi(connection), "old-logs", options, CancellationToken.None);
+        Assert.True(result.KeptSource);
+        lock (es.Host.Cluster.Sync)
+        {
+            var old = es.Host.Cluster.Index("old-logs")!;
+            Assert.Empty(old.Aliases);
+            Assert.Equal("true", old.Settings["index.blocks.write"]);
+            Assert.Equal(new[] { "logs-read" }, es.Host.Cluster.Index("logs-v8")!.Aliases);
+        }
     }
 }

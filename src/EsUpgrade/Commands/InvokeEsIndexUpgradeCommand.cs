@@ -12,8 +12,8 @@ namespace EsUpgrade.Commands;
 [OutputType(typeof(IndexUpgradeResult))]
 public sealed class InvokeEsIndexUpgradeCommand : EsClusterCmdlet
 {
-    /// <summary>The indices to reindex; from the pipeline, an index's Name or a shard's Index.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The indices to reindex; from the pipeline, names, an index's Name or a shard's Index.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
     public string[] Index { get; set; } = null!;
