@@ -40,7 +40,7 @@ public class AllocationOverTimeTests
         Assert.False(explain.GetProperty("unassigned_info").TryGetProperty("delayed", out _));
 
         // Once fetched, the replica goes back to its node.
-        health = await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        health = await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30m&master_timeout=30m");
         Assert.Equal("green", health.GetProperty("status").GetString());
         Assert.Equal(0, health.GetProperty("number_of_in_flight_fetch").GetInt32());
     }
@@ -179,7 +179,7 @@ public class RetryLimitTests
 
         var (response, _) = await c.SendAsync("POST", "/_cluster/reroute?retry_failed=true");
         Assert.Equal(200, (int)response.StatusCode);
-        var health = await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        var health = await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30m&master_timeout=30m");
         Assert.Equal("green", health.GetProperty("status").GetString());
     }
 }

@@ -26,7 +26,7 @@ public class RebalanceTests
     {
         await using var c = await Cluster.StartAsync(Spec());
         await c.Host.StopNodeAsync("es-03");
-        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30m&master_timeout=30m");
         Assert.Equal(0, CopiesOn(c, "es-03"));
 
         await c.Host.StartNodeAsync("es-03");
@@ -52,7 +52,7 @@ public class RebalanceTests
         await using var c = await Cluster.StartAsync(Spec());
         await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.rebalance.enable\":\"none\"}}");
         await c.Host.StopNodeAsync("es-03");
-        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30m&master_timeout=30m");
         await c.Host.StartNodeAsync("es-03");
 
         var health = await c.GetJsonAsync("/_cluster/health");
@@ -67,7 +67,7 @@ public class RebalanceTests
         var (response, _) = await c.SendAsync("PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.routing.rebalance.enable\":\"replicas\"}}");
         Assert.Equal(200, (int)response.StatusCode);
         await c.Host.StopNodeAsync("es-03");
-        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30m&master_timeout=30m");
         await c.Host.StartNodeAsync("es-03");
 
         var moving = (await c.GetJsonAsync("/_cat/shards?format=json")).EnumerateArray()
@@ -146,7 +146,8 @@ public class RecoveryBandwidthTests
         foreach (var index in c.Model.Indices) c.Model.IndexDocument(index, null);
         await c.Host.StopNodeAsync("es-02");
         await c.Host.StartNodeAsync("es-02");
-        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30s");
+        // At 50x, 30 emulated seconds of master_timeout are 0.6 real ones: a loaded machine may need more for the election.
+        await c.GetJsonAsync("/_cluster/health?wait_for_status=green&timeout=30m&master_timeout=30m");
         lock (c.Model.Sync)
             return c.Model.AllCopies.Where(x => !x.Primary).Select(x => x.ReadyAt - x.RecoveryStartedAt).ToArray();
     }
