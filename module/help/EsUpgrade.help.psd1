@@ -10,6 +10,7 @@
         RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
+        BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'Test-EsUpgradeReadiness')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
 
@@ -435,6 +436,55 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsIndex -IncludeHidden | Where-Object { $_.CreatedVersion -lt [version]''7.0'' -and -not $_.IsHidden } | Invoke-EsIndexUpgrade -Confirm:$false'; Remarks = 'Reindexes every index created before 7.0; returns an IndexUpgradeResult each, with documents before and after and the steps.' }
+        )
+    }
+    'Register-EsSnapshotRepository' = @{
+        Synopsis    = 'Registers (or replaces) a snapshot repository.'
+        Description = 'PUT _snapshot/<name>. An fs repository''s location must be inside path.repo in the elasticsearch.yml of every master and data node (a relative location resolves against the first path.repo folder); Elasticsearch checks that the nodes can write to it. Its refusal is a RepositoryRejected error with Elasticsearch''s reason and the remedy. -ReadOnly registers it for a cluster that must never write to it, such as a new 8.x cluster restoring from the old one''s snapshots.'
+        Parameters  = @{
+            Name       = 'The repository''s name.'
+            Location   = 'An fs repository''s folder, or a url repository''s URL.'
+            Type       = 'fs (the default), url, s3, azure, gcs or hdfs (the cloud types need their plugin or module on every node).'
+            Setting    = 'Further settings as a hashtable: @{ compress = $true; chunk_size = ''1gb'' }, a bucket, a container.'
+            ReadOnly   = 'Register it read-only.'
+            Verify     = 'Also ask every node to write and read a test file, and say which did (verbose).'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Register-EsSnapshotRepository nightly -Location \\filer\es-backups\nightly -Verify'; Remarks = 'Registers a shared folder (inside path.repo on every node); returns the EsSnapshotRepository.' }
+        )
+    }
+    'Get-EsSnapshotRepository' = @{
+        Synopsis    = 'Lists the registered snapshot repositories.'
+        Description = 'Reads GET _snapshot: name, type, location and settings of each. A full name that matches nothing is a RepositoryNotFound error; a wildcard that matches nothing gives no output.'
+        Parameters  = @{
+            Name       = 'Repository names or wildcards. From the pipeline: a repository''s Name or a snapshot''s Repository.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsSnapshotRepository'; Remarks = 'Returns an EsSnapshotRepository for each.' }
+        )
+    }
+    'Test-EsSnapshotRepository' = @{
+        Synopsis    = 'Checks that every master and data node can write and read the repository.'
+        Description = 'POST _snapshot/<name>/_verify. A node that cannot reach the location fails the check with a RepositoryRejected error naming Elasticsearch''s reason.'
+        Parameters  = @{
+            Name       = 'The repositories to check. From the pipeline: a repository''s Name or a snapshot''s Repository.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsSnapshotRepository | Test-EsSnapshotRepository'; Remarks = 'Returns a RepositoryVerification per repository with the nodes that passed.' }
+        )
+    }
+    'Unregister-EsSnapshotRepository' = @{
+        Synopsis    = 'Unregisters a snapshot repository; its files stay.'
+        Description = 'DELETE _snapshot/<name>: the cluster forgets the repository; the folder and the snapshots in it are left as they are and can be registered again, here or in another cluster.'
+        Parameters  = @{
+            Name       = 'The repositories to unregister. From the pipeline: a repository''s Name or a snapshot''s Repository.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Unregister-EsSnapshotRepository old-nightly -Confirm:$false'; Remarks = 'Returns nothing.' }
         )
     }
 }

@@ -21,7 +21,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $env:ESUPGRADE_MODULE
     Import-Module "$PSScriptRoot/EsEmulator.psm1"
-    $script:es = Start-EsEmulator -Name piped -Nodes 3 -Index 'logs:2:1:2000', 'logs-old:1:1:10', 'metrics:1:1:500' -ExtraArguments '--ml-snapshot', 'fraud:old:6.4.0', '--ml-snapshot', 'fraud:current:7.17.0'
+    $script:es = Start-EsEmulator -Name piped -Nodes 3 -Index 'logs:2:1:2000', 'logs-old:1:1:10', 'metrics:1:1:500' -ExtraArguments '--ml-snapshot', 'fraud:old:6.4.0', '--ml-snapshot', 'fraud:current:7.17.0', '--path-repo', ([IO.Path]::GetTempPath())
     $script:upgraded = Start-EsEmulator -Name upgraded -Nodes 1 -Version 8.19.0
     $script:done = Connect-EsCluster -Uri $upgraded.Uris -Name upgraded -PassThru
     $script:conn = Connect-EsCluster -Uri $es.Uris -Name piped -PassThru    # the last one connected is the current one
@@ -57,6 +57,8 @@ BeforeAll {
         EsSystemFeature   = Get-EsSystemFeature kibana
         ModelSnapshotChange = Update-EsMlModelSnapshot fraud old -Confirm:$false
         IndexUpgradeResult = Invoke-EsIndexUpgrade logs-old -Confirm:$false
+        EsSnapshotRepository = Register-EsSnapshotRepository "piped-$PID" -Location "esupgrade-piped-$PID" -Confirm:$false
+        RepositoryVerification = Test-EsSnapshotRepository "piped-$PID"
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue
@@ -94,6 +96,7 @@ BeforeAll {
 
 AfterAll {
     Remove-Item $yml, "$yml.8x.yml" -ErrorAction SilentlyContinue
+    Remove-Item -Recurse (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID") -ErrorAction SilentlyContinue
     Get-EsConnection | Disconnect-EsCluster
     $es, $upgraded | Stop-EsEmulator
 }

@@ -82,6 +82,10 @@ public sealed class EsApi
                 type = e.Str("type");
                 reason = e.Str("reason");
                 resource = e.Str("resource.id") ?? e.Str("index");
+                // The innermost cause often says what is wrong ("failed to create repository" because "location ... path.repo").
+                var cause = e.Prop("caused_by");
+                while (cause?.Prop("caused_by") is JsonElement deeper) cause = deeper;
+                if (cause?.Str("reason") is string why && why != reason) reason = reason is null ? why : $"{reason}: {why}";
             }
             else if (error is JsonElement s && s.ValueKind == JsonValueKind.String)
             {

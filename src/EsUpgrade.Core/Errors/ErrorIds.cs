@@ -64,6 +64,10 @@ public static class ErrorIds
     public const string SystemFeatureMigrationTimeout = nameof(SystemFeatureMigrationTimeout);
     public const string IndexUpgradeFailed = nameof(IndexUpgradeFailed);
 
+    // Snapshots
+    public const string RepositoryNotFound = nameof(RepositoryNotFound);
+    public const string RepositoryRejected = nameof(RepositoryRejected);
+
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
     public const string TargetOlderThanCluster = nameof(TargetOlderThanCluster);

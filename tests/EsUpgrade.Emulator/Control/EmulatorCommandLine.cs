@@ -20,6 +20,7 @@ public static class EmulatorCommandLine
           --boot-seconds S          emulated seconds from a node's start to its joining (default 10)
           --ready-file PATH         write ports and fingerprints as JSON when listening
           --many-indices PREFIX:COUNT:ISSUES   COUNT one-shard indices, with ISSUES deprecated index settings on average (0-6; benchmarks)
+          --path-repo DIR           a folder fs repositories may live in (path.repo; repeat)
           --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
           --yml NODE:FILE           the elasticsearch.yml of a node, read from FILE
           --ml-snapshot JOB:SNAPSHOT:MIN_VERSION   an anomaly-detection job's model snapshot (repeat; the last of a job is its active one)
@@ -66,6 +67,7 @@ public static class EmulatorCommandLine
                     if (mi.Length != 3) throw new ArgumentException("--many-indices PREFIX:COUNT:ISSUES");
                     spec.Indices.AddRange(ManyIndices(mi[0], int.Parse(mi[1]), double.Parse(mi[2], System.Globalization.CultureInfo.InvariantCulture)));
                     break;
+                case "--path-repo": spec.PathRepo.Add(Next()); break;
                 case "--snapshot":
                     var sn = Next().Split(':');
                     if (sn.Length != 3) throw new ArgumentException("--snapshot REPO:NAME:HOURS_AGO");

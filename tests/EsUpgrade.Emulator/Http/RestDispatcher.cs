@@ -208,7 +208,10 @@ public static class RestDispatcher
         if (error.Status == 406)
             return new() { ["error"] = error.Reason, ["status"] = 406 };
         var body = Describe(error);
-        body["root_cause"] = new[] { Describe(error, withCause: false) };
+        // root_cause is the innermost cause (ElasticsearchException.guessRootCauses).
+        var root = error;
+        while (root.CausedBy != null) root = root.CausedBy;
+        body["root_cause"] = new[] { Describe(root, withCause: false) };
         // root_cause first, as Elasticsearch writes it
         var ordered = new Dictionary<string, object?> { ["root_cause"] = body["root_cause"] };
         foreach (var (k, v) in body) if (k != "root_cause") ordered[k] = v;

@@ -11,6 +11,55 @@ public sealed partial class EmulatedCluster
     /// <summary>The license type: basic (the default of a self-managed cluster), trial, gold, platinum, enterprise.</summary>
     public string LicenseType => Spec.License;
 
+    /// <summary>
+    /// PUT _snapshot/{repository}: an fs repository's location must resolve inside path.repo (a relative one against
+    /// its first entry); the folder is created. Registering a name again replaces it.
+    /// </summary>
+    public void RegisterRepository(RepositorySpec repository)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            if (repository.Type == "fs")
+            {
+                var roots = Spec.PathRepo.Select(p => Path.GetFullPath(p)).ToList();
+                var resolved = Path.IsPathRooted(repository.Location) || roots.Count == 0 ? repository.Location : Path.Combine(roots[0], repository.Location);
+                var full = Path.GetFullPath(resolved);
+                if (!roots.Any(r => full == r || full.StartsWith(r.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                    throw new EsError(500, "repository_exception", $"[{repository.Name}] failed to create repository",
+                        new EsError(500, "repository_exception", $"[{repository.Name}] location [{repository.Location}] doesn't match any of the locations specified by path.repo" +
+                            (roots.Count == 0 ? " because this setting is empty" : "")));
+                if (!repository.ReadOnly) Directory.CreateDirectory(full);
+                else if (!Directory.Exists(full))
+                    throw new EsError(500, "repository_exception", $"[{repository.Name}] failed to create repository",
+                        new EsError(500, "repository_exception", $"[{repository.Name}] location [{repository.Location}] does not exist"));
+                repository.Location = full;
+            }
+            else if (repository.Type != "url")
+                throw new EsError(500, "repository_exception", $"[{repository.Name}] repository type [{repository.Type}] does not exist");
+            var existing = Repositories.FirstOrDefault(r => r.Name == repository.Name);
+            if (existing != null)
+            {
+                repository.Snapshots.AddRange(existing.Snapshots);
+                Repositories.Remove(existing);
+            }
+            Repositories.Add(repository);
+            Signal();
+        }
+    }
+
+    /// <summary>DELETE _snapshot/{repository}: unregisters it; the files stay.</summary>
+    public void UnregisterRepository(string name)
+    {
+        lock (Sync)
+        {
+            RequireMaster();
+            if (Repositories.RemoveAll(r => r.Name == name) == 0)
+                throw new EsError(404, "repository_missing_exception", $"[{name}] missing");
+            Signal();
+        }
+    }
+
     /// <summary>PUT _template/{name}: a legacy template, replacing one of the same name.</summary>
     public void PutTemplate(TemplateSpec template)
     {
@@ -58,6 +107,8 @@ public sealed class RepositorySpec
     public string Name { get; set; } = "";
     public string Type { get; set; } = "fs";
     public string Location { get; set; } = "backups";
+    public bool ReadOnly { get; set; }
+    public bool Compress { get; set; }
     public List<SnapshotSpec> Snapshots { get; set; } = new();
 }
 

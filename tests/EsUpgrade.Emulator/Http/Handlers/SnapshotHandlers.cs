@@ -16,7 +16,7 @@ public static class SnapshotHandlers
             {
                 ["type"] = x.Type,
                 ["uuid"] = "repo" + Math.Abs(StringComparer.Ordinal.GetHashCode(x.Name)).ToString("D10") + "abcdefgh",
-                ["settings"] = new Dictionary<string, object?> { ["location"] = x.Location },
+                ["settings"] = RepositorySettings(x),
             })));
         }
     }
@@ -82,5 +82,52 @@ public static class SnapshotHandlers
         foreach (var p in parts.Where(p => !Wildcard.IsPattern(p) && all.All(x => x.Name != p)))
             throw new EsError(404, "repository_missing_exception", $"[{p}] missing");
         return all.Where(x => parts.Any(p => Wildcard.Matches(p, x.Name))).ToList();
+    }
+
+    static Dictionary<string, object?> RepositorySettings(RepositorySpec x)
+    {
+        var settings = new Dictionary<string, object?> { [x.Type == "url" ? "url" : "location"] = x.Location };
+        if (x.ReadOnly) settings["readonly"] = "true";
+        if (x.Compress) settings["compress"] = "true";
+        return settings;
+    }
+
+    /// <summary>PUT|POST _snapshot/{repository}: {"type", "settings": {"location", "readonly", "compress"}}; verify=false skips the check.</summary>
+    public static Task<Reply> PutRepository(RestRequest r)
+    {
+        var name = r.Param("repository")!;
+        var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: type is missing;");
+        var type = body["type"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: type is missing;");
+        var settings = body["settings"] as System.Text.Json.Nodes.JsonObject;
+        string? Setting(string key) => settings?[key]?.ToString();
+        var location = Setting(type == "url" ? "url" : "location")
+            ?? throw new EsError(500, "repository_exception", $"[{name}] failed to create repository", new EsError(500, "repository_exception", $"[{name}] missing location"));
+        r.Cluster.RegisterRepository(new RepositorySpec
+        {
+            Name = name, Type = type, Location = location, ReadOnly = type == "url" || Setting("readonly") == "true", Compress = Setting("compress") == "true",
+        });
+        return Task.FromResult(Reply.Acknowledged());
+    }
+
+    public static Task<Reply> DeleteRepository(RestRequest r)
+    {
+        r.Cluster.UnregisterRepository(r.Param("repository")!);
+        return Task.FromResult(Reply.Acknowledged());
+    }
+
+    /// <summary>POST _snapshot/{repository}/_verify: each data and master node writes and reads a test blob; {"nodes": {id: {"name"}}}.</summary>
+    public static Task<Reply> VerifyRepository(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var repo = Select(r.Cluster, r.Param("repository")).Single();
+            if (repo.Type == "fs" && !repo.ReadOnly && !Directory.Exists(repo.Location))
+                throw new EsError(500, "repository_verification_exception", $"[{repo.Name}] [{repo.Location}] is not accessible on master node");
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
+            {
+                ["nodes"] = r.Cluster.RunningNodes.Where(n => n.IsDataNode || n.IsMasterEligible)
+                    .ToDictionary(n => n.Id, n => (object?)new Dictionary<string, object?> { ["name"] = n.Name }),
+            }));
+        }
     }
 }
