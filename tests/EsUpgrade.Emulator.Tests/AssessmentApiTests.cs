@@ -258,3 +258,66 @@ public class ReindexApiTests
         Assert.Empty(c.Model.Index("a")!.Aliases);
     }
 }
+
+/// <summary>Snapshots taken over the clock into an fs repository folder that another cluster can read.</summary>
+public class SnapshotApiTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("esupgrade-snapshots-").FullName;
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    ClusterSpec Spec(string version, int nodes = 1)
+    {
+        var spec = ClusterSpec.Uniform(nodes, version);
+        spec.PathRepo.Add(root);
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        return spec;
+    }
+
+    [Fact]
+    public async Task A_snapshot_taken_by_7_17_is_listed_by_an_8x_cluster_reading_the_same_folder()
+    {
+        var old = Spec("7.17.29");
+        old.Indices.Add(new IndexSpec { Name = "logs", Replicas = 0, Documents = 2_000_000, Aliases = { "logs-read" } });    // 2 GiB: 10 s at 200 MB/s
+        await using var a = await Cluster.StartAsync(old);
+        await a.SendAsync("PUT", "/_snapshot/shared", """{"type":"fs","settings":{"location":"shared"}}""");
+        var (started, startedBody) = await a.SendAsync("PUT", "/_snapshot/shared/before-8", """{"indices":"logs"}""");
+        Assert.Contains("\"accepted\":true", startedBody);
+        Assert.Equal("IN_PROGRESS", (await a.GetJsonAsync("/_snapshot/shared/_current")).GetProperty("snapshots")[0].GetProperty("state").GetString());
+        a.Model.Clock.Advance(TimeSpan.FromMinutes(1));
+        a.Model.Tick();
+        Assert.True(File.Exists(Path.Combine(root, "shared", "index.latest")));
+        var (dup, _) = await a.SendAsync("PUT", "/_snapshot/shared/before-8");
+        Assert.Equal(400, (int)dup.StatusCode);
+
+        await using var b = await Cluster.StartAsync(Spec("8.19.0"));
+        await b.SendAsync("PUT", "/_snapshot/shared", """{"type":"fs","settings":{"location":"shared","readonly":true}}""");
+        var listed = (await b.GetJsonAsync("/_snapshot/shared/_all")).GetProperty("snapshots").EnumerateArray().Single();
+        Assert.Equal(("before-8", "SUCCESS", "7.17.29"), (listed.GetProperty("snapshot").GetString(), listed.GetProperty("state").GetString(), listed.GetProperty("version").GetString()));
+        Assert.Equal("logs", listed.GetProperty("indices")[0].GetString());
+        var (readOnly, _) = await b.SendAsync("PUT", "/_snapshot/shared/from-8");
+        Assert.Equal(500, (int)readOnly.StatusCode);
+
+        var (deleted, _) = await a.SendAsync("DELETE", "/_snapshot/shared/before-8");
+        Assert.Equal(200, (int)deleted.StatusCode);
+        Assert.Empty((await b.GetJsonAsync("/_snapshot/shared/_all")).GetProperty("snapshots").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_missing_primary_fails_the_snapshot_unless_partial_which_reports_it()
+    {
+        var spec = Spec("7.17.29", nodes: 3);
+        spec.Indices.Add(new IndexSpec { Name = "a", Shards = 2, Replicas = 0, Documents = 100 });
+        await using var c = await Cluster.StartAsync(spec);
+        var holder = c.Model.Nodes.First(n => c.Model.AllCopies.Any(x => x.NodeId == n.Id) && n.Name != c.Model.Master!.Name);
+        await c.Host.StopNodeAsync(holder.Name);
+        await c.SendAsync("PUT", "/_snapshot/r", """{"type":"fs","settings":{"location":"r"}}""");
+        var (refused, refusedBody) = await c.SendAsync("PUT", "/_snapshot/r/full?wait_for_completion=true");
+        Assert.Equal(500, (int)refused.StatusCode);
+        Assert.Contains("Indices don't have primary shards [a]", refusedBody);
+        var partial = await c.SendAsync("PUT", "/_snapshot/r/part?wait_for_completion=true", """{"partial":true}""");
+        var snapshot = JsonDocument.Parse(partial.Body).RootElement.GetProperty("snapshot");
+        Assert.Equal("PARTIAL", snapshot.GetProperty("state").GetString());
+        Assert.Equal(1, snapshot.GetProperty("shards").GetProperty("failed").GetInt32());
+        Assert.Equal("a", snapshot.GetProperty("failures")[0].GetProperty("index").GetString());
+    }
+}

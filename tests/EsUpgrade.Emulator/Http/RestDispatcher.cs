@@ -15,8 +15,9 @@ namespace EsUpgrade.Emulator.Http;
 public static class RestDispatcher
 {
     static readonly Regex CompatibleWith = new(@"compatible-with\s*=\s*(\d+)", RegexOptions.IgnoreCase);
-    static readonly JsonSerializerOptions Compact = new() { Converters = { new EsDoubleConverter() } };
-    static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Converters = { new EsDoubleConverter() } };
+    // Jackson escapes only what JSON requires: no \u0027 for "don't", no \u003C for "<".
+    static readonly JsonSerializerOptions Compact = new() { Converters = { new EsDoubleConverter() }, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Converters = { new EsDoubleConverter() }, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Elasticsearch writes doubles with a decimal point (<c>100.0</c>), never as integers.</summary>
     sealed class EsDoubleConverter : System.Text.Json.Serialization.JsonConverter<double>

@@ -30,7 +30,7 @@ public static class RouteTable
         "cat.nodes", "cat.health", "cat.master", "cat.indices", "cat.shards",
         "indices.create", "indices.delete", "indices.get", "indices.get_settings", "indices.put_settings", "indices.close", "indices.open",
         "ml.set_upgrade_mode", "shutdown.put_node", "migration.deprecations", "migration.get_feature_upgrade_status",
-        "migration.post_feature_upgrade", "snapshot.create_repository", "snapshot.delete_repository", "snapshot.verify_repository", "indices.update_aliases", "indices.add_block", "indices.get_template", "indices.put_template", "indices.get_index_template", "cluster.get_component_template", "shutdown.get_node", "shutdown.delete_node",
+        "migration.post_feature_upgrade", "snapshot.create_repository", "snapshot.delete_repository", "snapshot.create", "snapshot.delete", "snapshot.verify_repository", "indices.update_aliases", "indices.add_block", "indices.get_template", "indices.put_template", "indices.get_index_template", "cluster.get_component_template", "shutdown.get_node", "shutdown.delete_node",
     };
 
     static readonly Deprecated TypedIndex = new("index_with_types", "[types removal] Specifying types in document index requests is deprecated, use the typed endpoints instead.", "types");
@@ -135,6 +135,9 @@ public static class RouteTable
         new("POST", "/_snapshot/{repository}", "snapshot.create_repository", SnapshotHandlers.PutRepository),
         new("DELETE", "/_snapshot/{repository}", "snapshot.delete_repository", SnapshotHandlers.DeleteRepository),
         new("POST", "/_snapshot/{repository}/_verify", "snapshot.verify_repository", SnapshotHandlers.VerifyRepository),
+        new("PUT", "/_snapshot/{repository}/{snapshot}", "snapshot.create", SnapshotHandlers.CreateSnapshot),
+        new("POST", "/_snapshot/{repository}/{snapshot}", "snapshot.create", SnapshotHandlers.CreateSnapshot),
+        new("DELETE", "/_snapshot/{repository}/{snapshot}", "snapshot.delete", SnapshotHandlers.DeleteSnapshot),
         new("GET", "/_template", "indices.get_template", TemplateHandlers.GetLegacy),
         new("GET", "/_template/{name}", "indices.get_template", TemplateHandlers.GetLegacy),
         new("PUT", "/_template/{name}", "indices.put_template", TemplateHandlers.PutLegacy),

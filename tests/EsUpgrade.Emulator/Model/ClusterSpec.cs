@@ -39,6 +39,8 @@ public sealed class ClusterSpec
     public List<TemplateSpec> Templates { get; set; } = new();
     public List<MlJobSpec> MlJobs { get; set; } = new();
     public List<RepositorySpec> Repositories { get; set; } = new();
+    /// <summary>Bytes a snapshot copies per emulated second (primaries only; 200 MB/s).</summary>
+    public long SnapshotBytesPerSecond { get; set; } = 200L * 1024 * 1024;
     /// <summary>path.repo: the folders fs repositories may live in (empty: no fs repository can be registered).</summary>
     public List<string> PathRepo { get; set; } = new();
     public List<IlmPolicySpec> IlmPolicies { get; set; } = new();

@@ -115,12 +115,34 @@ public sealed class RepositorySpec
 public sealed class SnapshotSpec
 {
     public string Name { get; set; } = "";
+    public string Uuid { get; set; } = Guid.NewGuid().ToString("N")[..22];
     /// <summary>SUCCESS, PARTIAL, FAILED, IN_PROGRESS, INCOMPATIBLE.</summary>
     public string State { get; set; } = "SUCCESS";
     public DateTimeOffset StartTime { get; set; }
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(3);
     public List<string> Indices { get; set; } = new();
     public string Version { get; set; } = "7.17.27";
+    public bool IncludeGlobalState { get; set; } = true;
+    /// <summary>The shards that could not be snapshotted (PARTIAL), as "index[shard]: reason".</summary>
+    public List<string> Failures { get; set; } = new();
+    public int ShardsTotal { get; set; }
+    /// <summary>What a restore needs of each index (written with the snapshot).</summary>
+    public List<SnapshotIndex> IndexMetadata { get; set; } = new();
+    /// <summary>Persistent cluster settings, when the global state is included.</summary>
+    public Dictionary<string, string> PersistentSettings { get; set; } = new();
+}
+
+/// <summary>An index as a snapshot holds it.</summary>
+public sealed class SnapshotIndex
+{
+    public string Name { get; set; } = "";
+    public int Shards { get; set; }
+    public int Replicas { get; set; }
+    public long Documents { get; set; }
+    public string CreatedVersion { get; set; } = "";
+    public List<string> Aliases { get; set; } = new();
+    public string? MappingType { get; set; }
+    public Dictionary<string, string?> Settings { get; set; } = new();
 }
 
 /// <summary>An ILM policy: its phases and the actions of each (settings of actions are not modelled).</summary>

@@ -158,6 +158,7 @@ public sealed partial class EmulatedCluster
             }
             if (TickFeatureMigration(now)) any = true;
             if (AdvanceTasks(now)) any = true;
+            if (TickSnapshots(now)) any = true;
             if (any) TrackBusy(lastDue);
             if (AllCopies.Any(c => c.State == ShardState.Unassigned && c.DelayedUntil <= now))
             {
@@ -185,6 +186,7 @@ public sealed partial class EmulatedCluster
                 .Append(electionDueAt)
                 .Append(FeatureMigrationDue)
                 .Append(NextTaskDue)
+                .Append(NextSnapshotDue)
                 .Concat(nodes.Where(n => n.State == NodeState.Crashed).Select(n => (DateTimeOffset?)n.LeavesAt))
                 .Min();
             return (due, changed.Task);

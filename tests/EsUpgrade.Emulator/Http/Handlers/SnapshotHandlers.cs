@@ -29,8 +29,8 @@ public static class SnapshotHandlers
             var repos = Select(r.Cluster, r.Param("repository"));
             var names = r.Param("snapshot")!;
             var parts = names.Split(',');
-            var snapshots = repos.SelectMany(repo => repo.Snapshots.Select(s => (Repo: repo, Snapshot: s)))
-                .Where(x => names is "_all" or "*" || parts.Any(p => Wildcard.Matches(p, x.Snapshot.Name)))
+            var snapshots = repos.SelectMany(repo => r.Cluster.SnapshotsOf(repo).Select(s => (Repo: repo, Snapshot: s)))
+                .Where(x => names is "_all" or "*" || parts.Any(p => p == "_current" ? x.Snapshot.State == "IN_PROGRESS" : Wildcard.Matches(p, x.Snapshot.Name)))
                 .OrderBy(x => x.Snapshot.StartTime).ToList();
             foreach (var p in parts.Where(p => p is not ("_all" or "*" or "_current") && !Wildcard.IsPattern(p)))
                 if (repos.Count == 1 && snapshots.All(x => x.Snapshot.Name != p))
@@ -55,22 +55,25 @@ public static class SnapshotHandlers
         return new Dictionary<string, object?>
         {
             ["snapshot"] = s.Name,
-            ["uuid"] = ("snap" + Math.Abs(StringComparer.Ordinal.GetHashCode(repo.Name + s.Name)).ToString("D10") + "abcdefgh")[..22],
+            ["uuid"] = s.Uuid,
             ["repository"] = repo.Name,
             ["version_id"] = int.Parse($"{version.Version.Major}{version.Version.Minor:00}{version.Version.Build:00}99"),
             ["version"] = s.Version,
             ["indices"] = s.Indices,
             ["data_streams"] = Array.Empty<string>(),
             ["feature_states"] = Array.Empty<object>(),
-            ["include_global_state"] = true,
+            ["include_global_state"] = s.IncludeGlobalState,
             ["state"] = s.State,
             ["start_time"] = s.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             ["start_time_in_millis"] = s.StartTime.ToUnixTimeMilliseconds(),
             ["end_time"] = end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             ["end_time_in_millis"] = end.ToUnixTimeMilliseconds(),
             ["duration_in_millis"] = (long)s.Duration.TotalMilliseconds,
-            ["failures"] = Array.Empty<object>(),
-            ["shards"] = new Dictionary<string, object?> { ["total"] = s.Indices.Count, ["failed"] = s.State == "SUCCESS" ? 0 : 1, ["successful"] = s.State == "SUCCESS" ? s.Indices.Count : s.Indices.Count - 1 },
+            ["failures"] = s.Failures.Select(f => (object?)new Dictionary<string, object?>
+            {
+                ["index"] = f.Split('[')[0], ["shard_id"] = int.TryParse(f.Split('[', ']')[1], out var id) ? id : 0, ["reason"] = f.Split(": ", 2).Last(), ["status"] = "INTERNAL_SERVER_ERROR",
+            }).ToList(),
+            ["shards"] = ShardCounts(s),
         };
     }
 
@@ -129,5 +132,43 @@ public static class SnapshotHandlers
                     .ToDictionary(n => n.Id, n => (object?)new Dictionary<string, object?> { ["name"] = n.Name }),
             }));
         }
+    }
+
+    static Dictionary<string, object?> ShardCounts(SnapshotSpec s)
+    {
+        var total = s.ShardsTotal > 0 ? s.ShardsTotal : s.Indices.Count;
+        var failed = s.State is "SUCCESS" or "IN_PROGRESS" ? 0 : Math.Max(s.Failures.Count, s.State == "FAILED" ? total : 1);
+        return new Dictionary<string, object?> { ["total"] = total, ["failed"] = failed, ["successful"] = s.State == "IN_PROGRESS" ? 0 : total - failed };
+    }
+
+    /// <summary>
+    /// PUT|POST _snapshot/{repository}/{snapshot}: {"indices", "include_global_state", "partial"}; wait_for_completion answers
+    /// {"snapshot": {...}} once it ended, else {"accepted": true} at once.
+    /// </summary>
+    public static async Task<Reply> CreateSnapshot(RestRequest r)
+    {
+        var body = r.JsonBody();
+        var indices = body?["indices"] switch
+        {
+            System.Text.Json.Nodes.JsonArray a => string.Join(",", a.Select(x => x!.GetValue<string>())),
+            System.Text.Json.Nodes.JsonValue v => v.GetValue<string>(),
+            _ => null,
+        };
+        RepositorySpec repo;
+        lock (r.Cluster.Sync) repo = Select(r.Cluster, r.Param("repository")).Single();
+        var snapshot = r.Cluster.CreateSnapshot(repo, r.Param("snapshot")!, indices,
+            body?["include_global_state"]?.GetValue<bool>() ?? true, body?["partial"]?.GetValue<bool>() ?? false);
+        if (!r.Flag("wait_for_completion"))
+            return Reply.Ok(new Dictionary<string, object?> { ["accepted"] = true });
+        await r.Cluster.WaitUntilAsync(() => snapshot.State != "IN_PROGRESS", TimeSpan.FromHours(1), r.Aborted);
+        lock (r.Cluster.Sync) return Reply.Ok(new Dictionary<string, object?> { ["snapshot"] = Snapshot(repo, snapshot) });
+    }
+
+    public static Task<Reply> DeleteSnapshot(RestRequest r)
+    {
+        RepositorySpec repo;
+        lock (r.Cluster.Sync) repo = Select(r.Cluster, r.Param("repository")).Single();
+        foreach (var name in r.Param("snapshot")!.Split(',')) r.Cluster.DeleteSnapshot(repo, name);
+        return Task.FromResult(Reply.Acknowledged());
     }
 }
