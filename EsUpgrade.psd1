@@ -25,15 +25,18 @@
         'Get-EsIndex'
         'Get-EsNode'
         'Get-EsShard'
+        'Get-EsSnapshot'
         'Get-EsSnapshotRepository'
         'Get-EsSystemFeature'
         'Invoke-EsFlush'
         'Invoke-EsIndexUpgrade'
         'Invoke-EsRequest'
         'Invoke-EsRollingUpgrade'
+        'New-EsSnapshot'
         'New-EsUpgradePlan'
         'Register-EsSnapshotRepository'
         'Remove-EsMlModelSnapshot'
+        'Remove-EsSnapshot'
         'Repair-EsDeprecation'
         'Set-EsDeprecationLogging'
         'Set-EsMlUpgradeMode'
@@ -46,6 +49,7 @@
         'Update-EsMlModelSnapshot'
         'Wait-EsClusterHealth'
         'Wait-EsNode'
+        'Wait-EsSnapshot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

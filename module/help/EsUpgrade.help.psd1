@@ -10,7 +10,7 @@
         RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
-        BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'Test-EsUpgradeReadiness')
+        BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Test-EsUpgradeReadiness')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
 
@@ -485,6 +485,60 @@
         }
         Examples    = @(
             @{ Code = 'Unregister-EsSnapshotRepository old-nightly -Confirm:$false'; Remarks = 'Returns nothing.' }
+        )
+    }
+    'New-EsSnapshot' = @{
+        Synopsis    = 'Takes a snapshot; with -Wait follows it to the end.'
+        Description = 'PUT _snapshot/<repository>/<name>. Every index by default, with the cluster''s global state. A missing primary makes Elasticsearch refuse the snapshot (SnapshotFailed, with its reason) unless -Partial. With -Wait it returns once the snapshot has ended, and a PARTIAL or FAILED snapshot is a SnapshotFailed error naming the failed shards: it is never reported as a backup.'
+        Parameters  = @{
+            Repository         = 'The repository. From the pipeline: a repository''s or a snapshot''s Repository.'
+            Name               = 'The snapshot''s name, lowercase; esupgrade-<date-time> by default.'
+            Index              = 'Only these indices; names or wildcards.'
+            IncludeGlobalState = 'Include persistent settings, templates and ILM policies; $true by default.'
+            Partial            = 'Take what can be taken when primaries are missing; the snapshot then ends PARTIAL.'
+            Wait               = 'Wait until it has ended.'
+            Timeout            = 'With -Wait: how long (a TimeSpan, or seconds); 2 hours by default. The snapshot goes on after a timeout.'
+            Connection         = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'New-EsSnapshot nightly before-8 -Wait'; Remarks = 'Returns the EsSnapshot with State SUCCESS, or fails naming the shards that did not make it.' }
+        )
+    }
+    'Get-EsSnapshot' = @{
+        Synopsis    = 'Lists the snapshots in a repository, or in every repository.'
+        Description = 'Reads GET _snapshot/<repository>/_all: state, the version that took it, indices, times and failed shards. A full name that matches nothing is a SnapshotNotFound error; a wildcard that matches nothing gives no output.'
+        Parameters  = @{
+            Repository = 'The repository; every repository when omitted. From the pipeline: a repository''s or a snapshot''s Repository.'
+            Name       = 'Snapshot names or wildcards. From the pipeline: a snapshot''s Name.'
+            Connection = 'The cluster to read; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsSnapshot -Repository nightly'; Remarks = 'Returns an EsSnapshot per snapshot in the repository.' }
+        )
+    }
+    'Wait-EsSnapshot' = @{
+        Synopsis    = 'Waits until a snapshot has ended.'
+        Description = 'Polls the snapshot until it is no longer IN_PROGRESS; SUCCESS returns it, PARTIAL or FAILED is a SnapshotFailed error naming the failed shards.'
+        Parameters  = @{
+            Repository = 'The repository. From the pipeline: a snapshot''s Repository. When omitted, the one repository holding the snapshot.'
+            Name       = 'The snapshot. From the pipeline: a snapshot''s Name.'
+            Timeout    = 'How long to wait (a TimeSpan, or seconds); 2 hours by default.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'New-EsSnapshot nightly | Wait-EsSnapshot'; Remarks = 'Starts a snapshot, then returns the EsSnapshot once it succeeded.' }
+        )
+    }
+    'Remove-EsSnapshot' = @{
+        Synopsis    = 'Deletes a snapshot.'
+        Description = 'DELETE _snapshot/<repository>/<name>. ConfirmImpact is High: pass -Confirm:$false in scripts. A running snapshot cannot be deleted.'
+        Parameters  = @{
+            Repository = 'The repository. From the pipeline: a snapshot''s Repository. When omitted, the one repository holding the snapshot.'
+            Name       = 'The snapshot. From the pipeline: a snapshot''s Name.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsSnapshot nightly esupgrade-2026.* | Remove-EsSnapshot -Confirm:$false'; Remarks = 'Deletes those snapshots; returns nothing.' }
         )
     }
 }

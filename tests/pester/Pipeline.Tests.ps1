@@ -59,6 +59,7 @@ BeforeAll {
         IndexUpgradeResult = Invoke-EsIndexUpgrade logs-old -Confirm:$false
         EsSnapshotRepository = Register-EsSnapshotRepository "piped-$PID" -Location "esupgrade-piped-$PID" -Confirm:$false
         RepositoryVerification = Test-EsSnapshotRepository "piped-$PID"
+        EsSnapshot        = New-EsSnapshot "piped-$PID" sample -Index logs-old -Wait -Confirm:$false
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue

@@ -67,6 +67,8 @@ public static class ErrorIds
     // Snapshots
     public const string RepositoryNotFound = nameof(RepositoryNotFound);
     public const string RepositoryRejected = nameof(RepositoryRejected);
+    public const string SnapshotNotFound = nameof(SnapshotNotFound);
+    public const string SnapshotFailed = nameof(SnapshotFailed);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);

@@ -16,6 +16,8 @@ public sealed class EsSnapshotRepository
 {
     public EsConnection Connection { get; internal set; } = null!;
     public string Name { get; internal set; } = "";
+    /// <summary>The name again, under the name the snapshot cmdlets bind from the pipeline.</summary>
+    public string Repository => Name;
     /// <summary>fs, url, s3, azure, gcs, ...</summary>
     public string Type { get; internal set; } = "";
     /// <summary>An fs repository's folder (as the node resolved it), a url repository's URL, a cloud repository's bucket or container.</summary>
