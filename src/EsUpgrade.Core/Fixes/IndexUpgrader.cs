@@ -106,12 +106,12 @@ public static class IndexUpgrader
         {
             if (!state.Done.Contains(step = IndexUpgradeStep.WriteBlock))
             {
-                await api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_block/write"), ct).ConfigureAwait(false);
+                await Transient.RetryAsync(api, "write block", () => api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_block/write"), ct), ct).ConfigureAwait(false);
                 Done(step, "write block set");
             }
             if (!state.Done.Contains(step = IndexUpgradeStep.CreateTarget))
             {
-                await CreateTargetAsync(api, state, ct).ConfigureAwait(false);
+                await Transient.RetryAsync(api, "create " + state.NewIndex, () => CreateTargetAsync(api, state, ct), ct).ConfigureAwait(false);
                 Done(step, $"[{state.NewIndex}] created, no replicas, no refresh");
             }
             while (true)
@@ -124,7 +124,8 @@ public static class IndexUpgrader
                         ["dest"] = new Dictionary<string, object> { ["index"] = state.NewIndex, ["op_type"] = "create" },
                         ["conflicts"] = "proceed",
                     });
-                    var started = await api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false", body), ct).ConfigureAwait(false);
+                    // Asked again after a 429 or a dropped connection, a second task may start: op_type create makes it copy nothing twice.
+                    var started = await Transient.RetryAsync(api, "start reindex", () => api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false", body), ct), ct).ConfigureAwait(false);
                     state.TaskId = started.Str("task");
                     Done(step, $"reindex task {state.TaskId} started");
                 }
@@ -143,7 +144,7 @@ public static class IndexUpgrader
                 }
                 if (!state.Done.Contains(step = IndexUpgradeStep.Refresh))
                 {
-                    await api.SendAsync(new EsRequest("POST", $"/{Uri.EscapeDataString(state.NewIndex)}/_refresh"), ct).ConfigureAwait(false);
+                    await Transient.RetryAsync(api, "refresh", () => api.SendAsync(new EsRequest("POST", $"/{Uri.EscapeDataString(state.NewIndex)}/_refresh"), ct), ct).ConfigureAwait(false);
                     Done(step, "refreshed");
                 }
                 if (!state.Done.Contains(step = IndexUpgradeStep.VerifyCount))
@@ -168,11 +169,12 @@ public static class IndexUpgrader
             if (!state.Done.Contains(step = IndexUpgradeStep.RestoreReplicas))
             {
                 var settings = JsonSerializer.Serialize(new Dictionary<string, object?> { ["index"] = new Dictionary<string, object?> { ["number_of_replicas"] = state.Replicas, ["refresh_interval"] = state.RefreshInterval } });
-                await api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(state.NewIndex)}/_settings", settings), ct).ConfigureAwait(false);
+                await Transient.RetryAsync(api, "replicas", () => api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(state.NewIndex)}/_settings", settings), ct), ct).ConfigureAwait(false);
                 Done(step, $"{state.Replicas} replicas back");
             }
             if (!state.Done.Contains(step = IndexUpgradeStep.SwapAliases))
             {
+                // Not asked again on its own: after a dropped connection it may have been applied; a rerun finds the name an alias (AlreadyUpgraded).
                 await api.SendAsync(new EsRequest("POST", "/_aliases", SwapBody(state)), ct).ConfigureAwait(false);
                 Done(step, state.KeepSource ? $"aliases moved; [{index}] kept, read-only" : $"aliases moved, [{index}] removed, [{index}] is now an alias of [{state.NewIndex}]");
             }
@@ -211,7 +213,7 @@ public static class IndexUpgrader
     }
 
     static async Task<long> CountAsync(EsApi api, string index, CancellationToken ct) =>
-        (await api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(index)}/_count"), ct).ConfigureAwait(false)).Long("count");
+        (await Transient.RetryAsync(api, "count " + index, () => api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(index)}/_count"), ct), ct).ConfigureAwait(false)).Long("count");
 
     static async Task CreateTargetAsync(EsApi api, IndexUpgradeState state, CancellationToken ct)
     {
@@ -303,7 +305,8 @@ public static class IndexUpgrader
     {
         try
         {
-            await api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_settings", "{\"index.blocks.write\":null}"), CancellationToken.None).ConfigureAwait(false);
+            await Transient.RetryAsync(api, "lift the write block",
+                () => api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_settings", "{\"index.blocks.write\":null}"), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (EsException ex)
