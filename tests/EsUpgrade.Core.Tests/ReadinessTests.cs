@@ -65,6 +65,13 @@ public class ReadinessTests
             model.Nodes[0].HttpClients["c2"] = new HttpClientStats { Id = 2, Agent = "elasticsearch-net/7.17.5 (Microsoft Windows 10.0.20348; .NET Framework 4.8; Nest)", RemoteAddress = "10.0.0.8:51000", RequestCount = 9 };
         }
         var checks = await RunAsync(es);
+        using (var connection = await es.ConnectAsync())
+        {
+            // The findings the checks were judged on come back with them, for a report that needs both.
+            var (again, findings) = await ReadinessChecker.RunWithFindingsAsync(new EsApi(connection), new ReadinessOptions { TargetVersion = new Version(8, 19, 0) }, CancellationToken.None);
+            Assert.Equal(checks.Count, again.Count);
+            Assert.Contains(findings, f => f.Resource == "old-logs" && f.IsCritical);
+        }
 
         Assert.Equal(ReadinessStatus.Warning, StatusOf(checks, "NewestPatch"));
         Assert.Equal(ReadinessStatus.Fail, StatusOf(checks, "AllocationEnabled"));

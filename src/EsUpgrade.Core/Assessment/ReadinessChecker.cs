@@ -42,7 +42,11 @@ public static class ReadinessChecker
         return EsVersion.Parse(text);
     }
 
-    public static async Task<IReadOnlyList<ReadinessCheck>> RunAsync(EsApi api, ReadinessOptions options, CancellationToken ct)
+    public static async Task<IReadOnlyList<ReadinessCheck>> RunAsync(EsApi api, ReadinessOptions options, CancellationToken ct) =>
+        (await RunWithFindingsAsync(api, options, ct).ConfigureAwait(false)).Checks;
+
+    /// <summary>The checks, and the deprecation findings they were judged on (empty when they could not be read): a report needs both, read once.</summary>
+    public static async Task<(IReadOnlyList<ReadinessCheck> Checks, IReadOnlyList<EsDeprecation> Findings)> RunWithFindingsAsync(EsApi api, ReadinessOptions options, CancellationToken ct)
     {
         var target = options.TargetVersion;
         if (target.Major < 8)
@@ -132,7 +136,7 @@ public static class ReadinessChecker
         {
             Check("Clients", ReadinessStatus.Warning, $"Elasticsearch {api.Connection.Version} does not report its HTTP clients (7.13+): which clients will break is not known.");
         }
-        return checks.OrderByDescending(c => c.Status).ToList();
+        return (checks.OrderByDescending(c => c.Status).ToList(), findings ?? (IReadOnlyList<EsDeprecation>)Array.Empty<EsDeprecation>());
     }
 
     static void CheckVersions(IReadOnlyList<EsNode> nodes, Version target, ReleaseTable releases, Func<string, ReadinessStatus, string, string?, string?, IEnumerable<string>?, ReadinessCheck> check)

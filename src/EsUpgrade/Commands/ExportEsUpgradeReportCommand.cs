@@ -80,9 +80,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
                         "With nothing piped in, the report runs the readiness checks: give -TargetVersion (such as 8.19.0), or pipe Test-EsUpgradeReadiness and the other assessment cmdlets into it.", Path);
                 target = EsUpgrade.Connections.ConnectionRegistry.Session.Resolve(Connection);
                 var version = ReadinessChecker.ParseTarget(TargetVersion);
-                var (checks, deprecations) = OffPipeline(async call => (
-                    await ReadinessChecker.RunAsync(call.Api, new ReadinessOptions { TargetVersion = version }, call.Cancellation).ConfigureAwait(false),
-                    (await DeprecationReader.ReadAsync(call.Api, null, call.Cancellation).ConfigureAwait(false)).Found));
+                var (checks, deprecations) = OffPipeline(call => ReadinessChecker.RunWithFindingsAsync(call.Api, new ReadinessOptions { TargetVersion = version }, call.Cancellation));
                 items.AddRange(checks.Select(c => UpgradeReport.ItemOf(c)!));
                 items.AddRange(deprecations.Select(d => UpgradeReport.ItemOf(d)!));
                 Title ??= $"Upgrade readiness of {target.ClusterName} for {version}";
