@@ -5,7 +5,7 @@ namespace EsUpgrade.Emulator.Tests;
 /// <summary>Responses carry the fields of Elastic's published examples, with the same JSON types.</summary>
 public class ExampleShapeTests
 {
-    static void AssertShape(JsonElement example, JsonElement actual, string where = "$")
+    internal static void AssertShape(JsonElement example, JsonElement actual, string where = "$")
     {
         Assert.True(example.ValueKind == actual.ValueKind || IsNumberOrNull(example, actual) || (IsBool(example) && IsBool(actual)),
             $"{where}: example is {example.ValueKind}, emulator sent {actual.ValueKind}");

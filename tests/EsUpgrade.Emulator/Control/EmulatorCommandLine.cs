@@ -23,6 +23,11 @@ public static class EmulatorCommandLine
           --path-repo DIR           a folder fs repositories may live in (path.repo; repeat)
           --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
           --yml NODE:FILE           the elasticsearch.yml of a node, read from FILE
+          --reindex-whitelist HOST:PORT   reindex.remote.whitelist: a host reindex may read from (repeat; * alone is refused as by Elasticsearch)
+          --template KIND:NAME:PATTERN   an index template, KIND legacy, composable or component (repeat)
+          --ilm-policy NAME         an ILM policy (hot: rollover, delete: delete; repeat)
+          --alias INDEX:ALIAS       an alias on an index given by --index (repeat)
+          --license TYPE            basic (default), trial, gold, platinum, enterprise
           --ml-snapshot JOB:SNAPSHOT:MIN_VERSION   an anomaly-detection job's model snapshot (repeat; the last of a job is its active one)
         """;
 
@@ -34,6 +39,7 @@ public static class EmulatorCommandLine
         string? readyFile = null, certDir = null;
         var snapshots = new List<(string Repo, string Name, double HoursAgo)>();
         var ymls = new List<(string Node, string Yaml)>();
+        var aliases = new List<(string Index, string Alias)>();
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -73,6 +79,23 @@ public static class EmulatorCommandLine
                     if (sn.Length != 3) throw new ArgumentException("--snapshot REPO:NAME:HOURS_AGO");
                     snapshots.Add((sn[0], sn[1], double.Parse(sn[2], System.Globalization.CultureInfo.InvariantCulture)));
                     break;
+                case "--reindex-whitelist":
+                    var w = Next();
+                    if (w.Trim() == "*") throw new ArgumentException("--reindex-whitelist *: Elasticsearch refuses a whitelist that matches everything (reindex.remote.whitelist)");
+                    spec.ReindexRemoteWhitelist.AddRange(w.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
+                case "--template":
+                    var t = Next().Split(':');
+                    if (t.Length != 3 || !Enum.TryParse<TemplateKind>(t[0], ignoreCase: true, out var kind)) throw new ArgumentException("--template KIND:NAME:PATTERN (KIND legacy, composable or component)");
+                    spec.Templates.Add(new TemplateSpec { Kind = kind, Name = t[1], IndexPatterns = { t[2] } });
+                    break;
+                case "--ilm-policy": spec.IlmPolicies.Add(new IlmPolicySpec { Name = Next() }); break;
+                case "--alias":
+                    var al = Next().Split(':');
+                    if (al.Length != 2) throw new ArgumentException("--alias INDEX:ALIAS");
+                    aliases.Add((al[0], al[1]));
+                    break;
+                case "--license": spec.License = Next(); break;
                 case "--ml-snapshot":
                     var ms = Next().Split(':');
                     if (ms.Length != 3) throw new ArgumentException("--ml-snapshot JOB:SNAPSHOT:MIN_VERSION");
@@ -115,6 +138,8 @@ public static class EmulatorCommandLine
                 Indices = spec.Indices.Where(i => i.Settings.GetValueOrDefault(EmulatedIndex.HiddenSetting) != "true").Select(i => i.Name).ToList(),
             });
         }
+        foreach (var (index, alias) in aliases)
+            (spec.Indices.FirstOrDefault(i => i.Name == index) ?? throw new ArgumentException($"--alias: no index named {index} (give --index first)")).Aliases.Add(alias);
         foreach (var (node, yaml) in ymls)
             (spec.Nodes.FirstOrDefault(n => n.Name == node) ?? throw new ArgumentException($"--yml: no node named {node}")).ConfigYaml = yaml;
         return (spec, readyFile, certDir, controlPort);

@@ -138,6 +138,8 @@ public static class RouteTable
         new("PUT", "/_snapshot/{repository}/{snapshot}", "snapshot.create", SnapshotHandlers.CreateSnapshot),
         new("POST", "/_snapshot/{repository}/{snapshot}", "snapshot.create", SnapshotHandlers.CreateSnapshot),
         new("DELETE", "/_snapshot/{repository}/{snapshot}", "snapshot.delete", SnapshotHandlers.DeleteSnapshot),
+        new("POST", "/_snapshot/{repository}/{snapshot}/_restore", "snapshot.restore", SnapshotHandlers.Restore),
+        new("GET", "/_snapshot/{repository}/{snapshot}/_status", "snapshot.status", SnapshotHandlers.Status),
         new("GET", "/_template", "indices.get_template", TemplateHandlers.GetLegacy),
         new("GET", "/_template/{name}", "indices.get_template", TemplateHandlers.GetLegacy),
         new("PUT", "/_template/{name}", "indices.put_template", TemplateHandlers.PutLegacy),

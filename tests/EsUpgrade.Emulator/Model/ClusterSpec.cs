@@ -49,6 +49,8 @@ public sealed class ClusterSpec
     public TimeSpan FeatureMigrationTime { get; set; } = TimeSpan.FromSeconds(20);
     /// <summary>Documents a reindex copies per emulated second.</summary>
     public double ReindexDocsPerSecond { get; set; } = 1000;
+    /// <summary>reindex.remote.whitelist: host:port patterns a reindex may read from (a static node setting, read at start).</summary>
+    public List<string> ReindexRemoteWhitelist { get; set; } = new();
     /// <summary>A source index whose reindex fails half-way (a test of the failure path).</summary>
     public string? FailingReindex { get; set; }
     /// <summary>A feature whose migration ends in ERROR (a test of the failure path).</summary>

@@ -201,7 +201,10 @@ public sealed partial class EmulatedCluster
                 if (primary.State == ShardState.Unassigned)
                 {
                     var target = PickNode(primary);
-                    if (target != null)
+                    if (target != null && index.RestoreSource != null && primary.LastNodeId is null)
+                        Place(primary, target, now + RecoveryFixedCost + TimeSpan.FromSeconds(index.ShardSizeBytes / (double)Math.Max(1, Spec.SnapshotBytesPerSecond)),
+                            "snapshot", null, index.ShardSizeBytes);
+                    else if (target != null)
                         Place(primary, target, existingData ? now : now + TimeSpan.FromSeconds(1),
                             primary.LastNodeId is null ? "empty_store" : "existing_store", null, 0);
                 }

@@ -130,6 +130,11 @@ public sealed class SnapshotSpec
     public List<SnapshotIndex> IndexMetadata { get; set; } = new();
     /// <summary>Persistent cluster settings, when the global state is included.</summary>
     public Dictionary<string, string> PersistentSettings { get; set; } = new();
+    /// <summary>Templates and ILM policies, when the global state is included.</summary>
+    public List<TemplateSpec> Templates { get; set; } = new();
+    public List<IlmPolicySpec> IlmPolicies { get; set; } = new();
+    /// <summary>The system features whose indices the snapshot holds (feature_states).</summary>
+    public List<string> FeatureStates { get; set; } = new();
 }
 
 /// <summary>An index as a snapshot holds it.</summary>

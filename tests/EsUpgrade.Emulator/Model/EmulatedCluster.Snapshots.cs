@@ -13,7 +13,11 @@ public sealed partial class EmulatedCluster
     readonly List<(RepositorySpec Repo, SnapshotSpec Snapshot, DateTimeOffset DueAt)> running = new();
     static readonly JsonSerializerOptions SnapshotJson = new() { WriteIndented = true };
 
-    public SnapshotSpec CreateSnapshot(RepositorySpec repo, string name, string? indicesExpression, bool includeGlobalState, bool partial)
+    /// <summary>
+    /// Starts a snapshot of the indices the expression names (system indices only through their feature states: all
+    /// of them by default when the global state is included, none otherwise, or those <paramref name="featureStates"/> names).
+    /// </summary>
+    public SnapshotSpec CreateSnapshot(RepositorySpec repo, string name, string? indicesExpression, bool includeGlobalState, bool partial, IReadOnlyList<string>? featureStates = null)
     {
         lock (Sync)
         {
@@ -22,7 +26,13 @@ public sealed partial class EmulatedCluster
                 throw new EsError(500, "repository_exception", $"[{repo.Name}] cannot create snapshot in a readonly repository");
             if (SnapshotsOf(repo).Any(s => s.Name == name))
                 throw new EsError(400, "invalid_snapshot_name_exception", $"[{repo.Name}:{name}] Invalid snapshot name [{name}], snapshot with the same name already exists");
-            var targets = IndexExpression.Resolve(this, indicesExpression, expand: Expand.All);
+            var features = SystemFeatures().Where(f => f.Indices.Count > 0).Select(f => f.Name).ToList();
+            foreach (var f in featureStates?.Where(f => f != "none" && !features.Contains(f)) ?? Enumerable.Empty<string>())
+                throw EsError.IllegalArgument($"No feature state registered with name [{f}]");    // (no indices: nothing to snapshot either)
+            var chosenFeatures = featureStates is null ? (includeGlobalState ? features : new List<string>()) : featureStates.Where(f => f != "none").ToList();
+            var targets = IndexExpression.Resolve(this, indicesExpression, expand: Expand.All)
+                .Where(i => FeatureOf(i) is null || (indicesExpression ?? "").Split(',').Contains(i.Name)).ToList();    // a system index by its full name, as 7.x allows
+            targets.AddRange(indices.Where(i => FeatureOf(i) is string f && chosenFeatures.Contains(f) && !targets.Contains(i)));
             var missing = targets.SelectMany(i => Enumerable.Range(0, i.NumberOfShards)
                 .Where(s => !i.Copies.Any(c => c.Primary && c.Shard == s && c.IsActive)).Select(s => (Index: i, Shard: s))).ToList();
             if (missing.Count > 0 && !partial)
@@ -40,6 +50,9 @@ public sealed partial class EmulatedCluster
                     Aliases = i.Aliases.ToList(), MappingType = i.MappingType, Settings = new Dictionary<string, string?>(i.Settings),
                 }).ToList(),
                 PersistentSettings = includeGlobalState ? new Dictionary<string, string>(Persistent) : new(),
+                Templates = includeGlobalState ? Templates.ToList() : new(),
+                IlmPolicies = includeGlobalState ? IlmPolicies.ToList() : new(),
+                FeatureStates = chosenFeatures,
             };
             snapshot.Duration = TimeSpan.FromSeconds(bytes / (double)Math.Max(1, Spec.SnapshotBytesPerSecond));
             repo.Snapshots.Add(snapshot);

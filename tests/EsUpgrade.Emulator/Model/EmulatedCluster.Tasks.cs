@@ -4,12 +4,17 @@ namespace EsUpgrade.Emulator.Model;
 public sealed class ReindexTask
 {
     public required string Id { get; init; }
-    public required EmulatedIndex Source { get; init; }
+    /// <summary>The source index; for a reindex from a remote cluster, "host/index".</summary>
+    public required string SourceName { get; init; }
+    /// <summary>Documents copied per emulated second: slices run in parallel.</summary>
+    public required double Rate { get; init; }
     public required EmulatedIndex Dest { get; init; }
     public required long Total { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset DueAt { get; init; }
     public long Created { get; set; }
+    /// <summary>Documents the destination already held when the task started (op_type create skips them).</summary>
+    public long Skipped { get; init; }
     public bool Completed { get; set; }
     public bool Canceled { get; set; }
     public string? Failure { get; set; }
@@ -27,8 +32,13 @@ public sealed partial class EmulatedCluster
     /// <summary>
     /// Starts copying every document of <paramref name="source"/> into <paramref name="dest"/> (op_type create: documents
     /// already there are skipped, so a second run adds nothing twice). A write-blocked destination fails at once.
+    /// Slices copy in parallel, up to one per source shard.
     /// </summary>
-    public ReindexTask StartReindex(EmulatedIndex source, EmulatedIndex dest)
+    public ReindexTask StartReindex(EmulatedIndex source, EmulatedIndex dest, int slices = 1) =>
+        StartReindex(source.Name, source.Documents, dest, Math.Clamp(slices, 1, source.NumberOfShards));
+
+    /// <summary>Starts copying <paramref name="total"/> documents read from a source (another cluster's index, for reindex from remote).</summary>
+    public ReindexTask StartReindex(string sourceName, long total, EmulatedIndex dest, int slices = 1)
     {
         lock (Sync)
         {
@@ -36,13 +46,13 @@ public sealed partial class EmulatedCluster
             if (dest.Settings.GetValueOrDefault("index.blocks.write") == "true")
                 throw new EsError(403, "cluster_block_exception", $"index [{dest.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
             var now = Clock.UtcNow;
-            var missing = Math.Max(0, source.Documents - dest.Documents);
+            var rate = Math.Max(1, Spec.ReindexDocsPerSecond) * Math.Max(1, slices);
+            var missing = Math.Max(0, total - dest.Documents);
             var task = new ReindexTask
             {
-                Id = $"{RequireMaster().Id}:{nextTask++}", Source = source, Dest = dest, Total = source.Documents, StartedAt = now,
-                DueAt = now + TimeSpan.FromSeconds(missing / Math.Max(1, Spec.ReindexDocsPerSecond)), Created = 0,
+                Id = $"{RequireMaster().Id}:{nextTask++}", SourceName = sourceName, Dest = dest, Total = total, StartedAt = now, Rate = rate,
+                DueAt = now + TimeSpan.FromSeconds(missing / rate), Skipped = total - missing, Created = total - missing,
             };
-            task.Created = source.Documents - missing;    // already there: skipped as version conflicts
             tasks[task.Id] = task;
             Signal();
             return task;
@@ -68,8 +78,8 @@ public sealed partial class EmulatedCluster
         foreach (var t in tasks.Values.Where(t => !t.Completed))
         {
             var elapsed = (now - t.StartedAt).TotalSeconds;
-            var target = Math.Min(t.Total, (long)(elapsed * Spec.ReindexDocsPerSecond) + t.Created);
-            if (Spec.FailingReindex == t.Source.Name && target >= t.Total / 2)
+            var target = Math.Min(t.Total, (long)(elapsed * t.Rate) + t.Skipped);
+            if (Spec.FailingReindex == t.SourceName.Split('/').Last() && target >= t.Total / 2)
             {
                 target = t.Total / 2;
                 t.Failure = $"[{t.Dest.Name}] failed to write documents: rejected execution of coordinating operation";

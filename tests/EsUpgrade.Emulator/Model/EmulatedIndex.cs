@@ -58,6 +58,10 @@ public sealed class EmulatedIndex
     public bool Hidden => Settings.GetValueOrDefault(HiddenSetting) == "true";
     /// <summary>A closed index: kept, not searchable, left out of open-only expansion.</summary>
     public bool Closed { get; set; }
+    /// <summary>An index from 5.x/6.x restored into 8.3+ as a read-only archive index (the old-lucene-versions plugin).</summary>
+    public bool Archive { get; init; }
+    /// <summary>"repository:snapshot" for an index being restored: its new primaries recover from the repository.</summary>
+    public string? RestoreSource { get; init; }
 
     public string[] TierPreference =>
         (Settings.GetValueOrDefault(TierPreferenceSetting) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -113,7 +117,7 @@ public sealed class ShardCopy
     /// <summary>When an initializing copy finishes recovering (emulated time).</summary>
     public DateTimeOffset ReadyAt { get; set; }
     public DateTimeOffset RecoveryStartedAt { get; set; }
-    /// <summary>store (its own data), peer (copied from the primary), empty_store (a new primary).</summary>
+    /// <summary>store (its own data), peer (copied from the primary), empty_store (a new primary), snapshot (restored from a repository).</summary>
     public string RecoveryType { get; set; } = "empty_store";
     public string? RecoverySourceNodeId { get; set; }
     /// <summary>For a RELOCATING copy, the node it moves to (a target copy recovering there until <see cref="ReadyAt"/>).</summary>

@@ -31,7 +31,7 @@ public static class NodeBoot
             return $"java.lang.IllegalStateException: cannot downgrade a node from version [{node.DataVersion}] to version [{version}]";
         if (version.Is8 && node.DataVersion.Version < new Version(7, 17, 0))
             return $"java.lang.IllegalStateException: cannot upgrade a node from version [{node.DataVersion}] directly to version [{version}], upgrade to version [7.17.0] first.";
-        var ancient = indices.Where(i => i.CreatedVersion.Major < version.OldestReadableIndexMajor).OrderBy(i => i.CreatedVersion.Version).FirstOrDefault();
+        var ancient = indices.Where(i => !i.Archive && i.CreatedVersion.Major < version.OldestReadableIndexMajor).OrderBy(i => i.CreatedVersion.Version).FirstOrDefault();
         if (ancient != null)
         {
             var min = $"{version.OldestReadableIndexMajor}.0.0";

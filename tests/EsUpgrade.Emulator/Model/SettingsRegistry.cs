@@ -58,6 +58,9 @@ public static class SettingsRegistry
     public static bool IsKnown(string key, int major) =>
         Defaults.ContainsKey(key) || (major >= 8 ? Only8 : Only7).ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal);
 
+    /// <summary>A setting the older major knew and this one removed: a restored global state keeps it as archived.*.</summary>
+    public static bool IsRemoved(string key, int major) => major >= 8 && Only7.ContainsKey(key) && !Only8.ContainsKey(key);
+
     /// <summary>Throws the 400 Elasticsearch gives for an unknown key or a bad value.</summary>
     public static void Validate(string scope, string key, string? value, int major)
     {

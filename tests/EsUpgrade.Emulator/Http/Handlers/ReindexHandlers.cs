@@ -73,23 +73,89 @@ public static class ReindexHandlers
         }
     }
 
-    /// <summary>POST _reindex: {"source": {"index"}, "dest": {"index", "op_type"}}; wait_for_completion=false answers {"task"}.</summary>
+    /// <summary>
+    /// POST _reindex: {"source": {"index", "remote": {"host", "username", "password"}}, "dest": {"index", "op_type"}};
+    /// slices (local only) copy in parallel; wait_for_completion=false answers {"task"}. A remote source must be in
+    /// reindex.remote.whitelist (BEHAVIOUR.md §7); its documents are counted through its own HTTP API.
+    /// </summary>
     public static async Task<Reply> Reindex(RestRequest r)
     {
         var body = r.JsonBody() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: source is missing;2: destination index is missing;");
-        var sourceName = body["source"]?["index"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: use _all if you really want to copy from all existing indexes;");
-        var destName = body["dest"]?["index"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: index must be specified;");
-        ReindexTask task;
-        lock (r.Cluster.Sync)
+        var sourceName = body["source"]?["index"] switch
         {
-            var source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
-            var dest = r.Cluster.Index(destName) ?? r.Cluster.CreateIndex(new IndexSpec { Name = destName, Shards = 1, Replicas = 1 });
-            task = r.Cluster.StartReindex(source, dest);
+            JsonArray a => string.Join(",", a.Select(x => x!.GetValue<string>())),
+            JsonValue v => v.GetValue<string>(),
+            _ => throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: use _all if you really want to copy from all existing indexes;"),
+        };
+        var destName = body["dest"]?["index"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: index must be specified;");
+        var slicesText = r.Q("slices") ?? "1";
+        var remote = body["source"]?["remote"] as JsonObject;
+        var slices = slicesText == "auto" ? int.MaxValue : int.TryParse(slicesText, out var n) && n >= 1 ? n
+            : throw EsError.IllegalArgument($"[slices] must be at least 1, was [{slicesText}]");
+        ReindexTask task;
+        if (remote != null)
+        {
+            if (slices > 1)
+                throw new EsError(400, "action_request_validation_exception", $"Validation Failed: 1: reindex from remote sources doesn't support slices > 1 but was [{(slicesText == "auto" ? "auto" : slices.ToString())}];");
+            var (total, description) = await CountRemoteAsync(r, remote, sourceName);
+            lock (r.Cluster.Sync)
+            {
+                var dest = r.Cluster.Index(destName) ?? r.Cluster.CreateIndex(new IndexSpec { Name = destName, Shards = 1, Replicas = 1 });
+                task = r.Cluster.StartReindex(description, total, dest);
+            }
+        }
+        else
+        {
+            lock (r.Cluster.Sync)
+            {
+                var source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
+                var dest = r.Cluster.Index(destName) ?? r.Cluster.CreateIndex(new IndexSpec { Name = destName, Shards = 1, Replicas = 1 });
+                task = r.Cluster.StartReindex(source, dest, slices);
+            }
         }
         if (r.Q("wait_for_completion") == "false")
             return Reply.Ok(new Dictionary<string, object?> { ["task"] = task.Id });
         await r.Cluster.WaitUntilAsync(() => r.Cluster.FindTask(task.Id)!.Completed, TimeSpan.FromMinutes(10), r.Aborted);
         return Reply.Ok(Response(task));
+    }
+
+    static readonly HttpClient Remote = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Checks the whitelist (host:port, without the scheme) and reads the remote index's document count with the given
+    /// credentials; the remote's own error comes back with its status, as Elasticsearch wraps it.
+    /// </summary>
+    static async Task<(long Total, string Description)> CountRemoteAsync(RestRequest r, JsonObject remote, string index)
+    {
+        var hostText = remote["host"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: [host] must be specified to reindex from a remote cluster;");
+        if (!Uri.TryCreate(hostText, UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
+            throw EsError.IllegalArgument($"[host] must be of the form [scheme]://[host]:[port](/[pathPrefix])? but was [{hostText}]");
+        var hostPort = $"{host.Host}:{host.Port}";
+        if (!r.Cluster.Spec.ReindexRemoteWhitelist.Any(w => Wildcard.Matches(w, hostPort)))
+            throw EsError.IllegalArgument($"[{hostPort}] not whitelisted in reindex.remote.whitelist");
+        var user = remote["username"]?.GetValue<string>();
+        var description = $"[scheme={host.Scheme} host={host.Host} port={host.Port} query={{\n  \"match_all\" : {{ }}\n}}" +
+            (user != null ? $" username={user} password=<<>>" : "") + $"][{index}]";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host, $"/{Uri.EscapeDataString(index)}/_count"));
+        if (user != null)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + remote["password"]?.GetValue<string>())));
+        HttpResponseMessage response;
+        try
+        {
+            response = await Remote.SendAsync(request, r.Aborted);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EsError(500, "connect_exception", $"{ex.Message.Split(" (")[0]} ({host.Host}:{host.Port})");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(r.Aborted);
+            if (!response.IsSuccessStatusCode)
+                throw new EsError((int)response.StatusCode, "status_exception", $"body={text}");
+            return (System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt64(), description);
+        }
     }
 
     static Dictionary<string, object?> Status(ReindexTask t) => new()
@@ -120,7 +186,7 @@ public static class ReindexHandlers
             ["task"] = new Dictionary<string, object?>
             {
                 ["node"] = t.Id.Split(':')[0], ["id"] = long.Parse(t.Id.Split(':')[1]), ["type"] = "transport", ["action"] = "indices:data/write/reindex",
-                ["status"] = Status(t), ["description"] = $"reindex from [{t.Source.Name}] to [{t.Dest.Name}]",
+                ["status"] = Status(t), ["description"] = $"reindex from {(t.SourceName.StartsWith('[') ? t.SourceName : "[" + t.SourceName + "]")} to [{t.Dest.Name}]",
                 ["start_time_in_millis"] = t.StartedAt.ToUnixTimeMilliseconds(), ["running_time_in_nanos"] = (long)((r.Cluster.Clock.UtcNow - t.StartedAt).TotalMilliseconds * 1_000_000),
                 ["cancellable"] = true, ["cancelled"] = t.Canceled, ["headers"] = new Dictionary<string, object?>(),
             },

@@ -61,7 +61,10 @@ public static class SnapshotHandlers
             ["version"] = s.Version,
             ["indices"] = s.Indices,
             ["data_streams"] = Array.Empty<string>(),
-            ["feature_states"] = Array.Empty<object>(),
+            ["feature_states"] = s.FeatureStates.Select(f => (object?)new Dictionary<string, object?>
+            {
+                ["feature_name"] = f, ["indices"] = s.Indices.Where(i => EmulatedCluster.FeatureOfIndex(i) == f).ToList(),
+            }).ToList(),
             ["include_global_state"] = s.IncludeGlobalState,
             ["state"] = s.State,
             ["start_time"] = s.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
@@ -148,16 +151,11 @@ public static class SnapshotHandlers
     public static async Task<Reply> CreateSnapshot(RestRequest r)
     {
         var body = r.JsonBody();
-        var indices = body?["indices"] switch
-        {
-            System.Text.Json.Nodes.JsonArray a => string.Join(",", a.Select(x => x!.GetValue<string>())),
-            System.Text.Json.Nodes.JsonValue v => v.GetValue<string>(),
-            _ => null,
-        };
+        var indices = Strings(body?["indices"]) is { } list ? string.Join(",", list) : null;
         RepositorySpec repo;
         lock (r.Cluster.Sync) repo = Select(r.Cluster, r.Param("repository")).Single();
         var snapshot = r.Cluster.CreateSnapshot(repo, r.Param("snapshot")!, indices,
-            body?["include_global_state"]?.GetValue<bool>() ?? true, body?["partial"]?.GetValue<bool>() ?? false);
+            body?["include_global_state"]?.GetValue<bool>() ?? true, body?["partial"]?.GetValue<bool>() ?? false, Strings(body?["feature_states"]));
         if (!r.Flag("wait_for_completion"))
             return Reply.Ok(new Dictionary<string, object?> { ["accepted"] = true });
         await r.Cluster.WaitUntilAsync(() => snapshot.State != "IN_PROGRESS", TimeSpan.FromHours(1), r.Aborted);
@@ -170,5 +168,112 @@ public static class SnapshotHandlers
         lock (r.Cluster.Sync) repo = Select(r.Cluster, r.Param("repository")).Single();
         foreach (var name in r.Param("snapshot")!.Split(',')) r.Cluster.DeleteSnapshot(repo, name);
         return Task.FromResult(Reply.Acknowledged());
+    }
+
+    /// <summary>A string or an array of strings (Elasticsearch takes both for indices and feature_states).</summary>
+    static List<string>? Strings(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonArray a => a.Select(x => x!.GetValue<string>()).ToList(),
+        System.Text.Json.Nodes.JsonValue v => v.GetValue<string>().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// POST _snapshot/{repository}/{snapshot}/_restore: {"indices", "rename_pattern", "rename_replacement", "index_settings",
+    /// "ignore_index_settings", "include_aliases", "include_global_state", "feature_states", "partial"}; wait_for_completion
+    /// answers {"snapshot": {"snapshot", "indices", "shards"}} once every primary recovered, else {"accepted": true}.
+    /// </summary>
+    public static async Task<Reply> Restore(RestRequest r)
+    {
+        var body = r.JsonBody();
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (body?["index_settings"] is System.Text.Json.Nodes.JsonObject o)
+            foreach (var (k, v) in SettingsJson.Flatten(o)) settings[k] = v;
+        var request = new RestoreRequest
+        {
+            Indices = Strings(body?["indices"]) is { } list ? string.Join(",", list) : null,
+            RenamePattern = body?["rename_pattern"]?.GetValue<string>(),
+            RenameReplacement = body?["rename_replacement"]?.GetValue<string>(),
+            IndexSettings = settings,
+            IgnoreIndexSettings = Strings(body?["ignore_index_settings"]) ?? new List<string>(),
+            IncludeAliases = body?["include_aliases"]?.GetValue<bool>() ?? true,
+            IncludeGlobalState = body?["include_global_state"]?.GetValue<bool>() ?? false,
+            FeatureStates = Strings(body?["feature_states"]),
+            Partial = body?["partial"]?.GetValue<bool>() ?? false,
+        };
+        RepositorySpec repo;
+        lock (r.Cluster.Sync) repo = Select(r.Cluster, r.Param("repository")).Single();
+        var name = r.Param("snapshot")!;
+        var restored = r.Cluster.RestoreSnapshot(repo, name, request);
+        if (!r.Flag("wait_for_completion"))
+            return Reply.Ok(new Dictionary<string, object?> { ["accepted"] = true });
+        await r.Cluster.WaitUntilAsync(() => r.Cluster.RestoreDone(restored), TimeSpan.FromHours(1), r.Aborted);
+        var shards = restored.Sum(i => i.NumberOfShards);
+        return Reply.Ok(new Dictionary<string, object?>
+        {
+            ["snapshot"] = new Dictionary<string, object?>
+            {
+                ["snapshot"] = name, ["indices"] = restored.Select(i => i.Name).ToList(),
+                ["shards"] = new Dictionary<string, object?> { ["total"] = shards, ["failed"] = 0, ["successful"] = shards },
+            },
+        });
+    }
+
+    /// <summary>
+    /// GET _snapshot/{repository}/{snapshot}/_status: per snapshot, index and shard the stage (INIT, STARTED, DONE, FAILURE)
+    /// and bytes copied; a running snapshot's shards are done in turn over its duration.
+    /// </summary>
+    public static Task<Reply> Status(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var repo = Select(r.Cluster, r.Param("repository")).Single();
+            var now = r.Cluster.Clock.UtcNow;
+            var all = r.Cluster.SnapshotsOf(repo);
+            var result = new List<object?>();
+            foreach (var name in r.Param("snapshot")!.Split(','))
+            {
+                var s = all.FirstOrDefault(x => x.Name == name) ?? throw new EsError(404, "snapshot_missing_exception", $"[{repo.Name}:{name}] is missing");
+                var shards = s.IndexMetadata.SelectMany(i => Enumerable.Range(0, i.Shards).Select(n => (Index: i, Shard: n))).ToList();
+                var fraction = s.State != "IN_PROGRESS" || s.Duration <= TimeSpan.Zero ? 1.0 : Math.Clamp((now - s.StartTime) / s.Duration, 0, 1);
+                var doneCount = (int)Math.Floor(fraction * shards.Count);
+                var perShard = shards.Select((x, n) =>
+                {
+                    var size = x.Index.Documents * 1024 / Math.Max(1, x.Index.Shards);
+                    var failed = s.Failures.Any(f => f.StartsWith($"{x.Index.Name}[{x.Shard}]", StringComparison.Ordinal));
+                    var stage = failed ? "FAILURE" : n < doneCount ? "DONE" : s.State == "IN_PROGRESS" ? (n == doneCount ? "STARTED" : "INIT") : "DONE";
+                    var copied = stage == "DONE" ? size : stage == "STARTED" ? (long)(size * (fraction * shards.Count - doneCount)) : 0;
+                    return (x.Index.Name, x.Shard, Stage: stage, Size: size, Copied: copied);
+                }).ToList();
+                Dictionary<string, object?> Counts(IEnumerable<(string Name, int Shard, string Stage, long Size, long Copied)> xs)
+                {
+                    var list = xs.ToList();
+                    return new Dictionary<string, object?>
+                    {
+                        ["initializing"] = list.Count(x => x.Stage == "INIT"), ["started"] = list.Count(x => x.Stage == "STARTED"), ["finalizing"] = 0,
+                        ["done"] = list.Count(x => x.Stage == "DONE"), ["failed"] = list.Count(x => x.Stage == "FAILURE"), ["total"] = list.Count,
+                    };
+                }
+                Dictionary<string, object?> Stats(IEnumerable<(string Name, int Shard, string Stage, long Size, long Copied)> xs) => new()
+                {
+                    ["incremental"] = new Dictionary<string, object?> { ["file_count"] = xs.Count() * 3, ["size_in_bytes"] = xs.Sum(x => x.Size) },
+                    ["processed"] = new Dictionary<string, object?> { ["file_count"] = xs.Count(x => x.Stage == "DONE") * 3, ["size_in_bytes"] = xs.Sum(x => x.Copied) },
+                    ["total"] = new Dictionary<string, object?> { ["file_count"] = xs.Count() * 3, ["size_in_bytes"] = xs.Sum(x => x.Size) },
+                    ["start_time_in_millis"] = s.StartTime.ToUnixTimeMilliseconds(),
+                    ["time_in_millis"] = (long)(s.State == "IN_PROGRESS" ? now - s.StartTime : s.Duration).TotalMilliseconds,
+                };
+                result.Add(new Dictionary<string, object?>
+                {
+                    ["snapshot"] = s.Name, ["repository"] = repo.Name, ["uuid"] = s.Uuid, ["state"] = s.State == "IN_PROGRESS" ? "STARTED" : s.State,
+                    ["include_global_state"] = s.IncludeGlobalState, ["shards_stats"] = Counts(perShard), ["stats"] = Stats(perShard),
+                    ["indices"] = perShard.GroupBy(x => x.Name).ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
+                    {
+                        ["shards_stats"] = Counts(g), ["stats"] = Stats(g),
+                        ["shards"] = g.ToDictionary(x => x.Shard.ToString(), x => (object?)new Dictionary<string, object?> { ["stage"] = x.Stage, ["stats"] = Stats(new[] { x }) }),
+                    }),
+                });
+            }
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["snapshots"] = result }));
+        }
     }
 }
