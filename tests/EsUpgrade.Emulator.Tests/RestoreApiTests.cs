@@ -46,7 +46,11 @@ public class RestoreApiTests : IDisposable
         await Ok(old, "PUT", "/_snapshot/move/all?wait_for_completion=true", """{"include_global_state":true}""");
         var info = (await old.GetJsonAsync("/_snapshot/move/all")).GetProperty("snapshots")[0];
         Assert.Equal("kibana", info.GetProperty("feature_states")[0].GetProperty("feature_name").GetString());
-        ExampleShapeTests.AssertShape(RestSpec.Example("8.x__snapshot.status__response.json"), await old.GetJsonAsync("/_snapshot/move/all/_status"));
+        var example = RestSpec.Example("8.x__snapshot.status__response.json").GetProperty("snapshots")[0];
+        var answer = (await old.GetJsonAsync("/_snapshot/move/all/_status")).GetProperty("snapshots")[0];
+        foreach (var field in example.EnumerateObject().Where(f => f.Name != "indices"))
+            ExampleShapeTests.AssertShape(field.Value, answer.GetProperty(field.Name), field.Name);
+        ExampleShapeTests.AssertShape(example.GetProperty("indices").GetProperty("index_1"), answer.GetProperty("indices").GetProperty("logs"), "indices.logs");
         var status = (await old.GetJsonAsync("/_snapshot/move/all/_status")).GetProperty("snapshots")[0];
         Assert.Equal(("SUCCESS", 4), (status.GetProperty("state").GetString(), status.GetProperty("shards_stats").GetProperty("done").GetInt32()));
 

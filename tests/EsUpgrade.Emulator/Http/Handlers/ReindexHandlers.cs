@@ -98,25 +98,29 @@ public static class ReindexHandlers
             if (slices > 1)
                 throw new EsError(400, "action_request_validation_exception", $"Validation Failed: 1: reindex from remote sources doesn't support slices > 1 but was [{(slicesText == "auto" ? "auto" : slices.ToString())}];");
             var (total, description) = await CountRemoteAsync(r, remote, sourceName);
-            lock (r.Cluster.Sync)
-            {
-                var dest = r.Cluster.Index(destName) ?? r.Cluster.CreateIndex(new IndexSpec { Name = destName, Shards = 1, Replicas = 1 });
-                task = r.Cluster.StartReindex(description, total, dest);
-            }
+            var dest = await DestinationAsync(r, destName);
+            task = r.Cluster.StartReindex(description, total, dest);
         }
         else
         {
-            lock (r.Cluster.Sync)
-            {
-                var source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
-                var dest = r.Cluster.Index(destName) ?? r.Cluster.CreateIndex(new IndexSpec { Name = destName, Shards = 1, Replicas = 1 });
-                task = r.Cluster.StartReindex(source, dest, slices);
-            }
+            EmulatedIndex source;
+            lock (r.Cluster.Sync) source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
+            var dest = await DestinationAsync(r, destName);
+            task = r.Cluster.StartReindex(source, dest, slices);
         }
         if (r.Q("wait_for_completion") == "false")
             return Reply.Ok(new Dictionary<string, object?> { ["task"] = task.Id });
         await r.Cluster.WaitUntilAsync(() => r.Cluster.FindTask(task.Id)!.Completed, TimeSpan.FromMinutes(10), r.Aborted);
         return Reply.Ok(Response(task));
+    }
+
+    /// <summary>The destination index, created (one shard, one replica) and its primary started when it does not exist, as the bulk's auto-create waits for it.</summary>
+    static async Task<EmulatedIndex> DestinationAsync(RestRequest r, string name)
+    {
+        EmulatedIndex dest;
+        lock (r.Cluster.Sync) dest = r.Cluster.Index(name) ?? r.Cluster.CreateIndex(new IndexSpec { Name = name, Shards = 1, Replicas = 1 });
+        await r.Cluster.WaitUntilAsync(() => dest.Copies.Where(c => c.Primary).All(c => c.IsActive), TimeSpan.FromSeconds(30), r.Aborted);
+        return dest;
     }
 
     static readonly HttpClient Remote = new() { Timeout = TimeSpan.FromSeconds(30) };
