@@ -19,12 +19,18 @@ public sealed class EsConnection : IDisposable
         CertificateValidation = settings.Trust.Mode;
         Wire = wire;
         Server = server;
+        Credential = settings.Credential;
+        ApiKey = settings.ApiKey;
         ConnectedAt = DateTimeOffset.Now;
     }
 
     /// <summary>For tests that plug in a fake wire.</summary>
     internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server) =>
         new EsConnection(name, new ConnectionSettings(new[] { new Uri("http://localhost:9200") }), wire, server);
+
+    /// <summary>What this connection signs in with, for a cluster that reads from this one (reindex from remote); never written anywhere.</summary>
+    internal System.Net.NetworkCredential? Credential { get; }
+    internal System.Security.SecureString? ApiKey { get; }
 
     public string Name { get; }
     public IReadOnlyList<Uri> Nodes { get; }

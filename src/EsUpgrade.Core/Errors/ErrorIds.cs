@@ -69,6 +69,11 @@ public static class ErrorIds
     public const string RepositoryRejected = nameof(RepositoryRejected);
     public const string SnapshotNotFound = nameof(SnapshotNotFound);
     public const string SnapshotFailed = nameof(SnapshotFailed);
+    public const string RestoreRefused = nameof(RestoreRefused);
+    public const string RemoteNotWhitelisted = nameof(RemoteNotWhitelisted);
+    public const string ReindexFailed = nameof(ReindexFailed);
+    public const string ClusterVersionMismatch = nameof(ClusterVersionMismatch);
+    public const string MigrationFailed = nameof(MigrationFailed);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);

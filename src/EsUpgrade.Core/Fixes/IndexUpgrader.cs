@@ -200,6 +200,15 @@ public static class IndexUpgrader
         };
     }
 
+    /// <summary>An index's flat settings less those a new index must not copy: what a copy of it is created with.</summary>
+    internal static Dictionary<string, object?> CopyableSettings(JsonElement? flatSettings)
+    {
+        var copied = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in flatSettings?.EnumerateObject() ?? Enumerable.Empty<JsonProperty>())
+            if (!NotCopied.Any(n => Names.Like(n, p.Name))) copied[p.Name] = p.Value.ToPlain();
+        return copied;
+    }
+
     static async Task<JsonElement> ReadSettingsAsync(EsApi api, string index, CancellationToken ct)
     {
         try
@@ -219,9 +228,7 @@ public static class IndexUpgrader
     {
         var settings = (await ReadSettingsAsync(api, state.Index, ct).ConfigureAwait(false)).EnumerateObject().First().Value.Prop("settings");
         var mapping = (await api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(state.Index)}/_mapping"), ct).ConfigureAwait(false)).EnumerateObject().First().Value.Prop("mappings");
-        var copied = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var p in settings?.EnumerateObject() ?? Enumerable.Empty<JsonProperty>())
-            if (!NotCopied.Any(n => Names.Like(n, p.Name))) copied[p.Name] = p.Value.ToPlain();
+        var copied = CopyableSettings(settings);
         copied["index.number_of_replicas"] = 0;
         copied["index.refresh_interval"] = "-1";
         var body = new Dictionary<string, object?> { ["settings"] = copied };

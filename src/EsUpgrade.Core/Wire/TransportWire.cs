@@ -65,7 +65,7 @@ public sealed class TransportWire : IEsWire
     }
 
     /// <summary>The one place a SecureString becomes a string: the HTTP edge.</summary>
-    static string Reveal(SecureString secret)
+    internal static string Reveal(SecureString secret)
     {
         var ptr = IntPtr.Zero;
         try

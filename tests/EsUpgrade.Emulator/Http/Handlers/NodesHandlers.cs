@@ -53,6 +53,19 @@ public static class NodesHandlers
                 info["build_hash"] = p.BuildHash;
                 info["roles"] = n.Roles;
                 info["attributes"] = n.Attributes;
+                if (Want("settings"))
+                {
+                    // The node's own settings as the nodes info API nests them; static ones (path.repo, the reindex whitelist) are read at start.
+                    var settings = new Dictionary<string, object?>
+                    {
+                        ["cluster"] = new Dictionary<string, object?> { ["name"] = r.Cluster.Spec.ClusterName },
+                        ["node"] = new Dictionary<string, object?> { ["name"] = n.Name },
+                    };
+                    if (r.Cluster.Spec.PathRepo.Count > 0) settings["path"] = new Dictionary<string, object?> { ["repo"] = r.Cluster.Spec.PathRepo };
+                    if (r.Cluster.Spec.ReindexRemoteWhitelist.Count > 0)
+                        settings["reindex"] = new Dictionary<string, object?> { ["remote"] = new Dictionary<string, object?> { ["whitelist"] = r.Cluster.Spec.ReindexRemoteWhitelist } };
+                    info["settings"] = settings;
+                }
                 if (Want("http"))
                     info["http"] = new Dictionary<string, object?>
                     {

@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EsUpgrade.Connections;
+using EsUpgrade.Errors;
+using EsUpgrade.Fixes;
+using EsUpgrade.Indices;
+using EsUpgrade.Json;
+using EsUpgrade.Snapshots;
+using EsUpgrade.Upgrade;
+using EsUpgrade.Wire;
+
+namespace EsUpgrade.Migration;
+
+/// <summary>How an index moves to the new cluster.</summary>
+public enum MigrationRoute { Restore, Reindex }
+
+/// <summary>One index of the route: how it will move and why.</summary>
+public sealed class MigrationPlanItem
+{
+    public string Index { get; internal set; } = "";
+    public MigrationRoute Route { get; internal set; }
+    public string? CreatedVersion { get; internal set; }
+    public long Documents { get; internal set; }
+    public string Reason { get; internal set; } = "";
+    public override string ToString() => $"{Index}: {Route} ({Reason})";
+}
+
+/// <summary>One index as the migration left it: how it moved and the documents counted on both sides.</summary>
+public sealed class EsMigratedIndex
+{
+    /// <summary>The destination cluster.</summary>
+    public EsConnection Connection { get; internal set; } = null!;
+    public string SourceCluster { get; internal set; } = "";
+    public string Index { get; internal set; } = "";
+    /// <summary>Restored (from the snapshot) or Reindexed (from the source cluster).</summary>
+    public string Route { get; internal set; } = "";
+    public string? CreatedVersion { get; internal set; }
+    public long SourceDocuments { get; internal set; }
+    public long DestinationDocuments { get; internal set; }
+    public IReadOnlyList<string> Aliases { get; internal set; } = Array.Empty<string>();
+    /// <summary>Complete, or what differs (CountMismatch, AliasMismatch, Missing).</summary>
+    public string Status { get; internal set; } = "";
+    public string Snapshot { get; internal set; } = "";
+    public override string ToString() => $"{Index}: {Route}, {DestinationDocuments} of {SourceDocuments} documents, {Status}";
+}
+
+public sealed class MigrationOptions
+{
+    public string Repository { get; set; } = "";
+    /// <summary>The snapshot's name; a dated one by default.</summary>
+    public string? Snapshot { get; set; }
+    /// <summary>Only these indices (names, wildcards); every regular index by default.</summary>
+    public IReadOnlyList<string>? Index { get; set; }
+    public string StatePath { get; set; } = "";
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(12);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed class MigratedIndexState
+{
+    public string Name { get; set; } = "";
+    public MigrationRoute Route { get; set; }
+    public string? CreatedVersion { get; set; }
+    public long SourceDocuments { get; set; }
+    public int Replicas { get; set; } = 1;
+    public List<string> Aliases { get; set; } = new List<string>();
+    /// <summary>Reindex route: the destination index exists, the task, the copy finished, replicas and aliases back.</summary>
+    public bool Created { get; set; }
+    public string? TaskId { get; set; }
+    public bool Copied { get; set; }
+    public bool Finished { get; set; }
+}
+
+/// <summary>The migration's checkpoint: each step is recorded once done, so a second run resumes after the last.</summary>
+public sealed class MigrationState
+{
+    public int Format { get; set; } = 1;
+    public string SourceUuid { get; set; } = "";
+    public string DestinationUuid { get; set; } = "";
+    public string Repository { get; set; } = "";
+    public string Snapshot { get; set; } = "";
+    public bool SnapshotTaken { get; set; }
+    public bool RepositoryReady { get; set; }
+    public bool RestoreSent { get; set; }
+    public bool Restored { get; set; }
+    public bool Completed { get; set; }
+    public List<MigratedIndexState> Indices { get; set; } = new List<MigratedIndexState>();
+    public DateTimeOffset StartedAt { get; set; }
+}
+
+/// <summary>
+/// The new-cluster route from 7.x to 8.x: snapshot the source with its global state; register the repository read-only on
+/// the destination; restore what 8.x can read (with templates, ILM policies, persistent settings and feature states);
+/// create and reindex from the source what it cannot (indices created before 7.0: settings copied, mappings typeless,
+/// aliases recreated); count and compare. Every step is checkpointed in the state file: a second run resumes, and a run
+/// after the end checks again and reports.
+/// </summary>
+public static class SnapshotMigration
+{
+    /// <summary>The default checkpoint: one per pair of clusters in the user's local application data.</summary>
+    public static string DefaultStatePath(EsConnection source, EsConnection destination) =>
+        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "EsUpgrade",
+            $"migration-{source.ClusterUuid}-{destination.ClusterUuid}.json");
+
+    /// <summary>Source and destination must be different clusters, the destination one major newer.</summary>
+    public static void CheckClusters(EsConnection source, EsConnection destination)
+    {
+        if (source.ClusterUuid == destination.ClusterUuid)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.ClusterVersionMismatch,
+                $"{source.Name} and {destination.Name} are the same cluster ({source.ClusterName}): the new-cluster route needs a new 8.x cluster as -Destination.", destination.Name);
+        if (source.MajorVersion != 7 || destination.MajorVersion != 8)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.ClusterVersionMismatch,
+                $"The route moves a 7.x cluster into an 8.x one; {source.Name} runs {source.Version} and {destination.Name} {destination.Version}.", destination.Name);
+    }
+
+    /// <summary>How each index will move: by restore, or by reindex when it was created before the oldest major the destination reads.</summary>
+    public static async Task<IReadOnlyList<MigrationPlanItem>> PlanAsync(EsApi source, EsApi destination, MigrationOptions options, CancellationToken ct)
+    {
+        CheckClusters(source.Connection, destination.Connection);
+        var indices = options.Index is null
+            ? await IndexReader.GetIndicesAsync(source, null, includeHidden: false, ct).ConfigureAwait(false)
+            : await FoundOrThrowAsync(source, options.Index, ct).ConfigureAwait(false);
+        var oldest = destination.Connection.MajorVersion - 1;
+        return indices.Where(i => !i.IsHidden && !i.Name.StartsWith(".", StringComparison.Ordinal)).Select(i => new MigrationPlanItem
+        {
+            Index = i.Name, Documents = i.DocsCount, CreatedVersion = i.CreatedVersion?.ToString(),
+            Route = i.CreatedVersion != null && i.CreatedVersion.Major < oldest ? MigrationRoute.Reindex : MigrationRoute.Restore,
+            Reason = i.CreatedVersion != null && i.CreatedVersion.Major < oldest
+                ? $"created by {i.CreatedVersion}: {destination.Connection.Version} cannot restore it, so it is reindexed from {source.Connection.Name}"
+                : $"restored from the snapshot",
+        }).ToList();
+    }
+
+    static async Task<IReadOnlyList<EsIndex>> FoundOrThrowAsync(EsApi api, IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var lookup = await IndexReader.FindIndicesAsync(api, names, includeHidden: false, ct).ConfigureAwait(false);
+        if (lookup.Missing.Count > 0) throw lookup.Missing[0];
+        return lookup.Found;
+    }
+
+    public static async Task<IReadOnlyList<EsMigratedIndex>> RunAsync(EsApi source, EsApi destination, MigrationOptions options, CancellationToken ct)
+    {
+        CheckClusters(source.Connection, destination.Connection);
+        var store = new JsonStateFile<MigrationState>(options.StatePath);
+        var state = store.Load();
+        void Note(string what) => destination.Log.Verbose($"[{source.Connection.Name} -> {destination.Connection.Name}] {what}");
+        if (state != null && (state.SourceUuid != source.Connection.ClusterUuid || state.DestinationUuid != destination.Connection.ClusterUuid))
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.StateMismatch,
+                $"The state file '{options.StatePath}' is of a migration from cluster {state.SourceUuid} to {state.DestinationUuid}, not from {source.Connection.ClusterName} to {destination.Connection.ClusterName}: give another -StatePath.", options.StatePath);
+        if (state is null)
+        {
+            var plan = await PlanAsync(source, destination, options, ct).ConfigureAwait(false);
+            await PreflightAsync(source, destination, plan, ct).ConfigureAwait(false);
+            var settings = await source.GetJsonAsync(EsRequest.Get("/_all/_settings/index.number_of_replicas?flat_settings=true"), ct).ConfigureAwait(false);
+            var aliases = await source.GetJsonAsync(EsRequest.Get("/_alias"), ct).ConfigureAwait(false);
+            state = new MigrationState
+            {
+                SourceUuid = source.Connection.ClusterUuid, DestinationUuid = destination.Connection.ClusterUuid, Repository = options.Repository,
+                Snapshot = options.Snapshot ?? Snapshots.Snapshots.DatedName(source.Clock.UtcNow), StartedAt = source.Clock.UtcNow,
+                Indices = plan.Select(p => new MigratedIndexState
+                {
+                    Name = p.Index, Route = p.Route, CreatedVersion = p.CreatedVersion, SourceDocuments = p.Documents,
+                    Replicas = int.TryParse(settings.Prop(p.Index)?.Prop("settings")?.Str("index.number_of_replicas"), out var r) ? r : 1,
+                    Aliases = aliases.Prop(p.Index)?.Object("aliases").Select(a => a.Name).ToList() ?? new List<string>(),
+                }).ToList(),
+            };
+            store.Save(state);
+            Note($"{state.Indices.Count(i => i.Route == MigrationRoute.Restore)} indices to restore, {state.Indices.Count(i => i.Route == MigrationRoute.Reindex)} to reindex, through [{state.Repository}:{state.Snapshot}]");
+        }
+        else Note(state.Completed ? "the migration is complete: checking again" : "resuming");
+
+        var step = "snapshot";
+        try
+        {
+            if (!state.SnapshotTaken)
+            {
+                var existing = await Snapshots.Snapshots.FindAsync(source, state.Repository, new[] { state.Snapshot + "*" }, ct).ConfigureAwait(false);
+                if (!existing.Found.Any(s => s.Name == state.Snapshot))
+                    await Snapshots.Snapshots.CreateAsync(source, state.Repository, state.Snapshot, state.Indices.Select(i => i.Name).ToList(), includeGlobalState: true, partial: false, ct).ConfigureAwait(false);
+                await Snapshots.Snapshots.WaitAsync(source, state.Repository, state.Snapshot, options.Timeout, ct).ConfigureAwait(false);
+                state.SnapshotTaken = true;
+                store.Save(state);
+                Note($"snapshot [{state.Repository}:{state.Snapshot}] taken");
+            }
+            step = "repository";
+            if (!state.RepositoryReady)
+            {
+                await SnapshotRestore.EnsureRepositoryAsync(destination, source, state.Repository, ct).ConfigureAwait(false);
+                state.RepositoryReady = true;
+                store.Save(state);
+            }
+            step = "restore";
+            var restoring = state.Indices.Where(i => i.Route == MigrationRoute.Restore).Select(i => i.Name).ToList();
+            if (!state.Restored)
+            {
+                var there = new HashSet<string>((await IndexReader.GetIndicesAsync(destination, null, includeHidden: true, ct).ConfigureAwait(false)).Select(i => i.Name), StringComparer.Ordinal);
+                if (!(state.RestoreSent && restoring.All(there.Contains)))
+                {
+                    var snapshot = (await Snapshots.Snapshots.FindAsync(source, state.Repository, new[] { state.Snapshot }, ct).ConfigureAwait(false)).Found.Single();
+                    // "-*" alone names nothing (an empty list would mean every index): only the global state then.
+                    var restore = new RestoreOptions { Indices = restoring.Count > 0 ? restoring : new List<string> { "-*" }, IncludeGlobalState = true, IncludeAliases = true };
+                    var refused = (await SnapshotRestore.PreCheckAsync(destination, source, snapshot, restore, ct).ConfigureAwait(false)).Where(c => c.IsRefused).ToList();
+                    if (refused.Count > 0)
+                        throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused, string.Join(" ", refused.Select(r => r.Reason)), refused[0].Index);
+                    state.RestoreSent = true;
+                    store.Save(state);
+                    await SnapshotRestore.StartAsync(destination, state.Repository, state.Snapshot, restore, ct).ConfigureAwait(false);
+                    Note($"restore of {restoring.Count} indices started");
+                }
+                await SnapshotRestore.WaitAsync(destination, $"{state.Repository}/{state.Snapshot}", restoring, options.Timeout, ct).ConfigureAwait(false);
+                state.Restored = true;
+                store.Save(state);
+                Note($"{restoring.Count} indices restored, with the global state");
+            }
+            foreach (var index in state.Indices.Where(i => i.Route == MigrationRoute.Reindex && !i.Finished))
+            {
+                step = "reindex " + index.Name;
+                await ReindexFromSourceAsync(source, destination, index, options, () => store.Save(state), ct).ConfigureAwait(false);
+                Note($"[{index.Name}] reindexed from {source.Connection.Name}");
+            }
+            state.Completed = true;
+            store.Save(state);
+        }
+        catch (EsException ex)
+        {
+            throw new EsException(ex.Kind, ErrorIds.MigrationFailed,
+                $"The migration from {source.Connection.Name} to {destination.Connection.Name} stopped at step {step}: {ex.Message} What was done is kept in '{options.StatePath}': run the same command again to resume.", ex.Target, ex);
+        }
+        return await VerifyAsync(source, destination, state, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses, before anything is done, what would stop the route half-way: names taken on the destination, a missing whitelist.</summary>
+    static async Task PreflightAsync(EsApi source, EsApi destination, IReadOnlyList<MigrationPlanItem> plan, CancellationToken ct)
+    {
+        var there = new HashSet<string>((await IndexReader.GetIndicesAsync(destination, null, includeHidden: true, ct).ConfigureAwait(false)).Select(i => i.Name), StringComparer.Ordinal);
+        var taken = plan.Where(p => there.Contains(p.Index)).Select(p => p.Index).ToList();
+        if (taken.Count > 0)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.DestinationExists,
+                $"{destination.Connection.Name} already has {string.Join(", ", taken.Take(10).Select(t => "[" + t + "]"))}{(taken.Count > 10 ? $" and {taken.Count - 10} more" : "")}: the route restores into a new cluster. Delete them there, or leave them out with -Index.", taken[0]);
+        if (plan.All(p => p.Route != MigrationRoute.Reindex)) return;
+        var uri = source.Connection.Nodes.FirstOrDefault() ?? throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NoNodeUri,
+            $"{source.Connection.Name} has no node address {destination.Connection.Name} could reindex from.", source.Connection.Name);
+        var nodes = await destination.GetJsonAsync(EsRequest.Get("/_nodes/settings"), ct).ConfigureAwait(false);
+        var hostPort = $"{uri.Host}:{uri.Port}";
+        var denied = nodes.Object("nodes").Where(n =>
+        {
+            var list = n.Value.Prop("settings")?.Prop("reindex")?.Prop("remote")?.Prop("whitelist");
+            var entries = list is JsonElement l ? (l.ValueKind == JsonValueKind.Array ? l.EnumerateArray().Select(e => e.GetString() ?? "") : (l.GetString() ?? "").Split(','))
+                : Enumerable.Empty<string>();
+            return !entries.Select(e => e.Trim()).Any(e => Names.Like(e, hostPort));
+        }).Select(n => n.Value.Str("name") ?? n.Name).ToList();
+        if (denied.Count > 0)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.RemoteNotWhitelisted,
+                $"{plan.Count(p => p.Route == MigrationRoute.Reindex)} indices must be reindexed from {source.Connection.Name} ({string.Join(", ", plan.Where(p => p.Route == MigrationRoute.Reindex).Take(5).Select(p => p.Index))}), but {string.Join(", ", denied)} of {destination.Connection.Name} do not list {hostPort} in reindex.remote.whitelist. Add reindex.remote.whitelist: \"{hostPort}\" to their elasticsearch.yml and restart them (a static setting). Nothing was done.",
+                destination.Connection.Name);
+    }
+
+    static async Task ReindexFromSourceAsync(EsApi source, EsApi destination, MigratedIndexState index, MigrationOptions options, Action save, CancellationToken ct)
+    {
+        var name = Uri.EscapeDataString(index.Name);
+        if (!index.Created)
+        {
+            var settings = (await source.GetJsonAsync(EsRequest.Get($"/{name}/_settings?flat_settings=true"), ct).ConfigureAwait(false)).EnumerateObject().First().Value.Prop("settings");
+            // 7.x answers typeless: a 6.x index's single type is lifted away.
+            var mapping = (await source.GetJsonAsync(EsRequest.Get($"/{name}/_mapping"), ct).ConfigureAwait(false)).EnumerateObject().First().Value.Prop("mappings");
+            var copied = IndexUpgrader.CopyableSettings(settings);
+            copied["index.number_of_replicas"] = 0;
+            var body = new Dictionary<string, object?> { ["settings"] = copied };
+            if (mapping is JsonElement m) body["mappings"] = m.ToPlain();
+            try
+            {
+                await Transient.RetryAsync(destination, "create " + index.Name, () => destination.SendAsync(new EsRequest("PUT", $"/{name}?wait_for_active_shards=1", JsonSerializer.Serialize(body)), ct), ct).ConfigureAwait(false);
+            }
+            catch (EsServerException ex) when (ex.ErrorType == "resource_already_exists_exception")
+            {
+                // Created by a run that stopped before its checkpoint.
+            }
+            index.Created = true;
+            save();
+        }
+        if (!index.Copied)
+        {
+            var reindex = new ReindexOptions { Source = index.Name, Destination = index.Name, Remote = source.Connection, Timeout = options.Timeout, PollInterval = options.PollInterval };
+            if (index.TaskId is null)
+            {
+                index.TaskId = await Reindex.StartAsync(destination, reindex, ct).ConfigureAwait(false);
+                save();
+            }
+            if (await Reindex.AwaitAsync(destination, index.TaskId, $"{source.Connection.Name}:{index.Name} into {index.Name}", reindex, ct).ConfigureAwait(false) is null)
+            {
+                index.TaskId = null;    // gone with its node: the next run starts it again, op_type create copies nothing twice
+                save();
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.ReindexFailed, $"the reindex task of [{index.Name}] is gone (its node restarted).", index.Name);
+            }
+            index.Copied = true;
+            save();
+        }
+        await Transient.RetryAsync(destination, "refresh", () => destination.SendAsync(new EsRequest("POST", $"/{name}/_refresh"), ct), ct).ConfigureAwait(false);
+        var replicas = JsonSerializer.Serialize(new Dictionary<string, object?> { ["index"] = new Dictionary<string, object?> { ["number_of_replicas"] = index.Replicas } });
+        await Transient.RetryAsync(destination, "replicas", () => destination.SendAsync(new EsRequest("PUT", $"/{name}/_settings", replicas), ct), ct).ConfigureAwait(false);
+        if (index.Aliases.Count > 0)
+        {
+            var actions = index.Aliases.Select(a => new Dictionary<string, object> { ["add"] = new Dictionary<string, string> { ["index"] = index.Name, ["alias"] = a } }).ToList();
+            await Transient.RetryAsync(destination, "aliases", () => destination.SendAsync(new EsRequest("POST", "/_aliases", JsonSerializer.Serialize(new Dictionary<string, object> { ["actions"] = actions })), ct), ct).ConfigureAwait(false);
+        }
+        index.Finished = true;
+        save();
+    }
+
+    /// <summary>Counts and compares: one result per index; templates and ILM policies the destination lacks are warnings.</summary>
+    static async Task<IReadOnlyList<EsMigratedIndex>> VerifyAsync(EsApi source, EsApi destination, MigrationState state, CancellationToken ct)
+    {
+        var names = state.Indices.Select(i => i.Name).ToList();
+        var differences = await ClusterComparison.CompareAsync(source, destination, new CompareOptions { Index = names.Count > 0 ? names : null, Mappings = false }, ct).ConfigureAwait(false);
+        foreach (var d in differences.Where(d => d.Kind is "IndexTemplate" or "ComponentTemplate" or "LegacyTemplate" or "IlmPolicy"))
+            destination.Log.Warning(d.Detail);
+        var there = (await IndexReader.GetIndicesAsync(destination, null, includeHidden: true, ct).ConfigureAwait(false)).ToDictionary(i => i.Name, i => i, StringComparer.Ordinal);
+        var sourceCounts = (await IndexReader.GetIndicesAsync(source, null, includeHidden: true, ct).ConfigureAwait(false)).ToDictionary(i => i.Name, i => i.DocsCount, StringComparer.Ordinal);
+        var aliases = await destination.GetJsonAsync(EsRequest.Get("/_alias"), ct).ConfigureAwait(false);
+        return state.Indices.Select(i =>
+        {
+            var sourceDocs = sourceCounts.TryGetValue(i.Name, out var c) ? c : i.SourceDocuments;
+            var present = there.TryGetValue(i.Name, out var dest);
+            var destAliases = aliases.Prop(i.Name)?.Object("aliases").Select(a => a.Name).OrderBy(a => a, StringComparer.Ordinal).ToList() ?? new List<string>();
+            var status = !present ? "Missing"
+                : dest!.DocsCount < sourceDocs ? "CountMismatch"
+                : !i.Aliases.OrderBy(a => a, StringComparer.Ordinal).SequenceEqual(destAliases) ? "AliasMismatch"
+                : "Complete";
+            return new EsMigratedIndex
+            {
+                Connection = destination.Connection, SourceCluster = source.Connection.Name, Index = i.Name, Route = i.Route == MigrationRoute.Restore ? "Restored" : "Reindexed",
+                CreatedVersion = i.CreatedVersion, SourceDocuments = sourceDocs, DestinationDocuments = present ? dest!.DocsCount : 0, Aliases = destAliases,
+                Status = status, Snapshot = $"{state.Repository}:{state.Snapshot}",
+            };
+        }).ToList();
+    }
+}

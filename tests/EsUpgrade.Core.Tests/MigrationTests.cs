@@ -1,0 +1,142 @@
+using EsUpgrade.Connections;
+using EsUpgrade.Diagnostics;
+using EsUpgrade.Emulator.Model;
+using EsUpgrade.Errors;
+using EsUpgrade.Migration;
+using EsUpgrade.Snapshots;
+
+namespace EsUpgrade.Core.Tests;
+
+/// <summary>The new-cluster route: a 7.17 cluster snapshotted, restored into 8.x, its 6.x index reindexed from it, and compared.</summary>
+public class MigrationTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("esupgrade-migrate-").FullName;
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    ClusterSpec Spec(string version, string prefix)
+    {
+        var spec = ClusterSpec.Uniform(2, version, prefix);
+        spec.ClusterName = prefix + "-cluster";
+        spec.PathRepo.Add(root);
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        spec.TimeScale = 20;
+        return spec;
+    }
+
+    ClusterSpec OldCluster()
+    {
+        var spec = Spec("7.17.29", "old");
+        spec.Indices.Add(new IndexSpec { Name = "logs-2024", Shards = 2, Replicas = 1, Documents = 20_000, Aliases = { "logs" } });
+        spec.Indices.Add(new IndexSpec { Name = "orders", Shards = 1, Replicas = 1, Documents = 3_000, CreatedVersion = "6.8.23", MappingType = "doc", Aliases = { "sales" } });
+        spec.Templates.Add(new TemplateSpec { Name = "logs", Kind = TemplateKind.Composable, IndexPatterns = { "logs-*" } });
+        spec.IlmPolicies.Add(new IlmPolicySpec { Name = "logs-policy" });
+        return spec;
+    }
+
+    static async Task<(EsApi Source, EsApi Destination)> ConnectAsync(Emulated old, Emulated fresh, IEsLog? log = null)
+    {
+        var source = await old.ConnectAsync(old.Settings(credentials: true), name: "old");
+        var destination = await fresh.ConnectAsync(name: "new");
+        return (new EsApi(source, log), new EsApi(destination, log));
+    }
+
+    static string HostPort(Emulated es) => $"{es.Uris[0].Host}:{es.Uris[0].Port}";
+
+    [Fact]
+    public async Task The_route_restores_what_8x_reads_reindexes_the_6x_index_from_the_source_and_proves_it()
+    {
+        var oldSpec = OldCluster();
+        oldSpec.Users["elastic"] = Emulated.Password;
+        await using var old = await Emulated.StartAsync(oldSpec);
+        var newSpec = Spec("8.19.0", "new");
+        await using var fresh = await Emulated.StartAsync(newSpec);
+        newSpec.ReindexRemoteWhitelist.Add(HostPort(old));
+        var (source, destination) = await ConnectAsync(old, fresh);
+        await SnapshotRepositories.RegisterAsync(source, "move", "fs", new Dictionary<string, object?> { ["location"] = "move" }, false, true, CancellationToken.None);
+
+        var options = new MigrationOptions { Repository = "move", StatePath = Path.Combine(root, "state.json"), PollInterval = TimeSpan.FromSeconds(1) };
+        var plan = await SnapshotMigration.PlanAsync(source, destination, options, CancellationToken.None);
+        Assert.Equal(new[] { ("logs-2024", MigrationRoute.Restore), ("orders", MigrationRoute.Reindex) }, plan.Select(p => (p.Index, p.Route)));
+
+        var results = await SnapshotMigration.RunAsync(source, destination, options, CancellationToken.None);
+        Assert.Equal(new[] { ("logs-2024", "Restored", 20_000L, 20_000L, "Complete"), ("orders", "Reindexed", 3_000L, 3_000L, "Complete") },
+            results.Select(r => (r.Index, r.Route, r.SourceDocuments, r.DestinationDocuments, r.Status)));
+        Assert.Equal(new[] { "sales" }, results[1].Aliases);
+        Assert.Equal(1, fresh.Host.Cluster.Index("orders")!.NumberOfReplicas);
+        Assert.Equal(8, fresh.Host.Cluster.Index("orders")!.CreatedVersion.Major);
+        Assert.True(fresh.Host.Cluster.Repositories.Single(r => r.Name == "move").ReadOnly, "the destination reads the repository, never writes to it");
+        Assert.Empty(await ClusterComparison.CompareAsync(source, destination, new CompareOptions(), CancellationToken.None));
+
+        // A second run finds it done: it checks again and reports the same.
+        var again = await SnapshotMigration.RunAsync(source, destination, options, CancellationToken.None);
+        Assert.Equal(results.Select(r => (r.Index, r.Status, r.DestinationDocuments)), again.Select(r => (r.Index, r.Status, r.DestinationDocuments)));
+        Assert.Single(old.Host.Cluster.SnapshotsOf(old.Host.Cluster.Repositories.Single()));
+    }
+
+    [Fact]
+    public async Task A_migration_stopped_during_the_restore_resumes_and_ends_as_an_uninterrupted_one()
+    {
+        await using var old = await Emulated.StartAsync(OldCluster());
+        var newSpec = Spec("8.19.0", "new");
+        await using var fresh = await Emulated.StartAsync(newSpec);
+        newSpec.ReindexRemoteWhitelist.Add(HostPort(old));
+        var log = new RecordingLog();
+        var (source, destination) = await ConnectAsync(old, fresh, log);
+        await SnapshotRepositories.RegisterAsync(source, "move", "fs", new Dictionary<string, object?> { ["location"] = "move" }, false, true, CancellationToken.None);
+        var options = new MigrationOptions { Repository = "move", StatePath = Path.Combine(root, "state.json"), PollInterval = TimeSpan.FromSeconds(1) };
+
+        using var kill = new CancellationTokenSource();
+        _ = log.WhenLogged(l => l.Contains("restore of 1 indices started")).ContinueWith(_ => kill.Cancel());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SnapshotMigration.RunAsync(source, destination, options, kill.Token));
+        Assert.Contains("\"RestoreSent\": true", File.ReadAllText(options.StatePath));
+        Assert.Null(fresh.Host.Cluster.Index("orders"));
+
+        var results = await SnapshotMigration.RunAsync(source, destination, options, CancellationToken.None);
+        Assert.All(results, r => Assert.Equal("Complete", r.Status));
+        Assert.Equal(new[] { 20_000L, 3_000L }, results.Select(r => r.DestinationDocuments));
+        Assert.Contains(log.Lines, l => l.Contains("resuming"));
+    }
+
+    [Fact]
+    public async Task Without_the_whitelist_nothing_is_done_and_the_error_says_what_to_add()
+    {
+        await using var old = await Emulated.StartAsync(OldCluster());
+        await using var fresh = await Emulated.StartAsync(Spec("8.19.0", "new"));
+        var (source, destination) = await ConnectAsync(old, fresh);
+        await SnapshotRepositories.RegisterAsync(source, "move", "fs", new Dictionary<string, object?> { ["location"] = "move" }, false, true, CancellationToken.None);
+        var options = new MigrationOptions { Repository = "move", StatePath = Path.Combine(root, "state.json") };
+        var error = await Assert.ThrowsAsync<EsException>(() => SnapshotMigration.RunAsync(source, destination, options, CancellationToken.None));
+        Assert.Equal(ErrorIds.RemoteNotWhitelisted, error.ErrorId);
+        Assert.Contains($"reindex.remote.whitelist: \"{HostPort(old)}\"", error.Message);
+        Assert.Empty(old.Host.Cluster.SnapshotsOf(old.Host.Cluster.Repositories.Single()));
+        Assert.False(File.Exists(options.StatePath));
+
+        var same = await Assert.ThrowsAsync<EsException>(() => SnapshotMigration.RunAsync(source, source, options, CancellationToken.None));
+        Assert.Equal(ErrorIds.ClusterVersionMismatch, same.ErrorId);
+    }
+
+    [Fact]
+    public async Task A_restore_the_target_would_refuse_is_refused_before_anything_is_sent()
+    {
+        await using var old = await Emulated.StartAsync(OldCluster());
+        await using var fresh = await Emulated.StartAsync(Spec("8.19.0", "new"));
+        var (source, destination) = await ConnectAsync(old, fresh);
+        await SnapshotRepositories.RegisterAsync(source, "move", "fs", new Dictionary<string, object?> { ["location"] = "move" }, false, true, CancellationToken.None);
+        await Snapshots.Snapshots.CreateAsync(source, "move", "s1", null, true, false, CancellationToken.None);
+        var snapshot = await Snapshots.Snapshots.WaitAsync(source, "move", "s1", TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<EsException>(() => SnapshotRestore.RestoreAsync(destination, source, snapshot, new RestoreOptions(), true, TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Equal(ErrorIds.RestoreRefused, refused.ErrorId);
+        Assert.Contains("[orders] was created by 6.8.23", refused.Message);
+        Assert.Contains("enterprise licence", refused.Message);
+        Assert.Null(fresh.Host.Cluster.Index("logs-2024"));
+
+        var restored = await SnapshotRestore.RestoreAsync(destination, source, snapshot, new RestoreOptions { Indices = new[] { "logs-*" } }, true, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.Equal(("Restored", 2), (restored.State, restored.ShardsRestored));
+        var open = await Assert.ThrowsAsync<EsException>(() => SnapshotRestore.RestoreAsync(destination, source, snapshot, new RestoreOptions { Indices = new[] { "logs-*" } }, true, TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Contains("has an open index [logs-2024]", open.Message);
+        var renamed = await SnapshotRestore.RestoreAsync(destination, source, snapshot,
+            new RestoreOptions { Indices = new[] { "logs-*" }, RenamePattern = "(.+)", RenameReplacement = "copy-$1" }, true, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.Equal("copy-logs-2024", Assert.Single(renamed.Indices));
+    }
+}
