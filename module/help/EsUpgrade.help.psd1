@@ -10,7 +10,8 @@
         RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
-        BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Test-EsUpgradeReadiness')
+        BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Restore-EsSnapshot', 'Test-EsUpgradeReadiness')
+        NewCluster    = @('Invoke-EsSnapshotMigration', 'New-EsSnapshot', 'Restore-EsSnapshot', 'Invoke-EsReindex', 'Compare-EsCluster')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
 
@@ -495,6 +496,7 @@
             Name               = 'The snapshot''s name, lowercase; esupgrade-<date-time> by default.'
             Index              = 'Only these indices; names or wildcards.'
             IncludeGlobalState = 'Include persistent settings, templates and ILM policies; $true by default.'
+            FeatureState       = 'System features whose indices the snapshot holds (kibana, security, ...; none for none); every feature by default when the global state is included.'
             Partial            = 'Take what can be taken when primaries are missing; the snapshot then ends PARTIAL.'
             Wait               = 'Wait until it has ended.'
             Timeout            = 'With -Wait: how long (a TimeSpan, or seconds); 2 hours by default. The snapshot goes on after a timeout.'
@@ -539,6 +541,78 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsSnapshot nightly esupgrade-2026.* | Remove-EsSnapshot -Confirm:$false'; Remarks = 'Deletes those snapshots; returns nothing.' }
+        )
+    }
+    'Restore-EsSnapshot' = @{
+        Synopsis    = 'Restores a snapshot into its own cluster or into another one.'
+        Description = 'Finds the snapshot (in the cluster it came from when piped, or -SourceConnection), registers its repository read-only in the target (-Connection) when the target does not have it, and checks first what the target would refuse: a snapshot still running or FAILED, a snapshot newer than the target, an open index of the same name, an index created before 7.0 (8.0-8.2 cannot read it; 8.3+ only as a read-only archive index with an enterprise licence), a system index asked for by name, an index not fully snapshotted. A refusal stops it before anything is sent, with a RestoreRefused error; -WhatIf prints what would happen to each index. With -Wait it follows the recovery until every primary is back. ConfirmImpact is High.'
+        Parameters  = @{
+            Name               = 'The snapshot. From the pipeline: a snapshot''s Name.'
+            Repository         = 'The repository. From the pipeline: a snapshot''s Repository. When omitted, the repository holding the snapshot.'
+            SourceConnection   = 'The cluster that took the snapshot, when it is not the target and the snapshot was not piped from it.'
+            Index              = 'Only these indices of the snapshot; names or wildcards. Every regular index by default.'
+            RenamePattern      = 'A regular expression on each index name; with -RenameReplacement, restores beside the existing indices.'
+            RenameReplacement  = 'The new name; $1 is the first group of -RenamePattern (single-quote it).'
+            IndexSetting       = 'Index settings the restored indices get instead of the snapshot''s, such as @{ ''index.number_of_replicas'' = 0 }.'
+            IgnoreIndexSetting = 'Index settings of the snapshot to leave out.'
+            IncludeGlobalState = 'Also restore persistent settings, templates and ILM policies (replacing the target''s) and the feature states.'
+            FeatureState       = 'System features to restore (kibana, security, ...; none for none).'
+            NoAlias            = 'Leave the snapshot''s aliases out.'
+            Partial            = 'Restore indices a PARTIAL snapshot did not fully take; their missing shards come back empty.'
+            Wait               = 'Wait until every primary has been restored, with progress.'
+            Timeout            = 'With -Wait: how long (a TimeSpan, or seconds); 2 hours by default. The restore goes on after a timeout.'
+            Connection         = 'The cluster to restore into; by default the snapshot''s own (piped) or the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'New-EsSnapshot nightly before-8 -Wait -Connection $old | Restore-EsSnapshot -Connection $new -Wait -Confirm:$false'; Remarks = 'Snapshots the old cluster and restores it into the new one, registering the repository there read-only; returns an EsRestoreResult.' }
+            @{ Code = 'Restore-EsSnapshot before-8 -Index logs-* -RenamePattern ''(.+)'' -RenameReplacement ''restored-$1'' -WhatIf'; Remarks = 'Says what would be restored under which name, and what the cluster would refuse.' }
+        )
+    }
+    'Invoke-EsReindex' = @{
+        Synopsis    = 'Copies an index into another, in this cluster or from another cluster.'
+        Description = 'Runs _reindex as a task (op_type create: a second run copies only what is missing) and follows it with progress; -Slices copies in parallel. With -SourceConnection it reads from that cluster (reindex from remote) with that connection''s address and credentials, which go into the request body only and are never printed; the destination must list the source''s host:port in reindex.remote.whitelist (RemoteNotWhitelisted says what to add). -TaskId follows a task started earlier. At the end the documents are counted on both sides (a warning when the destination holds fewer).'
+        Parameters  = @{
+            Source           = 'The index to read.'
+            Destination      = 'The index to write in this cluster; Elasticsearch creates it when missing, with default settings.'
+            SourceConnection = 'The cluster to read from (reindex from remote).'
+            Slices           = 'Slices copying in parallel, local only; 0 for one per shard.'
+            TaskId           = 'A reindex task to follow instead of starting one (node:number).'
+            Timeout          = 'How long the copy may run (a TimeSpan, or seconds); 6 hours by default.'
+            Connection       = 'The cluster to write to; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Invoke-EsReindex orders orders -SourceConnection $old -Connection $new -Confirm:$false'; Remarks = 'Copies the 6.x index orders from the old cluster into the new one; returns an EsReindexResult with the counts on both sides.' }
+        )
+    }
+    'Compare-EsCluster' = @{
+        Synopsis    = 'Compares a cluster with a reference one and returns each difference.'
+        Description = 'Per index: present on both sides, document count, aliases and mappings; then the index, component and legacy templates and ILM policies the reference has and the other lacks (8.x''s own are not differences). Hidden and dot-indices are left out unless -IncludeHidden. Nothing is returned when the clusters match.'
+        Parameters  = @{
+            Reference     = 'The cluster taken as the truth (the old one).'
+            Difference    = 'The cluster compared with it (the new one).'
+            Index         = 'Only these indices; names or wildcards.'
+            IncludeHidden = 'Compare hidden and dot-indices too.'
+            NoMapping     = 'Leave mappings out.'
+        }
+        Examples    = @(
+            @{ Code = 'Compare-EsCluster -Reference $old -Difference $new'; Remarks = 'Returns one ClusterDifference per difference; nothing when every index, count, alias, template and policy arrived.' }
+        )
+    }
+    'Invoke-EsSnapshotMigration' = @{
+        Synopsis    = 'Moves a 7.x cluster into a new 8.x cluster through a snapshot, and proves it.'
+        Description = 'The new-cluster route in one command: checks that -Source is 7.x and -Destination 8.x and that nothing would stop the route half-way (index names taken in the destination; indices created before 7.0, which must be reindexed from the source, need the source in the destination''s reindex.remote.whitelist); snapshots the source with its global state; registers the repository read-only in the destination; restores what 8.x reads, with templates, ILM policies, persistent settings and feature states; creates each pre-7.0 index in the destination (settings copied, mappings typeless) and reindexes it from the source, aliases recreated; counts and compares. Returns one EsMigratedIndex per index. Each step is checkpointed in -StatePath: the same command again resumes (in Azure Automation put it on storage that outlives the sandbox), and after the end checks again. -WhatIf prints the route of each index.'
+        Parameters  = @{
+            Source       = 'The 7.x cluster.'
+            Destination  = 'The new 8.x cluster.'
+            Repository   = 'The source''s snapshot repository; the destination must reach the same storage.'
+            SnapshotName = 'The snapshot''s name; esupgrade-<date-time> by default.'
+            Index        = 'Only these indices; names or wildcards. Every regular index by default.'
+            StatePath    = 'The checkpoint file; by default one per pair of clusters in the local application data.'
+            Timeout      = 'How long each long step may run (a TimeSpan, or seconds); 12 hours by default.'
+        }
+        Examples    = @(
+            @{ Code = 'Invoke-EsSnapshotMigration -Source $old -Destination $new -Repository move -StatePath \\filer\runbooks\migration.json -Confirm:$false'; Remarks = 'Runs (or resumes) the route; returns each index with its route (Restored or Reindexed), the counts on both sides and Complete.' }
+            @{ Code = 'Invoke-EsSnapshotMigration $old $new move -WhatIf'; Remarks = 'Prints how each index would move.' }
         )
     }
 }

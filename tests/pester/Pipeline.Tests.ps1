@@ -22,7 +22,7 @@ BeforeAll {
     Import-Module $env:ESUPGRADE_MODULE
     Import-Module "$PSScriptRoot/EsEmulator.psm1"
     $script:es = Start-EsEmulator -Name piped -Nodes 3 -Index 'logs:2:1:2000', 'logs-old:1:1:10', 'metrics:1:1:500' -ExtraArguments '--ml-snapshot', 'fraud:old:6.4.0', '--ml-snapshot', 'fraud:current:7.17.0', '--path-repo', ([IO.Path]::GetTempPath())
-    $script:upgraded = Start-EsEmulator -Name upgraded -Nodes 1 -Version 8.19.0
+    $script:upgraded = Start-EsEmulator -Name upgraded -Nodes 1 -Version 8.19.0 -ExtraArguments '--path-repo', ([IO.Path]::GetTempPath())
     $script:done = Connect-EsCluster -Uri $upgraded.Uris -Name upgraded -PassThru
     $script:conn = Connect-EsCluster -Uri $es.Uris -Name piped -PassThru    # the last one connected is the current one
     Invoke-EsRequest -Method PUT /_cluster/settings -Body @{ persistent = @{ 'cluster.routing.allocation.enable' = 'all' } } | Out-Null
@@ -60,6 +60,10 @@ BeforeAll {
         EsSnapshotRepository = Register-EsSnapshotRepository "piped-$PID" -Location "esupgrade-piped-$PID" -Confirm:$false
         RepositoryVerification = Test-EsSnapshotRepository "piped-$PID"
         EsSnapshot        = New-EsSnapshot "piped-$PID" sample -Index logs-old -Wait -Confirm:$false
+        EsRestoreResult   = Get-EsSnapshot "piped-$PID" sample | Restore-EsSnapshot -Connection $done -Wait -Confirm:$false
+        EsMigratedIndex   = Invoke-EsSnapshotMigration $conn $done "piped-$PID" -Index metrics -SnapshotName migrated -StatePath (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json") -Confirm:$false
+        EsReindexResult   = Invoke-EsReindex metrics metrics-copy -Connection $done -Confirm:$false
+        ClusterDifference = Compare-EsCluster -Reference $conn -Difference $done | Select-Object -First 1
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue
@@ -80,6 +84,8 @@ BeforeAll {
         $parameters = (Get-Command $Command).Parameters
         if ($parameters.ContainsKey('Confirm')) { $extra.Confirm = $false }
         if ($parameters.ContainsKey('Timeout')) { $extra.Timeout = 1 }
+        # A restore into the snapshot's own cluster beside what is there, hidden from the index listings of later tests.
+        if ($Command -eq 'Restore-EsSnapshot') { $extra.RenamePattern = '(.+)'; $extra.RenameReplacement = "r$(Get-Random)-`$1"; $extra.IndexSetting = @{ 'index.hidden' = $true } }
         $errors = [System.Collections.Generic.List[object]]::new()
         try {
             $all = $Object | & $Command @extra -Verbose -ErrorAction SilentlyContinue -ErrorVariable +errors -WarningAction SilentlyContinue 4>&1
@@ -96,7 +102,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Item $yml, "$yml.8x.yml" -ErrorAction SilentlyContinue
+    Remove-Item $yml, "$yml.8x.yml", (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json") -ErrorAction SilentlyContinue
     Remove-Item -Recurse (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID") -ErrorAction SilentlyContinue
     Get-EsConnection | Disconnect-EsCluster
     $es, $upgraded | Stop-EsEmulator

@@ -45,6 +45,7 @@ public sealed class EsReindexResult
     /// <summary>The destination holds at least as many documents as the source.</summary>
     public bool CountsMatch => DestinationDocuments >= SourceDocuments;
     public TimeSpan Duration { get; internal set; }
+    public double DurationSeconds => Math.Round(Duration.TotalSeconds, 1);
     public override string ToString() => $"{(RemoteCluster is null ? "" : RemoteCluster + ":")}{Source} -> {Destination}: {DestinationDocuments} of {SourceDocuments} documents";
 }
 

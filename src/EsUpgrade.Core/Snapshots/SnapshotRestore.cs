@@ -50,9 +50,10 @@ public sealed class RestoreCheck
 public sealed class EsRestoreResult
 {
     public EsConnection Connection { get; internal set; } = null!;
-    public string Repository { get; internal set; } = "";
-    /// <summary>The snapshot restored.</summary>
-    public string Snapshot { get; internal set; } = "";
+    /// <summary>The repository restored from (read-only in this cluster when it came from another; not named Repository, so a result piped on takes no snapshot there).</summary>
+    public string SourceRepository { get; internal set; } = "";
+    /// <summary>The snapshot restored (Get-EsSnapshot finds it by this Name).</summary>
+    public string Name { get; internal set; } = "";
     /// <summary>The indices it created, by their names in this cluster.</summary>
     public IReadOnlyList<string> Indices { get; internal set; } = Array.Empty<string>();
     public int ShardsTotal { get; internal set; }
@@ -62,7 +63,7 @@ public sealed class EsRestoreResult
     public IReadOnlyList<RestoreCheck> Checks { get; internal set; } = Array.Empty<RestoreCheck>();
     public DateTimeOffset Started { get; internal set; }
     public DateTimeOffset? Ended { get; internal set; }
-    public override string ToString() => $"{Repository}/{Snapshot} -> {Connection.Name}: {State}, {Indices.Count} indices";
+    public override string ToString() => $"{SourceRepository}/{Name} -> {Connection.Name}: {State}, {Indices.Count} indices";
 }
 
 /// <summary>
@@ -242,7 +243,7 @@ public static class SnapshotRestore
         var names = checks.Select(c => c.Target).ToList();
         var result = new EsRestoreResult
         {
-            Connection = target.Connection, Repository = snapshot.Repository, Snapshot = snapshot.Name, Indices = names, Checks = checks, Started = started, State = "Started",
+            Connection = target.Connection, SourceRepository = snapshot.Repository, Name = snapshot.Name, Indices = names, Checks = checks, Started = started, State = "Started",
         };
         if (!wait) return result;
         result.ShardsTotal = result.ShardsRestored = await WaitAsync(target, $"{snapshot.Repository}/{snapshot.Name}", names, timeout, ct).ConfigureAwait(false);

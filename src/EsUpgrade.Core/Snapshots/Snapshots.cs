@@ -100,9 +100,11 @@ public static class Snapshots
     };
 
     /// <summary>Starts a snapshot (wait_for_completion=false) and returns it as it then stands.</summary>
-    public static async Task<EsSnapshot> CreateAsync(EsApi api, string repository, string name, IReadOnlyList<string>? indices, bool includeGlobalState, bool partial, CancellationToken ct)
+    public static async Task<EsSnapshot> CreateAsync(EsApi api, string repository, string name, IReadOnlyList<string>? indices, bool includeGlobalState, bool partial, CancellationToken ct,
+        IReadOnlyList<string>? featureStates = null)
     {
         var body = new Dictionary<string, object> { ["include_global_state"] = includeGlobalState, ["partial"] = partial };
+        if (featureStates != null) body["feature_states"] = featureStates;
         if (indices != null && indices.Count > 0) body["indices"] = string.Join(",", indices);
         try
         {
@@ -112,7 +114,7 @@ public static class Snapshots
         {
             throw SnapshotRepositories.NotFound(api, repository);
         }
-        catch (EsServerException ex) when (ex.ErrorType is "snapshot_exception" or "invalid_snapshot_name_exception" or "repository_exception")
+        catch (EsServerException ex) when (ex.ErrorType is "snapshot_exception" or "invalid_snapshot_name_exception" or "repository_exception" or "illegal_argument_exception")
         {
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.SnapshotFailed, $"{api.Connection.Name} refused snapshot [{repository}:{name}]: {ex.Reason}", name, ex);
         }
@@ -132,7 +134,7 @@ public static class Snapshots
         var snapshot = await GetOneAsync(api, repository, name, ct).ConfigureAwait(false);
         while (snapshot.State == "IN_PROGRESS")
         {
-            api.Log.Progress(new EsProgress(ProgressActivityId, $"Snapshot {repository}/{name}", $"in progress, {snapshot.ShardsTotal} shards"));
+            await ReportProgressAsync(api, repository, name, ct).ConfigureAwait(false);
             if (api.Clock.UtcNow >= deadline)
                 throw new EsException(EsErrorKind.Timeout, ErrorIds.SnapshotFailed,
                     $"Snapshot [{repository}:{name}] was still running after {timeout}: it goes on in the cluster; Wait-EsSnapshot waits again.", name);
@@ -145,6 +147,25 @@ public static class Snapshots
                 $"Snapshot [{repository}:{name}] ended {snapshot.State}: {snapshot.ShardsFailed} of {snapshot.ShardsTotal} shards failed" +
                 (snapshot.Failures.Count > 0 ? $" ({string.Join("; ", snapshot.Failures.Take(10))})" : "") + ". It is no backup of those indices.", name);
         return snapshot;
+    }
+
+    /// <summary>Per-shard progress from GET _snapshot/{repository}/{snapshot}/_status: shards done of all, bytes copied.</summary>
+    static async Task ReportProgressAsync(EsApi api, string repository, string name, CancellationToken ct)
+    {
+        JsonElement status;
+        try
+        {
+            status = (await api.GetJsonAsync(EsRequest.Get($"/_snapshot/{Uri.EscapeDataString(repository)}/{Uri.EscapeDataString(name)}/_status"), ct).ConfigureAwait(false)).Array("snapshots").FirstOrDefault();
+        }
+        catch (EsException ex) when (ex.IsTransient || ex is EsServerException)
+        {
+            return;    // progress only: the state comes from the snapshot listing
+        }
+        var shards = status.ValueKind == JsonValueKind.Object ? status.Prop("shards_stats") : null;
+        int done = shards?.Int("done") ?? 0, total = shards?.Int("total") ?? 0;
+        var bytes = status.ValueKind == JsonValueKind.Object ? status.Prop("stats")?.Prop("processed")?.Long("size_in_bytes") ?? 0 : 0;
+        api.Log.Progress(new EsProgress(ProgressActivityId, $"Snapshot {repository}/{name}",
+            $"{done} of {total} shards done, {bytes / (1024 * 1024)} MB copied", total > 0 ? done * 100 / total : -1));
     }
 
     public static async Task DeleteAsync(EsApi api, string repository, string name, CancellationToken ct)

@@ -29,6 +29,11 @@ public sealed class NewEsSnapshotCommand : EsClusterCmdlet
     [Parameter]
     public bool IncludeGlobalState { get; set; } = true;
 
+    /// <summary>System features whose indices the snapshot holds (kibana, security, ...; none for none); all of them by default with the global state.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? FeatureState { get; set; }
+
     /// <summary>Take what can be taken when some primaries are missing (the snapshot ends PARTIAL) instead of refusing.</summary>
     [Parameter]
     public SwitchParameter Partial { get; set; }
@@ -50,7 +55,7 @@ public sealed class NewEsSnapshotCommand : EsClusterCmdlet
             if (!ShouldProcess($"{TargetConnection.Name}: {Repository}/{name}", "Take a snapshot")) return;
             WriteObject(OffPipeline(async call =>
             {
-                var snapshot = await Snapshots.Snapshots.CreateAsync(call.Api, Repository, name, Index, IncludeGlobalState, Partial, call.Cancellation).ConfigureAwait(false);
+                var snapshot = await Snapshots.Snapshots.CreateAsync(call.Api, Repository, name, Index, IncludeGlobalState, Partial, call.Cancellation, FeatureState).ConfigureAwait(false);
                 return Wait ? await Snapshots.Snapshots.WaitAsync(call.Api, Repository, name, Timeout, call.Cancellation).ConfigureAwait(false) : snapshot;
             }));
         }, Repository);
