@@ -46,4 +46,22 @@ public class SnapshotTests : IDisposable
         await Snapshots.Snapshots.DeleteAsync(api, "nightly", "before-8", CancellationToken.None);
         Assert.Equal(ErrorIds.SnapshotNotFound, (await Assert.ThrowsAsync<EsException>(() => Snapshots.Snapshots.DeleteAsync(api, "nightly", "before-8", CancellationToken.None))).ErrorId);
     }
+
+    [Fact]
+    public async Task A_snapshot_whose_repository_went_away_ends_FAILED_and_is_an_error()
+    {
+        var spec = ClusterSpec.Uniform(1, "7.17.29");
+        spec.PathRepo.Add(root);
+        spec.Indices.Add(new IndexSpec { Name = "logs", Shards = 1, Replicas = 0, Documents = 400_000 });    // 2 s at 200 MB/s
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        await using var es = await Emulated.StartAsync(spec);
+        using var connection = await es.ConnectAsync();
+        var api = new EsApi(connection);
+        var repo = await SnapshotRepositories.RegisterAsync(api, "share", "fs", new Dictionary<string, object?> { ["location"] = "share" }, false, true, CancellationToken.None);
+        await Snapshots.Snapshots.CreateAsync(api, "share", "s1", null, true, false, CancellationToken.None);
+        Directory.Delete(repo.Location!, recursive: true);    // the share is unmounted while the snapshot runs
+        var failed = await Assert.ThrowsAsync<EsException>(() => Snapshots.Snapshots.WaitAsync(api, "share", "s1", TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Equal(ErrorIds.SnapshotFailed, failed.ErrorId);
+        Assert.Contains("ended FAILED: 1 of 1 shards failed (logs[0]: [share] failed to write to the repository", failed.Message);
+    }
 }

@@ -19,7 +19,7 @@ public static class EmulatorCommandLine
           --time-scale X            emulated seconds per real second (default 1)
           --boot-seconds S          emulated seconds from a node's start to its joining (default 10)
           --ready-file PATH         write ports and fingerprints as JSON when listening
-          --many-indices PREFIX:COUNT:ISSUES   COUNT one-shard indices, with ISSUES deprecated index settings on average (0-6; benchmarks)
+          --many-indices PREFIX:COUNT:ISSUES[:DOCS]   COUNT one-shard indices of DOCS documents (10), with ISSUES deprecated index settings on average (0-6; benchmarks)
           --path-repo DIR           a folder fs repositories may live in (path.repo; repeat)
           --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
           --yml NODE:FILE           the elasticsearch.yml of a node, read from FILE
@@ -70,8 +70,8 @@ public static class EmulatorCommandLine
                     break;
                 case "--many-indices":
                     var mi = Next().Split(':');
-                    if (mi.Length != 3) throw new ArgumentException("--many-indices PREFIX:COUNT:ISSUES");
-                    spec.Indices.AddRange(ManyIndices(mi[0], int.Parse(mi[1]), double.Parse(mi[2], System.Globalization.CultureInfo.InvariantCulture)));
+                    if (mi.Length is not (3 or 4)) throw new ArgumentException("--many-indices PREFIX:COUNT:ISSUES[:DOCS]");
+                    spec.Indices.AddRange(ManyIndices(mi[0], int.Parse(mi[1]), double.Parse(mi[2], System.Globalization.CultureInfo.InvariantCulture), mi.Length == 4 ? long.Parse(mi[3]) : 10));
                     break;
                 case "--path-repo": spec.PathRepo.Add(Next()); break;
                 case "--snapshot":
@@ -153,14 +153,14 @@ public static class EmulatorCommandLine
     };
 
     /// <summary>Indices for benchmarks: index n carries floor((n+1)*issues) - floor(n*issues) deprecated settings, so the total is count*issues.</summary>
-    public static IEnumerable<IndexSpec> ManyIndices(string prefix, int count, double issues)
+    public static IEnumerable<IndexSpec> ManyIndices(string prefix, int count, double issues, long documents = 10)
     {
         for (var n = 0; n < count; n++)
         {
             var k = Math.Min(DeprecatedIndexSettings.Length, (int)Math.Floor((n + 1) * issues) - (int)Math.Floor(n * issues));
             yield return new IndexSpec
             {
-                Name = $"{prefix}-{n:00000}", Shards = 1, Replicas = 0, Documents = 10,
+                Name = $"{prefix}-{n:00000}", Shards = 1, Replicas = 0, Documents = documents,
                 Settings = DeprecatedIndexSettings.Take(k).ToDictionary(s => s.Key, s => (string?)s.Value),
             };
         }

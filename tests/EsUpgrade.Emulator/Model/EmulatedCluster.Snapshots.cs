@@ -57,6 +57,7 @@ public sealed partial class EmulatedCluster
             snapshot.Duration = TimeSpan.FromSeconds(bytes / (double)Math.Max(1, Spec.SnapshotBytesPerSecond));
             repo.Snapshots.Add(snapshot);
             running.Add((repo, snapshot, now + snapshot.Duration));
+            TrackBusy(now);
             Signal();
             return snapshot;
         }
@@ -70,7 +71,14 @@ public sealed partial class EmulatedCluster
         {
             snapshot.State = snapshot.Failures.Count > 0 ? "PARTIAL" : "SUCCESS";
             running.RemoveAll(r => ReferenceEquals(r.Snapshot, snapshot));
-            if (repo.Type == "fs" && Directory.Exists(repo.Location)) WriteSnapshotFiles(repo);
+            if (repo.Type == "fs" && !Directory.Exists(repo.Location))
+            {
+                // The folder went away under it (an unmounted share): the snapshot cannot be finalized.
+                snapshot.State = "FAILED";
+                snapshot.Failures = snapshot.Indices.Select(i => $"{i}[0]: [{repo.Name}] failed to write to the repository: {repo.Location} is not accessible").ToList();
+            }
+            else if (repo.Type == "fs") WriteSnapshotFiles(repo);
+            TrackBusy(snapshot.StartTime + snapshot.Duration);
         }
         return done.Count > 0;
     }

@@ -54,6 +54,7 @@ public sealed partial class EmulatedCluster
                 DueAt = now + TimeSpan.FromSeconds(missing / rate), Skipped = total - missing, Created = total - missing,
             };
             tasks[task.Id] = task;
+            TrackBusy(now);
             Signal();
             return task;
         }
@@ -93,6 +94,7 @@ public sealed partial class EmulatedCluster
             {
                 t.Completed = true;
                 finished = true;
+                TrackBusy(t.DueAt < now ? t.DueAt : now);
             }
         }
         return finished;

@@ -60,7 +60,8 @@ public sealed partial class EmulatedCluster
     TimeSpan busyTotal;
 
     /// <summary>
-    /// Emulated time during which the cluster imposed a wait — a node booting or a shard copy recovering —
+    /// Emulated time during which the cluster imposed a wait — a node booting, a shard copy recovering (or restoring
+    /// from a repository), a snapshot being taken, a reindex copying —
     /// summed over the union of those intervals. An orchestrator that waits exactly that long is ideal.
     /// </summary>
     public TimeSpan ImposedWait
@@ -79,7 +80,9 @@ public sealed partial class EmulatedCluster
         var started = nodes.Where(n => n.State == NodeState.Booting).Select(n => n.JoinAt - Spec.NodeBootTime)
             .Concat(AllCopies.Where(c => c.State is ShardState.Initializing or ShardState.Relocating).Select(c => c.RecoveryStartedAt))
             .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchStartedAt))
-            .Concat(electionDueAt is null ? Enumerable.Empty<DateTimeOffset>() : new[] { electionStartedAt }).ToList();
+            .Concat(electionDueAt is null ? Enumerable.Empty<DateTimeOffset>() : new[] { electionStartedAt })
+            .Concat(running.Select(r => r.Snapshot.StartTime))
+            .Concat(tasks.Values.Where(t => !t.Completed).Select(t => t.StartedAt)).ToList();
         var busy = started.Count > 0;
         // The interval opens when the first of its waits began, which may be a moment before this call.
         if (busy && busySince is null) busySince = started.Min() < at ? started.Min() : at;
