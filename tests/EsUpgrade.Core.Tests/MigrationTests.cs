@@ -139,4 +139,38 @@ public class MigrationTests : IDisposable
             new RestoreOptions { Indices = new[] { "logs-*" }, RenamePattern = "(.+)", RenameReplacement = "copy-$1" }, true, TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.Equal("copy-logs-2024", Assert.Single(renamed.Indices));
     }
+
+    [Fact]
+    public async Task A_local_reindex_is_sliced_and_a_second_call_with_its_task_id_follows_the_same_task()
+    {
+        var spec = Spec("8.19.0", "new");
+        spec.Indices.Add(new IndexSpec { Name = "events", Shards = 2, Replicas = 0, Documents = 4_000 });
+        await using var es = await Emulated.StartAsync(spec);
+        var api = new EsApi(await es.ConnectAsync());
+        var options = new ReindexOptions { Source = "events", Destination = "events-copy", Slices = 0, PollInterval = TimeSpan.FromMilliseconds(200) };
+        var task = await Reindex.StartAsync(api, options, CancellationToken.None);
+        Assert.Equal(2 * spec.ReindexDocsPerSecond, es.Host.Cluster.FindTask(task)!.Rate);    // auto: a slice per shard
+        var result = await Reindex.RunAsync(api, new ReindexOptions { Source = "events", Destination = "events-copy", TaskId = task, PollInterval = TimeSpan.FromMilliseconds(200) }, CancellationToken.None);
+        Assert.Equal((task, 4_000L, 4_000L, true), (result.TaskId, result.SourceDocuments, result.DestinationDocuments, result.CountsMatch));
+        Assert.Single(es.Host.Cluster.Tasks);
+
+        var remote = await Assert.ThrowsAsync<EsException>(() => Reindex.StartAsync(api, new ReindexOptions { Source = "events", Destination = "x", Remote = api.Connection, Slices = 2 }, CancellationToken.None));
+        Assert.Contains("does not slice a reindex from a remote cluster", remote.Message);
+    }
+
+    [Fact]
+    public async Task A_snapshot_still_running_is_not_restored()
+    {
+        var spec = OldCluster();
+        spec.SnapshotBytesPerSecond = 1024;    // 23,000 documents of 1 KiB: hours of emulated time
+        await using var old = await Emulated.StartAsync(spec);
+        await using var fresh = await Emulated.StartAsync(Spec("8.19.0", "new"));
+        var (source, destination) = await ConnectAsync(old, fresh);
+        await SnapshotRepositories.RegisterAsync(source, "move", "fs", new Dictionary<string, object?> { ["location"] = "move" }, false, true, CancellationToken.None);
+        var running = await Snapshots.Snapshots.CreateAsync(source, "move", "slow", null, true, false, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<EsException>(() => SnapshotRestore.RestoreAsync(destination, source, running, new RestoreOptions(), true, TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Equal(ErrorIds.RestoreRefused, refused.ErrorId);
+        Assert.Contains("is still running: Wait-EsSnapshot, then restore it", refused.Message);
+        Assert.Empty(fresh.Host.Cluster.Repositories);    // refused before the repository was registered there
+    }
 }

@@ -81,18 +81,8 @@ public static class SnapshotRestore
     /// </summary>
     public static async Task<IReadOnlyList<RestoreCheck>> PreCheckAsync(EsApi target, EsApi? source, EsSnapshot snapshot, RestoreOptions options, CancellationToken ct)
     {
+        CheckSnapshot(target, snapshot);
         var targetVersion = EsVersion.Parse(target.Connection.Version);
-        var snapshotVersion = EsVersion.Parse(snapshot.Version);
-        if (snapshot.State == "IN_PROGRESS")
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,
-                $"Snapshot [{snapshot.Repository}:{snapshot.Name}] is still running: Wait-EsSnapshot, then restore it.", snapshot.Name);
-        if (snapshot.State is "FAILED" or "INCOMPATIBLE")
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,
-                $"Snapshot [{snapshot.Repository}:{snapshot.Name}] is {snapshot.State}: Elasticsearch restores only SUCCESS and PARTIAL snapshots.", snapshot.Name);
-        if (snapshotVersion > targetVersion)
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,
-                $"Snapshot [{snapshot.Repository}:{snapshot.Name}] was taken by {snapshot.Version}; {target.Connection.Name} runs {target.Connection.Version} and restores nothing newer than itself.", snapshot.Name);
-
         var created = new Dictionary<string, Version?>(StringComparer.Ordinal);
         if (source != null)
             foreach (var i in await IndexReader.GetIndicesAsync(source, null, includeHidden: true, ct).ConfigureAwait(false))
@@ -136,6 +126,23 @@ public static class SnapshotRestore
         foreach (var dup in checks.GroupBy(c => c.Target).Where(g => g.Count() > 1))
             foreach (var c in dup) Refuse(c, $"{string.Join(" and ", dup.Select(d => d.Index))} would all be restored as [{dup.Key}].");
         return checks;
+    }
+
+    /// <summary>What makes the whole snapshot unrestorable into the target: running, failed, or taken by a newer version.</summary>
+    static void CheckSnapshot(EsApi target, EsSnapshot snapshot)
+    {
+        var targetVersion = EsVersion.Parse(target.Connection.Version);
+        var snapshotVersion = EsVersion.Parse(snapshot.Version);
+        if (snapshot.State == "IN_PROGRESS")
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,
+                $"Snapshot [{snapshot.Repository}:{snapshot.Name}] is still running: Wait-EsSnapshot, then restore it.", snapshot.Name);
+        if (snapshot.State is "FAILED" or "INCOMPATIBLE")
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,
+                $"Snapshot [{snapshot.Repository}:{snapshot.Name}] is {snapshot.State}: Elasticsearch restores only SUCCESS and PARTIAL snapshots.", snapshot.Name);
+        if (snapshotVersion > targetVersion)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,
+                $"Snapshot [{snapshot.Repository}:{snapshot.Name}] was taken by {snapshot.Version}; {target.Connection.Name} runs {target.Connection.Version} and restores nothing newer than itself.", snapshot.Name);
+
     }
 
     static void Refuse(RestoreCheck check, string reason)
@@ -227,6 +234,7 @@ public static class SnapshotRestore
     /// </summary>
     public static async Task<EsRestoreResult> RestoreAsync(EsApi target, EsApi? source, EsSnapshot snapshot, RestoreOptions options, bool wait, TimeSpan timeout, CancellationToken ct)
     {
+        CheckSnapshot(target, snapshot);    // before the repository is registered there: a refusal leaves nothing behind
         if (source != null && source.Connection.ClusterUuid != target.Connection.ClusterUuid)
             await EnsureRepositoryAsync(target, source, snapshot.Repository, ct).ConfigureAwait(false);
         var checks = await PreCheckAsync(target, source, snapshot, options, ct).ConfigureAwait(false);

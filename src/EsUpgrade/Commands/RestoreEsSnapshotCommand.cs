@@ -117,7 +117,6 @@ public sealed class RestoreEsSnapshotCommand : EsClusterCmdlet
                         $"'{Name}' names {lookup.Found.Count} snapshots ({string.Join(", ", lookup.Found.Take(5).Select(s => s.Repository + "/" + s.Name))}): restore one at a time (-Repository, a full name).", Name);
                 var found = lookup.Found.SingleOrDefault();
                 if (found is null) return (found, (IReadOnlyList<RestoreCheck>)Array.Empty<RestoreCheck>());
-                if (sourceApi != call.Api) await SnapshotRestore.EnsureRepositoryAsync(call.Api, sourceApi, found.Repository, call.Cancellation).ConfigureAwait(false);
                 return (found, await SnapshotRestore.PreCheckAsync(call.Api, sourceApi, found, options, call.Cancellation).ConfigureAwait(false));
             });
             if (snapshot is null) return;    // a wildcard that matches nothing
