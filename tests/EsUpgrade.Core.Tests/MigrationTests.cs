@@ -28,6 +28,7 @@ public class MigrationTests : IDisposable
         var spec = Spec("7.17.29", "old");
         spec.Indices.Add(new IndexSpec { Name = "logs-2024", Shards = 2, Replicas = 1, Documents = 20_000, Aliases = { "logs" } });
         spec.Indices.Add(new IndexSpec { Name = "orders", Shards = 1, Replicas = 1, Documents = 3_000, CreatedVersion = "6.8.23", MappingType = "doc", Aliases = { "sales" } });
+        spec.Indices.Add(new IndexSpec { Name = ".kibana_1", Shards = 1, Replicas = 0, Documents = 12, Settings = { ["index.hidden"] = "true" } });
         spec.Templates.Add(new TemplateSpec { Name = "logs", Kind = TemplateKind.Composable, IndexPatterns = { "logs-*" } });
         spec.IlmPolicies.Add(new IlmPolicySpec { Name = "logs-policy" });
         return spec;
@@ -130,6 +131,10 @@ public class MigrationTests : IDisposable
         Assert.Contains("[orders] was created by 6.8.23", refused.Message);
         Assert.Contains("enterprise licence", refused.Message);
         Assert.Null(fresh.Host.Cluster.Index("logs-2024"));
+
+        Assert.Equal(new[] { ".kibana_1" }, snapshot.FeatureStates["kibana"]);
+        var system = await Assert.ThrowsAsync<EsException>(() => SnapshotRestore.RestoreAsync(destination, source, snapshot, new RestoreOptions { Indices = new[] { ".kibana_1" } }, true, TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Contains("[.kibana_1] is a system index: 8.19.0 restores it only with its feature state (-FeatureState), not by name.", system.Message);
 
         var restored = await SnapshotRestore.RestoreAsync(destination, source, snapshot, new RestoreOptions { Indices = new[] { "logs-*" } }, true, TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.Equal(("Restored", 2), (restored.State, restored.ShardsRestored));

@@ -25,8 +25,6 @@ namespace EsUpgrade.Fixes;
 /// </summary>
 public static class IndexUpgrader
 {
-    public const int ProgressActivityId = 4300;
-
     /// <summary>Settings the new index must not copy: Elasticsearch's own, the copy's temporary ones, and those 8.x deprecates.</summary>
     static readonly string[] NotCopied =
     {
@@ -248,49 +246,9 @@ public static class IndexUpgrader
     }
 
     /// <summary>Follows the task to its end with progress; false when the task is gone.</summary>
-    static async Task<bool> AwaitTaskAsync(EsApi api, IndexUpgradeState state, IndexUpgradeOptions options, CancellationToken ct)
-    {
-        var deadline = api.Clock.UtcNow + options.Timeout;
-        while (true)
-        {
-            JsonElement task;
-            try
-            {
-                task = await api.GetJsonAsync(EsRequest.Get($"/_tasks/{Uri.EscapeDataString(state.TaskId!)}"), ct).ConfigureAwait(false);
-            }
-            catch (EsServerException ex) when (ex.StatusCode == 404)
-            {
-                return false;
-            }
-            catch (EsException ex) when (ex.IsTransient)
-            {
-                api.Log.Verbose($"[{api.Connection.Name}] {state.Index}: {ex.Message}; asking again");
-                await api.Clock.Delay(options.PollInterval, ct).ConfigureAwait(false);
-                continue;
-            }
-            var status = task.Prop("task")?.Prop("status");
-            var total = status?.Long("total") ?? 0;
-            var done = (status?.Long("created") ?? 0) + (status?.Long("updated") ?? 0) + (status?.Long("version_conflicts") ?? 0);
-            api.Log.Progress(new EsProgress(ProgressActivityId, $"Reindexing {state.Index} into {state.NewIndex}", $"{done} of {total} documents",
-                total > 0 ? (int)Math.Min(100, done * 100 / total) : -1));
-            if (task.Bool("completed"))
-            {
-                api.Log.Progress(new EsProgress(ProgressActivityId, $"Reindexing {state.Index} into {state.NewIndex}", "done", 100, completed: true));
-                var response = task.Prop("response");
-                var failures = response?.Array("failures").ToList() ?? new List<JsonElement>();
-                var error = task.Prop("error");
-                if (failures.Count > 0 || error != null || task.Prop("task")?.Bool("cancelled") == true)
-                    throw new EsException(EsErrorKind.InvalidState, ErrorIds.IndexUpgradeFailed,
-                        "the reindex task " + (error != null ? "failed: " + (error.Value.Str("reason") ?? error.Value.GetRawText())
-                            : failures.Count > 0 ? $"reported {failures.Count} failures, the first: {failures[0].Prop("cause")?.Str("reason") ?? failures[0].GetRawText()}."
-                            : "was cancelled."), state.Index);
-                return true;
-            }
-            if (api.Clock.UtcNow >= deadline)
-                throw new EsException(EsErrorKind.Timeout, ErrorIds.IndexUpgradeFailed, $"the reindex task {state.TaskId} was still running after {options.Timeout}.", state.Index);
-            await api.Clock.Delay(options.PollInterval, ct).ConfigureAwait(false);
-        }
-    }
+    static async Task<bool> AwaitTaskAsync(EsApi api, IndexUpgradeState state, IndexUpgradeOptions options, CancellationToken ct) =>
+        await Migration.Reindex.AwaitAsync(api, state.TaskId!, $"{state.Index} into {state.NewIndex}",
+            new Migration.ReindexOptions { Timeout = options.Timeout, PollInterval = options.PollInterval }, ct).ConfigureAwait(false) != null;
 
     static string SwapBody(IndexUpgradeState state)
     {

@@ -91,8 +91,9 @@ public static class SnapshotRestore
         string? licence = null;
         async Task<string> LicenceAsync() => licence ??= (await target.GetJsonAsync(EsRequest.Get("/_license"), ct).ConfigureAwait(false)).Prop("license")?.Str("type") ?? "basic";
 
-        var system = new[] { ".kibana", ".security", ".tasks", ".ml-", ".watches", ".triggered_watches", ".geoip", ".async-search", ".fleet", ".logstash", ".transform-internal", ".enrich", ".snapshot-blob-cache" };
-        bool IsSystem(string name) => system.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+        // System indices are those of the snapshot's feature states: restored with their feature, never by name on 8.x.
+        var system = new HashSet<string>(snapshot.FeatureStates.Values.SelectMany(i => i), StringComparer.Ordinal);
+        bool IsSystem(string name) => system.Contains(name);
         var chosen = snapshot.Indices.Where(i => options.Indices is null ? !IsSystem(i) : options.Indices.Any(n => Names.Like(n, i))).ToList();
         var checks = new List<RestoreCheck>();
         foreach (var index in chosen)

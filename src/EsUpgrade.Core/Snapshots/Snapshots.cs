@@ -25,6 +25,8 @@ public sealed class EsSnapshot
     /// <summary>The version that took it: a cluster restores only from its own major or the one before.</summary>
     public string Version { get; internal set; } = "";
     public IReadOnlyList<string> Indices { get; internal set; } = Array.Empty<string>();
+    /// <summary>The system features whose indices it holds (7.12+): feature name → its system indices.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> FeatureStates { get; internal set; } = new Dictionary<string, IReadOnlyList<string>>();
     public bool IncludeGlobalState { get; internal set; }
     public DateTimeOffset? Start { get; internal set; }
     public DateTimeOffset? End { get; internal set; }
@@ -91,6 +93,8 @@ public static class Snapshots
         State = s.Str("state") ?? "",
         Version = s.Str("version") ?? "",
         Indices = s.Strings("indices"),
+        FeatureStates = s.Array("feature_states").GroupBy(f => f.Str("feature_name") ?? "")
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.SelectMany(f => f.Strings("indices")).ToList()),
         IncludeGlobalState = s.Bool("include_global_state"),
         Start = s.Prop("start_time_in_millis") is JsonElement st ? DateTimeOffset.FromUnixTimeMilliseconds(st.GetInt64()) : (DateTimeOffset?)null,
         End = s.Prop("end_time_in_millis") is JsonElement en && s.Str("state") != "IN_PROGRESS" ? DateTimeOffset.FromUnixTimeMilliseconds(en.GetInt64()) : (DateTimeOffset?)null,
