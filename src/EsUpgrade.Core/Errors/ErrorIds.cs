@@ -74,6 +74,8 @@ public static class ErrorIds
     public const string ReindexFailed = nameof(ReindexFailed);
     public const string ClusterVersionMismatch = nameof(ClusterVersionMismatch);
     public const string MigrationFailed = nameof(MigrationFailed);
+    public const string InvalidBaseline = nameof(InvalidBaseline);
+    public const string BaselineOfAnotherCluster = nameof(BaselineOfAnotherCluster);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);

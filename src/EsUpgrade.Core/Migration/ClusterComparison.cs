@@ -108,7 +108,7 @@ public static class ClusterComparison
         return side;
     }
 
-    static async Task<HashSet<string>> NamesAsync(EsApi api, string path, Func<JsonElement, IEnumerable<string>> names, CancellationToken ct)
+    internal static async Task<HashSet<string>> NamesAsync(EsApi api, string path, Func<JsonElement, IEnumerable<string>> names, CancellationToken ct)
     {
         var body = await Transient.RetryAsync(api, path, () => api.GetJsonAsync(EsRequest.Get(path), ct), ct).ConfigureAwait(false);
         return new HashSet<string>(body.ValueKind == JsonValueKind.Object ? names(body).Where(n => n.Length > 0 && !n.StartsWith(".", StringComparison.Ordinal)) : Enumerable.Empty<string>(), StringComparer.Ordinal);

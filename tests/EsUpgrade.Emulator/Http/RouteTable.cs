@@ -72,6 +72,7 @@ public static class RouteTable
         new("POST", "/{index}/_doc", "index", IndexHandlers.IndexDocument),
         new("PUT", "/{index}/_doc/{id}", "index", IndexHandlers.IndexDocument),
         new("POST", "/{index}/_doc/{id}", "index", IndexHandlers.IndexDocument),
+        new("DELETE", "/{index}/_doc/{id}", "delete", IndexHandlers.DeleteDocument),
         new("POST", "/_bulk", "bulk", IndexHandlers.Bulk),
         new("PUT", "/_bulk", "bulk", IndexHandlers.Bulk),
         new("POST", "/{index}/_bulk", "bulk", IndexHandlers.Bulk),

@@ -95,6 +95,22 @@ public sealed partial class EmulatedCluster
         }
     }
 
+    /// <summary>Deletes a document written through the API (seed documents have no ids to name); false when there is none.</summary>
+    public bool DeleteDocument(EmulatedIndex index, string id)
+    {
+        lock (Sync)
+        {
+            var shard = index.ShardOf(id);
+            if (!index.Copies.Any(c => c.Shard == shard && c.Primary && c.IsActive))
+                throw new EsError(503, "unavailable_shards_exception", $"[{index.Name}][{shard}] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{index.Name}][{shard}]] containing [1] requests]");
+            if (index.Settings.GetValueOrDefault("index.blocks.write") == "true")
+                throw new EsError(403, "cluster_block_exception", $"index [{index.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
+            var removed = index.WrittenIds.Remove(id);
+            if (removed) index.LastWriteAt = Clock.UtcNow;
+            return removed;
+        }
+    }
+
     /// <summary>Flushes the given indices: their copies can then recover from operations after a restart.</summary>
     public (int Total, int Successful) Flush(IEnumerable<EmulatedIndex> targets)
     {

@@ -123,6 +123,18 @@ public static class IndexHandlers
         return Task.FromResult(Reply.Of(created ? 201 : 200, WriteResult(index, id, created)));
     }
 
+    /// <summary>DELETE /{index}/_doc/{id}: a document written through the API goes; another id is 404 with "result": "not_found".</summary>
+    public static Task<Reply> DeleteDocument(RestRequest r)
+    {
+        EmulatedIndex index;
+        lock (r.Cluster.Sync) index = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.Open).Single();
+        var id = r.Param("id")!;
+        var deleted = r.Cluster.DeleteDocument(index, id);
+        var body = WriteResult(index, id, created: false);
+        body["result"] = deleted ? "deleted" : "not_found";
+        return Task.FromResult(Reply.Of(deleted ? 200 : 404, body));
+    }
+
     static EmulatedIndex IndexForWrite(EmulatedCluster cluster, string name)
     {
         lock (cluster.Sync)
