@@ -11,6 +11,7 @@
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
         BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Restore-EsSnapshot', 'Test-EsUpgradeReadiness')
+        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Export-EsUpgradeReport')
         NewCluster    = @('Invoke-EsSnapshotMigration', 'New-EsSnapshot', 'Restore-EsSnapshot', 'Invoke-EsReindex', 'Compare-EsCluster')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
@@ -613,6 +614,32 @@
         Examples    = @(
             @{ Code = 'Invoke-EsSnapshotMigration -Source $old -Destination $new -Repository move -StatePath \\filer\runbooks\migration.json -Confirm:$false'; Remarks = 'Runs (or resumes) the route; returns each index with its route (Restored or Reindexed), the counts on both sides and Complete.' }
             @{ Code = 'Invoke-EsSnapshotMigration $old $new move -WhatIf'; Remarks = 'Prints how each index would move.' }
+        )
+    }
+    'Export-EsClusterBaseline' = @{
+        Synopsis    = 'Writes what the cluster holds now, to check the upgrade against afterwards.'
+        Description = 'Reads versions, nodes, health, every index (hidden ones too) with its document count, status and aliases, the index, component and legacy templates, the ILM policies and the persistent and transient cluster settings, and writes them as JSON. Test-EsUpgradeResult -Baseline compares the cluster with it after the change. Invoke-EsRollingUpgrade -StatePath and Invoke-EsSnapshotMigration take one beside their state file (<state>.baseline.json) when they start. Returns the EsClusterBaseline.'
+        Parameters  = @{
+            Path       = 'The JSON file to write.'
+            Force      = 'Replace an existing file.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Export-EsClusterBaseline before-8.json'; Remarks = 'Writes the baseline; returns it (nodes, indices, TotalDocuments).' }
+        )
+    }
+    'Test-EsUpgradeResult' = @{
+        Synopsis    = 'Checks that the upgrade left the cluster whole; the verdict to attach to the change.'
+        Description = 'One object per check, each Pass, Warning or Fail with the detail and the remedy: every node on the target version (NodeVersions) and every node of the baseline back (NodesPresent); health (green passes; yellow is a Warning giving, for each unassigned shard, the deciders that say no in allocation explain; red fails); against the baseline every index present (an index the upgrade reindexed counts through the alias that kept its name), no index with fewer documents (more is a Warning: still written to), every alias, shard allocation as it was; ML upgrade mode off; no transient settings left behind; the critical deprecations that stand between the cluster and the next major (a Warning); no node shutdown record left. After a snapshot migration, the baseline of the old cluster is accepted: indices, documents and aliases are compared by name. With -Quiet, $true when no check failed.'
+        Parameters  = @{
+            TargetVersion = 'The release every node must run, in full: 8.19.0.'
+            Baseline      = 'The baseline taken before: the path of a file Export-EsClusterBaseline wrote, or its object.'
+            Quiet         = 'Return only $true (nothing failed) or $false.'
+            Connection    = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Test-EsUpgradeResult 8.19.0 -Baseline before-8.json'; Remarks = 'Returns one UpgradeResultCheck per check.' }
+            @{ Code = 'if (-not (Test-EsUpgradeResult 8.19.0 -Baseline .\upgrade.baseline.json -Quiet)) { throw ''The upgrade left something behind.'' }'; Remarks = 'In a runbook: stop when a check failed.' }
         )
     }
 }

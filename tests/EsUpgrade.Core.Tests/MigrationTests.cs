@@ -4,6 +4,7 @@ using EsUpgrade.Emulator.Model;
 using EsUpgrade.Errors;
 using EsUpgrade.Migration;
 using EsUpgrade.Snapshots;
+using EsUpgrade.Verification;
 
 namespace EsUpgrade.Core.Tests;
 
@@ -67,6 +68,12 @@ public class MigrationTests : IDisposable
         Assert.Equal(8, fresh.Host.Cluster.Index("orders")!.CreatedVersion.Major);
         Assert.True(fresh.Host.Cluster.Repositories.Single(r => r.Name == "move").ReadOnly, "the destination reads the repository, never writes to it");
         Assert.Empty(await ClusterComparison.CompareAsync(source, destination, new CompareOptions(), CancellationToken.None));
+        // The source's baseline, taken beside the state file, is what the new cluster is checked against.
+        var baseline = ClusterBaselines.Load(ClusterBaselines.BesideStateFile(options.StatePath));
+        Assert.Equal("old-cluster", baseline.ClusterName);
+        var checks = await UpgradeResultChecker.RunAsync(destination, new Version(8, 19, 0), baseline, CancellationToken.None);
+        Assert.DoesNotContain(checks, c => c.Status == Assessment.ReadinessStatus.Fail);
+        Assert.Equal(Assessment.ReadinessStatus.Pass, checks.Single(c => c.Name == "DocumentCounts").Status);
 
         // A second run finds it done: it checks again and reports the same.
         var again = await SnapshotMigration.RunAsync(source, destination, options, CancellationToken.None);

@@ -78,7 +78,7 @@ public class UpgradeResultTests
         await api.SendAsync(new EsRequest("DELETE", "/orders"), CancellationToken.None);
         Assert.Equal(new[] { "IndicesPresent" }, await FailingAsync(api, baseline));
 
-        var other = new EsClusterBaseline { ClusterUuid = "elsewhere", ClusterName = "other" };
+        var other = new EsClusterBaseline { ClusterUuid = "elsewhere", ClusterName = "other", Nodes = { new BaselineNode { Name = "x", Version = "8.19.0" } } };
         Assert.Equal(ErrorIds.BaselineOfAnotherCluster, (await Assert.ThrowsAsync<EsException>(() => UpgradeResultChecker.RunAsync(api, Target, other, CancellationToken.None))).ErrorId);
     }
 

@@ -64,6 +64,8 @@ BeforeAll {
         EsMigratedIndex   = Invoke-EsSnapshotMigration $conn $done "piped-$PID" -Index metrics -SnapshotName migrated -StatePath (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json") -Confirm:$false
         EsReindexResult   = Invoke-EsReindex metrics metrics-copy -Connection $done -Confirm:$false
         ClusterDifference = Compare-EsCluster -Reference $conn -Difference $done | Select-Object -First 1
+        EsClusterBaseline = Export-EsClusterBaseline (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.baseline.json") -Force -Confirm:$false
+        UpgradeResultCheck = Test-EsUpgradeResult 7.17.27 | Where-Object Name -EQ ShardAllocation
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue
@@ -102,7 +104,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Item $yml, "$yml.8x.yml", (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json") -ErrorAction SilentlyContinue
+    Remove-Item $yml, "$yml.8x.yml", (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json"), (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.baseline.json") -ErrorAction SilentlyContinue
     Remove-Item -Recurse (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID") -ErrorAction SilentlyContinue
     Get-EsConnection | Disconnect-EsCluster
     $es, $upgraded | Stop-EsEmulator

@@ -141,6 +141,8 @@ Describe 'Invoke-EsRollingUpgrade' {
         $script:es = Start-NineNodeCluster
         Connect-EsCluster -Uri $es.Uris
         $before = (Invoke-EsRequest /_count).count
+        $baseline = Export-EsClusterBaseline (Join-Path $es.Directory 'before.json')
+        $baseline.TotalDocuments | Should -Be $before
         $plan = New-EsUpgradePlan $target
         $plan.Nodes.Name | Should -Be @('frozen-1', 'frozen-2', 'warm-1', 'warm-2', 'hot-1', 'hot-2', 'master-2', 'master-3', 'master-1')
         (Get-EsShard logs-frozen).Node | Sort-Object | Should -Be @('frozen-1', 'frozen-2') -Because 'the tiers hold data, so their restarts matter'
@@ -151,6 +153,12 @@ Describe 'Invoke-EsRollingUpgrade' {
         (Invoke-EsRequest /_count).count | Should -Be $before
         (Invoke-EsRequest /_ml/info).upgrade_mode | Should -BeFalse
         (Get-EsClusterHealth).Status | Should -Be 'green'
+        $checks = Test-EsUpgradeResult $target -Baseline (Join-Path $es.Directory 'before.json')
+        $checks | Where-Object Status -EQ Fail | Should -BeNullOrEmpty
+        ($checks | Where-Object Name -EQ DocumentCounts).Status | Should -Be 'Pass'
+        Test-EsUpgradeResult $target -Baseline $baseline -Quiet | Should -BeTrue
+        Invoke-EsRequest -Method DELETE /orders | Out-Null
+        (Test-EsUpgradeResult $target -Baseline $baseline | Where-Object Status -EQ Fail).Name | Should -Be 'IndicesPresent'
     }
 
     It '-WhatIf shows the plan and changes nothing' {

@@ -34,11 +34,11 @@ public static class ReadinessChecker
     const string Prepare = "https://www.elastic.co/guide/en/elastic-stack/8.19/upgrading-elastic-stack.html#prepare-to-upgrade";
 
     /// <summary>A release in full (8.19.0), 8.x or later.</summary>
-    public static Version ParseTarget(string? text)
+    public static Version ParseTarget(string? text, int minimumMajor = 8)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(text ?? "", @"^\d+\.\d+\.\d+$") || EsVersion.Parse(text).Major < 8)
+        if (!System.Text.RegularExpressions.Regex.IsMatch(text ?? "", @"^\d+\.\d+\.\d+$") || EsVersion.Parse(text).Major < minimumMajor)
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedTargetVersion,
-                $"The target version must be an 8.x (or later) release in full, such as 8.19.0; '{text}' is not.", text);
+                $"The target version must be {(minimumMajor >= 8 ? "an 8.x (or later)" : "a")} release in full, such as 8.19.0; '{text}' is not.", text);
         return EsVersion.Parse(text);
     }
 

@@ -170,6 +170,10 @@ public static class SnapshotMigration
                 }).ToList(),
             };
             store.Save(state);
+            // What the source held before: Test-EsUpgradeResult -Baseline (on the source) and Compare-EsCluster read it afterwards.
+            var baselinePath = Verification.ClusterBaselines.BesideStateFile(options.StatePath);
+            if (!System.IO.File.Exists(baselinePath))
+                Verification.ClusterBaselines.Save(await Verification.ClusterBaselines.TakeAsync(source, ct).ConfigureAwait(false), baselinePath);
             Note($"{state.Indices.Count(i => i.Route == MigrationRoute.Restore)} indices to restore, {state.Indices.Count(i => i.Route == MigrationRoute.Reindex)} to reindex, through [{state.Repository}:{state.Snapshot}]");
         }
         else Note(state.Completed ? "the migration is complete: checking again" : "resuming");

@@ -53,9 +53,9 @@ public sealed class EsClusterBaseline
     public List<string> IlmPolicies { get; set; } = new List<string>();
     public Dictionary<string, string> PersistentSettings { get; set; } = new Dictionary<string, string>();
     public Dictionary<string, string> TransientSettings { get; set; } = new Dictionary<string, string>();
-    /// <summary>Where it was written (not part of the file).</summary>
+    /// <summary>Where it was written or read (not part of the file; not named Path, so a piped baseline is no configuration file).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string? Path { get; set; }
+    public string? BaselineFile { get; set; }
     public long TotalDocuments => Indices.Sum(i => i.Documents);
     public override string ToString() => $"{ClusterName} at {TakenAt:u}: {Nodes.Count} nodes, {Indices.Count} indices, {TotalDocuments} documents";
 }
@@ -99,7 +99,7 @@ public static class ClusterBaselines
             var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
             File.WriteAllText(path, JsonSerializer.Serialize(baseline, Options));
-            baseline.Path = path;
+            baseline.BaselineFile = path;
         });
 
     public static EsClusterBaseline Load(string path)
@@ -110,7 +110,7 @@ public static class ClusterBaselines
             var baseline = JsonSerializer.Deserialize<EsClusterBaseline>(text, Options);
             if (baseline is null || baseline.Format != 1 || string.IsNullOrEmpty(baseline.ClusterUuid))
                 throw new JsonException("not a baseline");
-            baseline.Path = path;
+            baseline.BaselineFile = path;
             return baseline;
         }
         catch (JsonException ex)

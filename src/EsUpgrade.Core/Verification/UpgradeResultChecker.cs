@@ -40,10 +40,13 @@ public static class UpgradeResultChecker
 {
     public static async Task<IReadOnlyList<UpgradeResultCheck>> RunAsync(EsApi api, Version target, EsClusterBaseline? baseline, CancellationToken ct)
     {
-        if (baseline != null && baseline.ClusterUuid != api.Connection.ClusterUuid)
+        // A baseline of another cluster on an older major is the source of a migration into this one: its indices,
+        // documents and aliases are compared by name; its nodes and settings are not this cluster's.
+        var migrated = baseline != null && baseline.ClusterUuid != api.Connection.ClusterUuid;
+        if (migrated && baseline!.Nodes.Any(n => EsVersion.Parse(n.Version).Major >= target.Major))
             throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.BaselineOfAnotherCluster,
-                $"The baseline{(baseline.Path is null ? "" : " '" + baseline.Path + "'")} is of cluster {baseline.ClusterName} ({baseline.ClusterUuid}), not of {api.Connection.ClusterName}: " +
-                "after a migration into a new cluster, compare the clusters with Compare-EsCluster, or give the new cluster's own baseline.", baseline.Path);
+                $"The baseline{(baseline.BaselineFile is null ? "" : " '" + baseline.BaselineFile + "'")} is of cluster {baseline.ClusterName} ({baseline.ClusterUuid}), not of {api.Connection.ClusterName}: " +
+                "give this cluster's own baseline (or, after a migration, the baseline of the cluster it came from).", baseline.BaselineFile);
         var checks = new List<UpgradeResultCheck>();
         UpgradeResultCheck Add(string name, ReadinessStatus status, string detail, string? remedy = null, IEnumerable<string>? affected = null)
         {
@@ -58,7 +61,7 @@ public static class UpgradeResultChecker
             behind.Count == 0 ? $"all {nodes.Count} nodes run {target}" : $"{behind.Count} of {nodes.Count} nodes are not on {target}: {string.Join(", ", behind.Select(n => $"{n.Name} ({n.VersionNumber})"))}",
             $"Upgrade them: Invoke-EsRollingUpgrade -TargetVersion {target} (with the same -StatePath resumes a stopped run).", behind.Select(n => n.Name));
         var missingNodes = baseline?.Nodes.Where(b => nodes.All(n => n.Name != b.Name)).Select(b => b.Name).ToList() ?? new List<string>();
-        if (baseline != null)
+        if (baseline != null && !migrated)
             Add("NodesPresent", missingNodes.Count == 0 ? ReadinessStatus.Pass : ReadinessStatus.Fail,
                 missingNodes.Count == 0 ? $"every node of the baseline ({baseline.Nodes.Count}) is in the cluster" : $"{string.Join(", ", missingNodes)} of the baseline did not come back",
                 "Start those nodes and check their logs (a node that cannot start at the new version says why).", missingNodes);
@@ -107,7 +110,7 @@ public static class UpgradeResultChecker
         }
 
         var allocation = await ShardAllocation.GetAsync(api, ct).ConfigureAwait(false);
-        var wanted = baseline is null ? "all"
+        var wanted = baseline is null || migrated ? "all"
             : (baseline.TransientSettings.TryGetValue(AllocationChange.Key, out var t) ? t : baseline.PersistentSettings.TryGetValue(AllocationChange.Key, out var p) ? p : "all").ToLowerInvariant();
         Add("ShardAllocation", allocation.Effective == wanted ? ReadinessStatus.Pass : ReadinessStatus.Fail,
             allocation.Effective == wanted ? $"cluster.routing.allocation.enable is {wanted}{(baseline is null ? "" : ", as before")}"
@@ -128,7 +131,7 @@ public static class UpgradeResultChecker
 
         var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
         var transient = settings.Object("transient").Select(s => s.Name).OrderBy(s => s, StringComparer.Ordinal).ToList();
-        var leftBehind = transient.Where(s => baseline is null || !baseline.TransientSettings.ContainsKey(s)).ToList();
+        var leftBehind = transient.Where(s => baseline is null || migrated || !baseline.TransientSettings.ContainsKey(s)).ToList();
         Add("TransientSettings", transient.Count == 0 ? ReadinessStatus.Pass : leftBehind.Count > 0 ? ReadinessStatus.Fail : ReadinessStatus.Warning,
             transient.Count == 0 ? "no transient settings" : leftBehind.Count > 0 ? $"transient settings left behind: {string.Join(", ", leftBehind)}"
                 : $"transient settings that were there before: {string.Join(", ", transient)} (deprecated in 8.x, lost on a full restart)",

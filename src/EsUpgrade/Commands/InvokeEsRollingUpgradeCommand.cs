@@ -66,6 +66,13 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
                 return;
             }
 
+            if (statePath != null && !System.IO.File.Exists(statePath) && !System.IO.File.Exists(Verification.ClusterBaselines.BesideStateFile(statePath)))
+            {
+                // What the cluster held before: Test-EsUpgradeResult -Baseline checks against it afterwards.
+                var baselinePath = Verification.ClusterBaselines.BesideStateFile(statePath);
+                Verification.ClusterBaselines.Save(OffPipeline(call => Verification.ClusterBaselines.TakeAsync(call.Api, call.Cancellation)), baselinePath);
+                WriteVerbose($"Baseline written to {baselinePath}");
+            }
             IUpgradeStateStore store = statePath is null ? new MemoryUpgradeStateStore() : new FileUpgradeStateStore(statePath);
             var options = new RollingUpgradeOptions { UseMlUpgradeMode = MlUpgradeMode, NodeTimeout = NodeTimeout, HealthTimeout = HealthTimeout };
             OffPipeline(call => new RollingUpgrade(call.Api, plan, new PipelineHost(this, call), store, options).RunAsync(call.Cancellation));
