@@ -11,7 +11,7 @@
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
         BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Restore-EsSnapshot', 'Test-EsUpgradeReadiness')
-        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Export-EsUpgradeReport')
+        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Get-EsClusterStats', 'Get-EsNodeStats', 'Export-EsUpgradeReport')
         NewCluster    = @('Invoke-EsSnapshotMigration', 'New-EsSnapshot', 'Restore-EsSnapshot', 'Invoke-EsReindex', 'Compare-EsCluster')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
@@ -640,6 +640,28 @@
         Examples    = @(
             @{ Code = 'Test-EsUpgradeResult 8.19.0 -Baseline before-8.json'; Remarks = 'Returns one UpgradeResultCheck per check.' }
             @{ Code = 'if (-not (Test-EsUpgradeResult 8.19.0 -Baseline .\upgrade.baseline.json -Quiet)) { throw ''The upgrade left something behind.'' }'; Remarks = 'In a runbook: stop when a check failed.' }
+        )
+    }
+    'Get-EsClusterStats' = @{
+        Synopsis    = 'Sums the cluster up: nodes and versions, indices, shards, documents, store, heap, disk.'
+        Description = 'Reads GET _cluster/stats, the stats API the migration guide asks to run after an upgrade: health, node counts by role, the versions running, index, shard and document counts, store size, heap used of the heap there is, disk used. Returns one EsClusterStats.'
+        Parameters  = @{
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsClusterStats'; Remarks = 'One line: status, nodes, versions, indices, documents, heap and disk in percent.' }
+        )
+    }
+    'Get-EsNodeStats' = @{
+        Synopsis    = 'Shows each node''s load: heap, CPU, load average, disk, open HTTP connections, documents.'
+        Description = 'Reads GET _nodes/stats (jvm, os, process, fs, http, indices): one EsNodeStats per node. A full name that matches no node is a NodeNotFound error; a wildcard that matches none gives nothing.'
+        Parameters  = @{
+            Name       = 'Node names or wildcards. From the pipeline: a node''s Name, a shard''s Node.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-EsNodeStats hot-*'; Remarks = 'Heap, CPU and disk of the hot nodes.' }
+            @{ Code = 'Get-EsNode -Role data_hot | Get-EsNodeStats'; Remarks = 'The same from the nodes piped in.' }
         )
     }
 }

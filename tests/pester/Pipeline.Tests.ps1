@@ -66,6 +66,8 @@ BeforeAll {
         ClusterDifference = Compare-EsCluster -Reference $conn -Difference $done | Select-Object -First 1
         EsClusterBaseline = Export-EsClusterBaseline (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.baseline.json") -Force -Confirm:$false
         UpgradeResultCheck = Test-EsUpgradeResult 7.17.27 | Where-Object Name -EQ ShardAllocation
+        EsClusterStats    = Get-EsClusterStats
+        EsNodeStats       = Get-EsNodeStats es-03
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue

@@ -94,6 +94,21 @@ public static class NodesHandlers
         }
     }
 
+    /// <summary>Every emulated node runs with a 4 GiB heap.</summary>
+    const long HeapMax = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// What a node carries, as the stats APIs show it: the copies it holds (documents and bytes), a heap that fills with
+    /// them (30 % plus 2 % a copy, at most 90 %), and CPU busy with the recoveries running into or out of it.
+    /// </summary>
+    internal static (int Copies, long Documents, long Bytes, double HeapPercent, int Cpu) Load(EmulatedCluster cluster, EmulatedNode node)
+    {
+        var copies = cluster.AllCopies.Where(c => c.NodeId == node.Id && c.IsActive).ToList();
+        var recovering = cluster.AllCopies.Count(c => (c.State == ShardState.Initializing && c.NodeId == node.Id) || c.RelocatingNodeId == node.Id || (c.RecoverySourceNodeId == node.Id && c.State == ShardState.Initializing));
+        return (copies.Count, copies.Sum(c => c.Index.DocumentsInShard(c.Shard)), copies.Sum(c => c.Index.ShardSizeBytes),
+            Math.Min(90, 30 + 2.0 * copies.Count), Math.Min(100, 3 + 15 * recovering));
+    }
+
     static readonly string[] StatsMetrics =
     {
         "_all", "_none", "adaptive_selection", "allocations", "breaker", "discovery", "fs", "http", "indexing_pressure", "indices",
@@ -101,8 +116,9 @@ public static class NodesHandlers
     };
 
     /// <summary>
-    /// GET _nodes[/{node_id}]/stats[/{metric}]: the emulator fills fs (the data path, from the node's disk use) and
-    /// http (open connections and each client, BEHAVIOUR-ASSESS.md §3); other metrics are accepted and left out.
+    /// GET _nodes[/{node_id}]/stats[/{metric}]: the emulator fills fs (the data path, from the node's disk use), http
+    /// (open connections and each client, BEHAVIOUR-ASSESS.md §3), jvm, os, process and indices from what the node
+    /// carries (<see cref="Load"/>); other metrics are accepted and left out.
     /// </summary>
     public static Task<Reply> Stats(RestRequest r)
     {
@@ -133,6 +149,36 @@ public static class NodesHandlers
                         ["data"] = new[] { new Dictionary<string, object?>(disk) { ["path"] = $"/var/lib/elasticsearch/{n.Name}/nodes/0", ["mount"] = "/ (/dev/sda1)", ["type"] = "ext4" } },
                     };
                 }
+                var load = Load(r.Cluster, n);
+                if (Want("jvm"))
+                    stats["jvm"] = new Dictionary<string, object?>
+                    {
+                        ["timestamp"] = now, ["uptime_in_millis"] = Math.Max(0, (long)(r.Cluster.Clock.UtcNow - n.JoinAt).TotalMilliseconds),
+                        ["mem"] = new Dictionary<string, object?>
+                        {
+                            ["heap_used_in_bytes"] = (long)(HeapMax * load.HeapPercent / 100), ["heap_used_percent"] = (int)load.HeapPercent,
+                            ["heap_committed_in_bytes"] = HeapMax, ["heap_max_in_bytes"] = HeapMax,
+                        },
+                    };
+                if (Want("os"))
+                    stats["os"] = new Dictionary<string, object?>
+                    {
+                        ["timestamp"] = now,
+                        ["cpu"] = new Dictionary<string, object?> { ["percent"] = load.Cpu, ["load_average"] = new Dictionary<string, object?> { ["1m"] = load.Cpu / 25.0, ["5m"] = load.Cpu / 30.0, ["15m"] = load.Cpu / 35.0 } },
+                        ["mem"] = new Dictionary<string, object?> { ["total_in_bytes"] = 4 * HeapMax, ["used_percent"] = 60 },
+                    };
+                if (Want("process"))
+                    stats["process"] = new Dictionary<string, object?>
+                    {
+                        ["timestamp"] = now, ["open_file_descriptors"] = 300 + 20 * load.Copies, ["max_file_descriptors"] = 65535,
+                        ["cpu"] = new Dictionary<string, object?> { ["percent"] = load.Cpu, ["total_in_millis"] = 1000L * load.Cpu },
+                    };
+                if (Want("indices"))
+                    stats["indices"] = new Dictionary<string, object?>
+                    {
+                        ["docs"] = new Dictionary<string, object?> { ["count"] = load.Documents, ["deleted"] = 0 },
+                        ["store"] = new Dictionary<string, object?> { ["size_in_bytes"] = load.Bytes, ["reserved_in_bytes"] = 0 },
+                    };
                 if (Want("http"))
                 {
                     List<Dictionary<string, object?>> clients;
@@ -148,6 +194,53 @@ public static class NodesHandlers
                 ["_nodes"] = new Dictionary<string, object?> { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 },
                 ["cluster_name"] = r.Cluster.Name,
                 ["nodes"] = result,
+            }));
+        }
+    }
+
+    /// <summary>
+    /// GET _cluster/stats: indices (count, shards, documents, store) and nodes (counts by role, versions, heap, disk),
+    /// the sums of what <see cref="Stats"/> shows per node.
+    /// </summary>
+    public static Task<Reply> ClusterStats(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            var nodes = NodeSelector.Resolve(r.Cluster, r.Node, r.Param("node_id")).Where(n => n.State != NodeState.Crashed).ToList();
+            var loads = nodes.Select(n => Load(r.Cluster, n)).ToList();
+            var indices = r.Cluster.Indices.ToList();
+            var health = ClusterHealth.Compute(r.Cluster);
+            return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
+            {
+                ["_nodes"] = new Dictionary<string, object?> { ["total"] = nodes.Count, ["successful"] = nodes.Count, ["failed"] = 0 },
+                ["cluster_name"] = r.Cluster.Name, ["cluster_uuid"] = r.Cluster.Uuid, ["timestamp"] = r.Cluster.Clock.UtcNow.ToUnixTimeMilliseconds(),
+                ["status"] = health.Status,
+                ["indices"] = new Dictionary<string, object?>
+                {
+                    ["count"] = indices.Count,
+                    ["shards"] = new Dictionary<string, object?> { ["total"] = indices.Sum(i => i.Copies.Count(c => c.IsActive)), ["primaries"] = indices.Sum(i => i.Copies.Count(c => c.Primary && c.IsActive)) },
+                    ["docs"] = new Dictionary<string, object?> { ["count"] = indices.Sum(i => i.Documents), ["deleted"] = 0 },
+                    ["store"] = new Dictionary<string, object?> { ["size_in_bytes"] = loads.Sum(l => l.Bytes), ["reserved_in_bytes"] = 0 },
+                },
+                ["nodes"] = new Dictionary<string, object?>
+                {
+                    ["count"] = new Dictionary<string, object?>
+                    {
+                        ["total"] = nodes.Count, ["data"] = nodes.Count(n => n.IsDataNode), ["master"] = nodes.Count(n => n.IsMasterEligible),
+                        ["ingest"] = nodes.Count(n => n.Roles.Contains("ingest")), ["ml"] = nodes.Count(n => n.Roles.Contains("ml")),
+                    },
+                    ["versions"] = nodes.Select(n => n.Profile.Number).Distinct().OrderBy(v => v, StringComparer.Ordinal).ToList(),
+                    ["jvm"] = new Dictionary<string, object?>
+                    {
+                        ["mem"] = new Dictionary<string, object?> { ["heap_used_in_bytes"] = loads.Sum(l => (long)(HeapMax * l.HeapPercent / 100)), ["heap_max_in_bytes"] = HeapMax * nodes.Count },
+                    },
+                    ["fs"] = new Dictionary<string, object?>
+                    {
+                        ["total_in_bytes"] = nodes.Sum(n => n.DiskTotalBytes),
+                        ["free_in_bytes"] = nodes.Sum(n => (long)(n.DiskTotalBytes * (100 - n.DiskUsedPercent) / 100)),
+                        ["available_in_bytes"] = nodes.Sum(n => (long)(n.DiskTotalBytes * (100 - n.DiskUsedPercent) / 100)),
+                    },
+                },
             }));
         }
     }
