@@ -58,6 +58,7 @@
         'Wait-EsClusterHealth'
         'Wait-EsNode'
         'Wait-EsSnapshot'
+        'Watch-EsCluster'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

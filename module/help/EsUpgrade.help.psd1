@@ -7,11 +7,11 @@
         Connect       = @('Connect-EsCluster', 'Get-EsConnection', 'Disconnect-EsCluster', 'Invoke-EsRequest')
         Inventory     = @('Get-EsCluster', 'Get-EsNode', 'Get-EsIndex', 'Get-EsShard', 'Get-EsClusterSetting')
         Health        = @('Get-EsClusterHealth', 'Wait-EsClusterHealth', 'Get-EsShard', 'Wait-EsNode')
-        RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
+        RollingUpgrade = @('New-EsUpgradePlan', 'Invoke-EsRollingUpgrade', 'Watch-EsCluster', 'Get-EsIndex', 'Wait-EsNode', 'Wait-EsClusterHealth')
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
         BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Restore-EsSnapshot', 'Test-EsUpgradeReadiness')
-        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Get-EsClusterStats', 'Get-EsNodeStats', 'Export-EsUpgradeReport')
+        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Get-EsClusterStats', 'Get-EsNodeStats', 'Watch-EsCluster', 'Export-EsUpgradeReport')
         NewCluster    = @('Invoke-EsSnapshotMigration', 'New-EsSnapshot', 'Restore-EsSnapshot', 'Invoke-EsReindex', 'Compare-EsCluster')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
@@ -662,6 +662,22 @@
         Examples    = @(
             @{ Code = 'Get-EsNodeStats hot-*'; Remarks = 'Heap, CPU and disk of the hot nodes.' }
             @{ Code = 'Get-EsNode -Role data_hot | Get-EsNodeStats'; Remarks = 'The same from the nodes piped in.' }
+        )
+    }
+    'Watch-EsCluster' = @{
+        Synopsis    = 'Watches the cluster live: health, nodes and versions, recoveries, a rolling upgrade''s progress.'
+        Description = 'In a console it draws a view and redraws it in place every -Interval: health and shard counts, each node with its version (^ marks nodes already on the newest version of a mixed cluster, * the elected master), the recoveries running with bytes and percent, and with -StatePath the rolling upgrade''s progress (nodes done, the node being upgraded and its last step). In a host without a console (an Azure Automation runbook, a scheduled task, output redirected) or with -AsObject it emits one EsClusterStatus per interval instead. It stops when health reaches -Until (returning the last status), at -Timeout with a WatchTimeout error, or on Ctrl+C. A 503 during an election or a dropped connection is a gap in the view, not the end of it.'
+        Parameters  = @{
+            Until      = 'Stop once health is at least this good: Green or Yellow.'
+            Interval   = 'How often to look (a TimeSpan, or seconds); 5 seconds by default.'
+            Timeout    = 'How long to watch (a TimeSpan, or seconds): with -Until 1 hour by default, then an error; without -Until, until Ctrl+C unless given.'
+            StatePath  = 'The state file of a rolling upgrade running elsewhere (Invoke-EsRollingUpgrade -StatePath), to show its progress.'
+            AsObject   = 'Emit status objects even in a console.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Watch-EsCluster -StatePath D:\upgrade\state.json'; Remarks = 'In a second console while the upgrade runs: the live view, until Ctrl+C.' }
+            @{ Code = 'Watch-EsCluster -Until Green -Interval 30 -Timeout 02:00:00'; Remarks = 'In a runbook: a status object every 30 seconds until green; an error after two hours.' }
         )
     }
 }

@@ -68,6 +68,7 @@ BeforeAll {
         UpgradeResultCheck = Test-EsUpgradeResult 7.17.27 | Where-Object Name -EQ ShardAllocation
         EsClusterStats    = Get-EsClusterStats
         EsNodeStats       = Get-EsNodeStats es-03
+        EsClusterStatus   = Watch-EsCluster -Until Yellow -Interval 1 -Timeout 30
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue

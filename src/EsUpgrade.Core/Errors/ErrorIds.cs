@@ -76,6 +76,7 @@ public static class ErrorIds
     public const string MigrationFailed = nameof(MigrationFailed);
     public const string InvalidBaseline = nameof(InvalidBaseline);
     public const string BaselineOfAnotherCluster = nameof(BaselineOfAnotherCluster);
+    public const string WatchTimeout = nameof(WatchTimeout);
 
     // The rolling upgrade
     public const string UnsupportedTargetVersion = nameof(UnsupportedTargetVersion);
