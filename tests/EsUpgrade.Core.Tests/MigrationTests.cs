@@ -168,6 +168,12 @@ public class MigrationTests : IDisposable
 
         var remote = await Assert.ThrowsAsync<EsException>(() => Reindex.StartAsync(api, new ReindexOptions { Source = "events", Destination = "x", Remote = api.Connection, Slices = 2 }, CancellationToken.None));
         Assert.Contains("does not slice a reindex from a remote cluster", remote.Message);
+
+        // Started without waiting, Elasticsearch validates inside the task: the whitelist's refusal comes from the task.
+        var denied = await Assert.ThrowsAsync<EsException>(() => Reindex.RunAsync(api, new ReindexOptions { Source = "events", Destination = "y", Remote = api.Connection, PollInterval = TimeSpan.FromMilliseconds(200) }, CancellationToken.None));
+        Assert.Equal(ErrorIds.RemoteNotWhitelisted, denied.ErrorId);
+        var missing = await Assert.ThrowsAsync<EsException>(() => Reindex.RunAsync(api, new ReindexOptions { Source = "nope", Destination = "y", PollInterval = TimeSpan.FromMilliseconds(200) }, CancellationToken.None));
+        Assert.Equal((ErrorIds.IndexNotFound, EsErrorKind.NotFound), (missing.ErrorId, missing.Kind));
     }
 
     [Fact]
@@ -184,5 +190,14 @@ public class MigrationTests : IDisposable
         Assert.Equal(ErrorIds.RestoreRefused, refused.ErrorId);
         Assert.Contains("is still running: Wait-EsSnapshot, then restore it", refused.Message);
         Assert.Empty(fresh.Host.Cluster.Repositories);    // refused before the repository was registered there
+    }
+
+    [Fact]
+    public void The_remote_host_names_its_port_even_the_default_one()
+    {
+        var settings = new ConnectionSettings(new[] { new Uri("https://old.example.com/es/") }) { Credential = new System.Net.NetworkCredential("elastic", "pw") };
+        var remote = EsConnection.ForWire("old", new FakeWire(_ => throw new InvalidOperationException()), new EsServerInfo("n", "c", "u", "7.17.29", null, null), settings);
+        var body = System.Text.Json.JsonDocument.Parse(Reindex.Body(new ReindexOptions { Source = "a", Destination = "a", Remote = remote })).RootElement;
+        Assert.Equal("https://old.example.com:443/es", body.GetProperty("source").GetProperty("remote").GetProperty("host").GetString());
     }
 }

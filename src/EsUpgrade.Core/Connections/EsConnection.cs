@@ -25,8 +25,8 @@ public sealed class EsConnection : IDisposable
     }
 
     /// <summary>For tests that plug in a fake wire.</summary>
-    internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server) =>
-        new EsConnection(name, new ConnectionSettings(new[] { new Uri("http://localhost:9200") }), wire, server);
+    internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server, ConnectionSettings? settings = null) =>
+        new EsConnection(name, settings ?? new ConnectionSettings(new[] { new Uri("http://localhost:9200") }), wire, server);
 
     /// <summary>What this connection signs in with, for a cluster that reads from this one (reindex from remote); never written anywhere.</summary>
     internal System.Net.NetworkCredential? Credential { get; }

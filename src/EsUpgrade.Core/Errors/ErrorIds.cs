@@ -70,6 +70,7 @@ public static class ErrorIds
     public const string SnapshotNotFound = nameof(SnapshotNotFound);
     public const string SnapshotFailed = nameof(SnapshotFailed);
     public const string RestoreRefused = nameof(RestoreRefused);
+    public const string RestoreTimeout = nameof(RestoreTimeout);
     public const string RemoteNotWhitelisted = nameof(RemoteNotWhitelisted);
     public const string ReindexFailed = nameof(ReindexFailed);
     public const string ClusterVersionMismatch = nameof(ClusterVersionMismatch);

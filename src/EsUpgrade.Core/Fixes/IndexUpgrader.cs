@@ -129,7 +129,20 @@ public static class IndexUpgrader
                 }
                 if (!state.Done.Contains(step = IndexUpgradeStep.AwaitReindex))
                 {
-                    if (!await AwaitTaskAsync(api, state, options, ct).ConfigureAwait(false))
+                    bool present;
+                    try
+                    {
+                        present = await AwaitTaskAsync(api, state, options, ct).ConfigureAwait(false);
+                    }
+                    catch (EsException ex) when (ex.Kind != EsErrorKind.Timeout && !ex.IsTransient)
+                    {
+                        // A failed task stays failed: the next run starts a new one (op_type create copies nothing twice).
+                        state.Done.Remove(IndexUpgradeStep.StartReindex);
+                        state.TaskId = null;
+                        store.Save(state);
+                        throw;
+                    }
+                    if (!present)
                     {
                         // The task is gone (its node restarted before it stored a result): start again; op_type create copies nothing twice.
                         state.Done.Remove(IndexUpgradeStep.StartReindex);

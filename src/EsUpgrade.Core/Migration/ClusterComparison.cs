@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Connections;
+using EsUpgrade.Errors;
 using EsUpgrade.Indices;
 using EsUpgrade.Json;
 using EsUpgrade.Wire;
@@ -57,6 +58,10 @@ public static class ClusterComparison
     {
         var a = await ReadAsync(reference, options, ct).ConfigureAwait(false);
         var b = await ReadAsync(difference, options, ct).ConfigureAwait(false);
+        var unmatched = Names.Unmatched(options.Index, n => a.Indices.Keys.Concat(b.Indices.Keys).Any(i => Names.Like(n, i))).ToList();
+        if (unmatched.Count > 0)
+            throw new EsException(EsErrorKind.NotFound, ErrorIds.IndexNotFound,
+                $"There is no index named '{unmatched[0]}' in {reference.Connection.Name} or {difference.Connection.Name}.", unmatched[0]);
         var result = new List<ClusterDifference>();
         void Add(string kind, string name, string? left, string? right, string detail) => result.Add(new ClusterDifference
         {
@@ -88,9 +93,10 @@ public static class ClusterComparison
     static async Task<Side> ReadAsync(EsApi api, CompareOptions options, CancellationToken ct)
     {
         var side = new Side();
-        var expression = options.Index is null ? null : string.Join(",", options.Index);
-        var indices = await IndexReader.GetIndicesAsync(api, expression, options.IncludeHidden, ct).ConfigureAwait(false);
-        foreach (var i in indices.Where(i => options.IncludeHidden || !i.IsHidden && !i.Name.StartsWith(".", StringComparison.Ordinal)))
+        // Every index, filtered here: a name one side lacks is a difference, not a 404, and no URL outgrows 4 KB.
+        var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
+        foreach (var i in indices.Where(i => (options.IncludeHidden || !i.IsHidden && !i.Name.StartsWith(".", StringComparison.Ordinal))
+                                             && (options.Index is null || options.Index.Any(n => Names.Like(n, i.Name)))))
             side.Indices[i.Name] = i;
         var aliases = await api.GetJsonAsync(EsRequest.Get("/_alias"), ct).ConfigureAwait(false);
         foreach (var i in aliases.EnumerateObject().Where(i => side.Indices.ContainsKey(i.Name)))
@@ -110,7 +116,16 @@ public static class ClusterComparison
 
     internal static async Task<HashSet<string>> NamesAsync(EsApi api, string path, Func<JsonElement, IEnumerable<string>> names, CancellationToken ct)
     {
-        var body = await Transient.RetryAsync(api, path, () => api.GetJsonAsync(EsRequest.Get(path), ct), ct).ConfigureAwait(false);
+        JsonElement body;
+        try
+        {
+            body = await Transient.RetryAsync(api, path, () => api.GetJsonAsync(EsRequest.Get(path), ct), ct).ConfigureAwait(false);
+        }
+        catch (EsServerException ex) when (ex.StatusCode is 400 or 404 && ex.ErrorType is null or "resource_not_found_exception" or "illegal_argument_exception")
+        {
+            // Composable and component templates came in 7.8; a name-less GET of an empty set may also answer 404.
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
         return new HashSet<string>(body.ValueKind == JsonValueKind.Object ? names(body).Where(n => n.Length > 0 && !n.StartsWith(".", StringComparison.Ordinal)) : Enumerable.Empty<string>(), StringComparer.Ordinal);
     }
 

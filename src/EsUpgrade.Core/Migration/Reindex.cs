@@ -96,7 +96,8 @@ public static class Reindex
         {
             var uri = remote.Nodes.FirstOrDefault() ?? throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NoNodeUri,
                 $"Connection {remote.Name} has no node address a cluster could read from (an Elastic Cloud id): reindex from its https endpoint instead.", remote.Name);
-            var info = new Dictionary<string, object?> { ["host"] = uri.GetLeftPart(UriPartial.Authority) + uri.AbsolutePath.TrimEnd('/') };
+            // Elasticsearch wants the port spelled out, even 443 or 80 (RestReindexAction refuses a host without one).
+            var info = new Dictionary<string, object?> { ["host"] = $"{uri.Scheme}://{uri.Host}:{uri.Port}{uri.AbsolutePath.TrimEnd('/')}" };
             if (remote.ApiKey != null)
             {
                 var key = TransportWire.Reveal(remote.ApiKey);
@@ -148,6 +149,25 @@ public static class Reindex
         }
     }
 
+    /// <summary>
+    /// A task that failed before copying: started without waiting, Elasticsearch validates inside the task, so a host
+    /// missing from the whitelist, the remote refusing the credentials or a missing source index come back here.
+    /// </summary>
+    static EsException TaskError(JsonElement error, string label, string taskId, ReindexOptions options)
+    {
+        var type = error.Str("type") ?? "";
+        var reason = error.Str("reason") ?? error.GetRawText();
+        if (reason.Contains("not whitelisted in reindex.remote.whitelist") && options.Remote?.Nodes.FirstOrDefault() is Uri uri)
+            return new EsException(EsErrorKind.InvalidArgument, ErrorIds.RemoteNotWhitelisted,
+                $"The cluster may not read from {uri.Host}:{uri.Port}: {reason}. Add reindex.remote.whitelist: \"{uri.Host}:{uri.Port}\" to the elasticsearch.yml of every node of the destination and restart them (a static setting).", options.Source);
+        if (type == "index_not_found_exception" || (type == "status_exception" && reason.Contains("index_not_found_exception")))
+            return new EsException(EsErrorKind.NotFound, ErrorIds.IndexNotFound, $"There is no index named '{options.Source}' in {(options.Remote?.Name ?? "the cluster")}.", options.Source);
+        if (options.Remote != null && type == "status_exception" && (reason.Contains("\"status\":401") || reason.Contains("\"status\":403") || reason.Contains("security_exception")))
+            return new EsException(EsErrorKind.Authentication, ErrorIds.ReindexFailed,
+                $"{options.Remote.Name} refused the credentials of its connection when the reindex of {label} read from it: the user needs the read and view_index_metadata privileges there.", options.Source);
+        return new EsException(EsErrorKind.InvalidState, ErrorIds.ReindexFailed, $"The reindex of {label} (task {taskId}) failed: {reason}", label);
+    }
+
     /// <summary>Follows a task to its end with progress: its status, or null when the task is gone (its node restarted).</summary>
     public static async Task<JsonElement?> AwaitAsync(EsApi api, string taskId, string label, ReindexOptions options, CancellationToken ct)
     {
@@ -165,6 +185,7 @@ public static class Reindex
             }
             catch (EsException ex) when (ex.IsTransient)
             {
+                if (api.Clock.UtcNow >= deadline) throw;
                 api.Log.Verbose($"[{api.Connection.Name}] task {taskId}: {ex.Message}; asking again");
                 await api.Clock.Delay(options.PollInterval, ct).ConfigureAwait(false);
                 continue;
@@ -179,7 +200,8 @@ public static class Reindex
                 var response = task.Prop("response");
                 var failures = response?.Array("failures").ToList() ?? new List<JsonElement>();
                 var error = task.Prop("error");
-                if (failures.Count > 0 || error != null || task.Prop("task")?.Bool("cancelled") == true)
+                if (error != null) throw TaskError(error.Value, label, taskId, options);
+                if (failures.Count > 0 || task.Prop("task")?.Bool("cancelled") == true)
                     throw new EsException(EsErrorKind.InvalidState, ErrorIds.ReindexFailed,
                         $"The reindex of {label} (task {taskId}) " + (error != null ? "failed: " + (error.Value.Str("reason") ?? error.Value.GetRawText())
                             : failures.Count > 0 ? $"reported {failures.Count} failures, the first: {failures[0].Prop("cause")?.Str("reason") ?? failures[0].GetRawText()}."

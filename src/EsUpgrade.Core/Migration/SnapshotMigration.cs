@@ -126,7 +126,7 @@ public static class SnapshotMigration
             ? await IndexReader.GetIndicesAsync(source, null, includeHidden: false, ct).ConfigureAwait(false)
             : await FoundOrThrowAsync(source, options.Index, ct).ConfigureAwait(false);
         var oldest = destination.Connection.MajorVersion - 1;
-        return indices.Where(i => !i.IsHidden && !i.Name.StartsWith(".", StringComparison.Ordinal)).Select(i => new MigrationPlanItem
+        var plan = indices.Where(i => !i.IsHidden && !i.Name.StartsWith(".", StringComparison.Ordinal)).Select(i => new MigrationPlanItem
         {
             Index = i.Name, Documents = i.DocsCount, CreatedVersion = i.CreatedVersion?.ToString(),
             Route = i.CreatedVersion != null && i.CreatedVersion.Major < oldest ? MigrationRoute.Reindex : MigrationRoute.Restore,
@@ -134,6 +134,10 @@ public static class SnapshotMigration
                 ? $"created by {i.CreatedVersion}: {destination.Connection.Version} cannot restore it, so it is reindexed from {source.Connection.Name}"
                 : $"restored from the snapshot",
         }).ToList();
+        if (plan.Count == 0)
+            throw new EsException(EsErrorKind.NotFound, ErrorIds.IndexNotFound,
+                $"{source.Connection.Name} has no regular index{(options.Index is null ? "" : " that -Index names")} to migrate (hidden and system indices move with the global state of a migration that has indices).", options.Index is null ? source.Connection.Name : string.Join(",", options.Index));
+        return plan;
     }
 
     static async Task<IReadOnlyList<EsIndex>> FoundOrThrowAsync(EsApi api, IReadOnlyList<string> names, CancellationToken ct)
@@ -184,6 +188,13 @@ public static class SnapshotMigration
             if (!state.SnapshotTaken)
             {
                 var existing = await Snapshots.Snapshots.FindAsync(source, state.Repository, new[] { state.Snapshot + "*" }, ct).ConfigureAwait(false);
+                if (existing.Found.FirstOrDefault(s => s.Name == state.Snapshot) is { State: not ("IN_PROGRESS" or "SUCCESS") } failed)
+                {
+                    // An earlier run's snapshot ended PARTIAL or FAILED: a new one, under a new name.
+                    state.Snapshot = Snapshots.Snapshots.DatedName(source.Clock.UtcNow);
+                    store.Save(state);
+                    Note($"snapshot [{failed.Name}] ended {failed.State}: taking [{state.Snapshot}]");
+                }
                 if (!existing.Found.Any(s => s.Name == state.Snapshot))
                     await Snapshots.Snapshots.CreateAsync(source, state.Repository, state.Snapshot, state.Indices.Select(i => i.Name).ToList(), includeGlobalState: true, partial: false, ct).ConfigureAwait(false);
                 await Snapshots.Snapshots.WaitAsync(source, state.Repository, state.Snapshot, options.Timeout, ct).ConfigureAwait(false);
@@ -203,11 +214,20 @@ public static class SnapshotMigration
             if (!state.Restored)
             {
                 var there = new HashSet<string>((await IndexReader.GetIndicesAsync(destination, null, includeHidden: true, ct).ConfigureAwait(false)).Select(i => i.Name), StringComparer.Ordinal);
-                if (!(state.RestoreSent && restoring.All(there.Contains)))
+                // Without indices of its own the restore is only the global state, safe to send again.
+                if (!(state.RestoreSent && restoring.Count > 0 && restoring.All(there.Contains)))
                 {
-                    var snapshot = (await Snapshots.Snapshots.FindAsync(source, state.Repository, new[] { state.Snapshot }, ct).ConfigureAwait(false)).Found.Single();
+                    var found = await Snapshots.Snapshots.FindAsync(source, state.Repository, new[] { state.Snapshot }, ct).ConfigureAwait(false);
+                    if (found.Missing.Count > 0) throw found.Missing[0];
+                    var snapshot = found.Found.Single();
                     // "-*" alone names nothing (an empty list would mean every index): only the global state then.
-                    var restore = new RestoreOptions { Indices = restoring.Count > 0 ? restoring : new List<string> { "-*" }, IncludeGlobalState = true, IncludeAliases = true };
+                    // Every feature state but security: the destination's users and keys (this connection's among them) stay.
+                    var features = snapshot.FeatureStates.Keys.Where(f => f != "security").OrderBy(f => f, StringComparer.Ordinal).ToList();
+                    var restore = new RestoreOptions
+                    {
+                        Indices = restoring.Count > 0 ? restoring : new List<string> { "-*" }, IncludeGlobalState = true, IncludeAliases = true,
+                        FeatureStates = features.Count > 0 ? features : new List<string> { "none" },
+                    };
                     var refused = (await SnapshotRestore.PreCheckAsync(destination, source, snapshot, restore, ct).ConfigureAwait(false)).Where(c => c.IsRefused).ToList();
                     if (refused.Count > 0)
                         throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused, string.Join(" ", refused.Select(r => r.Reason)), refused[0].Index);
@@ -290,16 +310,28 @@ public static class SnapshotMigration
         if (!index.Copied)
         {
             var reindex = new ReindexOptions { Source = index.Name, Destination = index.Name, Remote = source.Connection, Timeout = options.Timeout, PollInterval = options.PollInterval };
-            if (index.TaskId is null)
+            for (var attempt = 0; ; attempt++)
             {
-                index.TaskId = await Reindex.StartAsync(destination, reindex, ct).ConfigureAwait(false);
+                if (index.TaskId is null)
+                {
+                    index.TaskId = await Reindex.StartAsync(destination, reindex, ct).ConfigureAwait(false);
+                    save();
+                }
+                JsonElement? status;
+                try
+                {
+                    status = await Reindex.AwaitAsync(destination, index.TaskId, $"{source.Connection.Name}:{index.Name} into {index.Name}", reindex, ct).ConfigureAwait(false);
+                }
+                catch (EsException ex) when (ex.Kind != EsErrorKind.Timeout && !ex.IsTransient)
+                {
+                    index.TaskId = null;    // a failed task stays failed: the next run starts a new one (op_type create copies nothing twice)
+                    save();
+                    throw;
+                }
+                if (status != null) break;
+                index.TaskId = null;    // gone with its node: start it again
                 save();
-            }
-            if (await Reindex.AwaitAsync(destination, index.TaskId, $"{source.Connection.Name}:{index.Name} into {index.Name}", reindex, ct).ConfigureAwait(false) is null)
-            {
-                index.TaskId = null;    // gone with its node: the next run starts it again, op_type create copies nothing twice
-                save();
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.ReindexFailed, $"the reindex task of [{index.Name}] is gone (its node restarted).", index.Name);
+                if (attempt > 0) throw new EsException(EsErrorKind.InvalidState, ErrorIds.ReindexFailed, $"the reindex task of [{index.Name}] vanished twice.", index.Name);
             }
             index.Copied = true;
             save();

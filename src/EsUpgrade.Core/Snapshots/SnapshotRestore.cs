@@ -94,15 +94,15 @@ public static class SnapshotRestore
         // System indices are those of the snapshot's feature states: restored with their feature, never by name on 8.x.
         var system = new HashSet<string>(snapshot.FeatureStates.Values.SelectMany(i => i), StringComparer.Ordinal);
         bool IsSystem(string name) => system.Contains(name);
-        var chosen = snapshot.Indices.Where(i => options.Indices is null ? !IsSystem(i) : options.Indices.Any(n => Names.Like(n, i))).ToList();
+        var chosen = Choose(snapshot, options.Indices, IsSystem);
         var checks = new List<RestoreCheck>();
         foreach (var index in chosen)
         {
-            var name = options.RenamePattern is null ? index : Regex.Replace(index, options.RenamePattern, options.RenameReplacement ?? "")    /* $1 reads the same in Java and .NET */;
+                var name = options.RenamePattern is null ? index : Rename(index, options.RenamePattern, options.RenameReplacement ?? "");
             var check = new RestoreCheck { Index = index, Target = name, Verdict = "Restore", Reason = "" };
             created.TryGetValue(index, out var version);
             check.CreatedVersion = version;
-            if (IsSystem(index) && targetVersion.Major >= 8 && options.Indices != null)
+            if (IsSystem(index) && targetVersion.Major >= 8)    // only a full name brings a system index here
                 Refuse(check, $"[{index}] is a system index: {target.Connection.Version} restores it only with its feature state (-FeatureState), not by name.");
             else if (snapshot.Failures.Any(f => f.StartsWith(index + "[", StringComparison.Ordinal)) && !options.Partial)
                 Refuse(check, $"[{index}] was not fully snapshotted (the snapshot is {snapshot.State}): restore it with -Partial, or take a new snapshot.");
@@ -146,6 +146,47 @@ public static class SnapshotRestore
 
     }
 
+    /// <summary>
+    /// The snapshot's indices a list names, as SnapshotUtils.filterIndices reads it: names and wildcards in order, a
+    /// leading "-" removing what matched so far; a wildcard never picks a system index (those come with their feature
+    /// state), a full name does. A full name the snapshot lacks is an IndexNotFound, before anything is sent.
+    /// </summary>
+    static List<string> Choose(EsSnapshot snapshot, IReadOnlyList<string>? names, Func<string, bool> isSystem)
+    {
+        if (names is null) return snapshot.Indices.Where(i => !isSystem(i)).ToList();
+        var chosen = new List<string>();
+        for (var n = 0; n < names.Count; n++)
+        {
+            var name = names[n];
+            if (name.StartsWith("-", StringComparison.Ordinal) && (n > 0 || name.Length > 1))
+            {
+                if (n == 0) chosen.AddRange(snapshot.Indices.Where(i => !isSystem(i)));    // "-x" first: everything but x
+                chosen.RemoveAll(i => Names.Like(name.Substring(1), i));
+                continue;
+            }
+            var pattern = name.IndexOfAny(new[] { '*', '?' }) >= 0;
+            var matches = snapshot.Indices.Where(i => Names.Like(name, i) && (!pattern || !isSystem(i))).ToList();
+            if (matches.Count == 0 && !pattern)
+                throw new EsException(EsErrorKind.NotFound, ErrorIds.IndexNotFound,
+                    $"Snapshot [{snapshot.Repository}:{snapshot.Name}] holds no index named '{name}'.", name);
+            chosen.AddRange(matches.Where(m => !chosen.Contains(m)));
+        }
+        return chosen;
+    }
+
+    /// <summary>-RenamePattern on a name ($1 reads the same in Java and .NET); a pattern that is no regular expression is an InvalidArgument.</summary>
+    static string Rename(string index, string pattern, string replacement)
+    {
+        try
+        {
+            return Regex.Replace(index, pattern, replacement);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.RestoreRefused, $"-RenamePattern '{pattern}' is not a regular expression: {ex.Message}", pattern);
+        }
+    }
+
     static void Refuse(RestoreCheck check, string reason)
     {
         check.Verdict = "Refused";
@@ -158,10 +199,19 @@ public static class SnapshotRestore
     /// </summary>
     public static async Task EnsureRepositoryAsync(EsApi target, EsApi source, string repository, CancellationToken ct)
     {
-        if ((await SnapshotRepositories.GetAsync(target, ct).ConfigureAwait(false)).Any(r => r.Name == repository)) return;
         var lookup = await SnapshotRepositories.FindAsync(source, new[] { repository }, ct).ConfigureAwait(false);
         if (lookup.Missing.Count > 0) throw lookup.Missing[0];
         var repo = lookup.Found.Single();
+        if ((await SnapshotRepositories.GetAsync(target, ct).ConfigureAwait(false)).FirstOrDefault(r => r.Name == repository) is { } there)
+        {
+            // Same name, other storage: restoring from it would read the wrong snapshots, or none.
+            if (there.Type != repo.Type || there.Location != repo.Location)
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.RepositoryRejected,
+                    $"{target.Connection.Name} has a repository [{repository}] of its own ({there.Type}, {there.Location}), not {source.Connection.Name}'s ({repo.Type}, {repo.Location}): unregister it there, or register {source.Connection.Name}'s storage under another name.", repository);
+            if (!there.ReadOnly)
+                target.Log.Warning($"[{target.Connection.Name}] repository [{repository}] is registered there writable: two clusters writing to one repository can corrupt it. Register it with -ReadOnly on the cluster that only restores.");
+            return;
+        }
         var settings = repo.Settings.Where(s => s.Key != "readonly").ToDictionary(s => s.Key, s => (object?)s.Value);
         target.Log.Verbose($"[{target.Connection.Name}] registering repository [{repository}] ({repo.Type}, {repo.Location}) read-only");
         await SnapshotRepositories.RegisterAsync(target, repository, repo.Type, settings, readOnly: true, verify: true, ct).ConfigureAwait(false);
@@ -223,7 +273,7 @@ public static class SnapshotRestore
                 total > 0 ? active * 100 / total : -1, completed: done));
             if (done) return total;
             if (target.Clock.UtcNow >= deadline)
-                throw new EsException(EsErrorKind.Timeout, ErrorIds.RestoreRefused,
+                throw new EsException(EsErrorKind.Timeout, ErrorIds.RestoreTimeout,
                     $"The restore of {label} had {active} of {total} primaries after {timeout}: it goes on in {target.Connection.Name} (GET _cat/recovery?active_only says where it stands).", label);
             await target.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }

@@ -167,7 +167,9 @@ public static class Snapshots
         }
         var shards = status.ValueKind == JsonValueKind.Object ? status.Prop("shards_stats") : null;
         int done = shards?.Int("done") ?? 0, total = shards?.Int("total") ?? 0;
-        var bytes = status.ValueKind == JsonValueKind.Object ? status.Prop("stats")?.Prop("processed")?.Long("size_in_bytes") ?? 0 : 0;
+        // "processed" is there only while it differs from "incremental", the bytes this snapshot copies.
+        var stats = status.ValueKind == JsonValueKind.Object ? status.Prop("stats") : null;
+        var bytes = (stats?.Prop("processed") ?? stats?.Prop("incremental"))?.Long("size_in_bytes") ?? 0;
         api.Log.Progress(new EsProgress(ProgressActivityId, $"Snapshot {repository}/{name}",
             $"{done} of {total} shards done, {bytes / (1024 * 1024)} MB copied", total > 0 ? done * 100 / total : -1));
     }

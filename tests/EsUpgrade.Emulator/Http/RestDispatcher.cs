@@ -219,7 +219,7 @@ public static class RestDispatcher
         return new() { ["error"] = ordered, ["status"] = error.Status };
     }
 
-    static Dictionary<string, object?> Describe(EsError e, bool withCause = true)
+    internal static Dictionary<string, object?> Describe(EsError e, bool withCause = true)
     {
         var d = new Dictionary<string, object?> { ["type"] = e.Type, ["reason"] = e.Reason };
         foreach (var (k, v) in e.Metadata) d[k] = v;

@@ -35,7 +35,7 @@ public sealed partial class EmulatedCluster
         {
             var master = RequireMaster();
             var snapshot = SnapshotsOf(repo).FirstOrDefault(s => s.Name == name && s.State != "IN_PROGRESS")
-                ?? throw new EsError(404, "snapshot_restore_exception", $"[{repo.Name}:{name}] snapshot does not exist");
+                ?? throw new EsError(500, "snapshot_restore_exception", $"[{repo.Name}:{name}] snapshot does not exist");
             var id = $"[{repo.Name}:{name}/{snapshot.Uuid}]";
             if (snapshot.State is "FAILED" or "INCOMPATIBLE")
                 throw new EsError(500, "snapshot_restore_exception", $"{id} unsupported snapshot state [{snapshot.State}]");

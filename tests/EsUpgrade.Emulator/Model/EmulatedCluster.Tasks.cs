@@ -8,7 +8,11 @@ public sealed class ReindexTask
     public required string SourceName { get; init; }
     /// <summary>Documents copied per emulated second: slices run in parallel.</summary>
     public required double Rate { get; init; }
-    public required EmulatedIndex Dest { get; init; }
+    /// <summary>The destination (null for a task that failed before it had one).</summary>
+    public EmulatedIndex? Dest { get; init; }
+    public required string DestName { get; init; }
+    /// <summary>What stopped the task before it copied anything (kept as the .tasks index keeps a failed task's error).</summary>
+    public EsError? Error { get; init; }
     public required long Total { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset DueAt { get; init; }
@@ -50,11 +54,31 @@ public sealed partial class EmulatedCluster
             var missing = Math.Max(0, total - dest.Documents);
             var task = new ReindexTask
             {
-                Id = $"{RequireMaster().Id}:{nextTask++}", SourceName = sourceName, Dest = dest, Total = total, StartedAt = now, Rate = rate,
+                Id = $"{RequireMaster().Id}:{nextTask++}", SourceName = sourceName, Dest = dest, DestName = dest.Name, Total = total, StartedAt = now, Rate = rate,
                 DueAt = now + TimeSpan.FromSeconds(missing / rate), Skipped = total - missing, Created = total - missing,
             };
             tasks[task.Id] = task;
             TrackBusy(now);
+            Signal();
+            return task;
+        }
+    }
+
+    /// <summary>
+    /// A reindex started without waiting validates inside its task (AbstractBaseReindexRestHandler): what it refuses — a
+    /// host not in the whitelist, the remote's error, a missing source — is the task's stored error, not the answer.
+    /// </summary>
+    public ReindexTask FailedReindex(string sourceName, string destName, EsError error)
+    {
+        lock (Sync)
+        {
+            var now = Clock.UtcNow;
+            var task = new ReindexTask
+            {
+                Id = $"{RequireMaster().Id}:{nextTask++}", SourceName = sourceName, DestName = destName, Total = 0, StartedAt = now, DueAt = now, Rate = 1,
+                Error = error, Completed = true,
+            };
+            tasks[task.Id] = task;
             Signal();
             return task;
         }
@@ -76,18 +100,18 @@ public sealed partial class EmulatedCluster
     bool AdvanceTasks(DateTimeOffset now)
     {
         var finished = false;
-        foreach (var t in tasks.Values.Where(t => !t.Completed))
+        foreach (var t in tasks.Values.Where(t => !t.Completed && t.Dest != null))
         {
             var elapsed = (now - t.StartedAt).TotalSeconds;
             var target = Math.Min(t.Total, (long)(elapsed * t.Rate) + t.Skipped);
             if (Spec.FailingReindex == t.SourceName.Split('/').Last() && target >= t.Total / 2)
             {
                 target = t.Total / 2;
-                t.Failure = $"[{t.Dest.Name}] failed to write documents: rejected execution of coordinating operation";
+                t.Failure = $"[{t.DestName}] failed to write documents: rejected execution of coordinating operation";
             }
             if (target > t.Created)
             {
-                t.Dest.CopiedDocuments += target - t.Created;
+                t.Dest!.CopiedDocuments += target - t.Created;
                 t.Created = target;
             }
             if (t.Failure != null || now >= t.DueAt)

@@ -92,21 +92,30 @@ public static class ReindexHandlers
         var remote = body["source"]?["remote"] as JsonObject;
         var slices = slicesText == "auto" ? int.MaxValue : int.TryParse(slicesText, out var n) && n >= 1 ? n
             : throw EsError.IllegalArgument($"[slices] must be at least 1, was [{slicesText}]");
+        var background = r.Q("wait_for_completion") == "false";
+        if (remote != null && slices > 1)
+            throw new EsError(400, "action_request_validation_exception", $"Validation Failed: 1: reindex from remote sources doesn't support slices > 1 but was [{(slicesText == "auto" ? "auto" : slices.ToString())}];");
+        if (remote != null) RemoteHost(remote);    // the host's form is checked as the request is parsed
         ReindexTask task;
-        if (remote != null)
+        try
         {
-            if (slices > 1)
-                throw new EsError(400, "action_request_validation_exception", $"Validation Failed: 1: reindex from remote sources doesn't support slices > 1 but was [{(slicesText == "auto" ? "auto" : slices.ToString())}];");
-            var (total, description) = await CountRemoteAsync(r, remote, sourceName);
-            var dest = await DestinationAsync(r, destName);
-            task = r.Cluster.StartReindex(description, total, dest);
+            if (remote != null)
+            {
+                var (total, description) = await CountRemoteAsync(r, remote, sourceName);
+                var dest = await DestinationAsync(r, destName);
+                task = r.Cluster.StartReindex(description, total, dest);
+            }
+            else
+            {
+                EmulatedIndex source;
+                lock (r.Cluster.Sync) source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
+                var dest = await DestinationAsync(r, destName);
+                task = r.Cluster.StartReindex(source, dest, slices);
+            }
         }
-        else
+        catch (EsError error) when (background && error.Status != 503)
         {
-            EmulatedIndex source;
-            lock (r.Cluster.Sync) source = IndexExpression.Resolve(r.Cluster, sourceName, expand: Expand.Open).Single();
-            var dest = await DestinationAsync(r, destName);
-            task = r.Cluster.StartReindex(source, dest, slices);
+            task = r.Cluster.FailedReindex(sourceName, destName, error);
         }
         if (r.Q("wait_for_completion") == "false")
             return Reply.Ok(new Dictionary<string, object?> { ["task"] = task.Id });
@@ -123,6 +132,15 @@ public static class ReindexHandlers
         return dest;
     }
 
+    /// <summary>source.remote.host as RestReindexAction parses it: scheme, host and an explicit port (a default port is not assumed).</summary>
+    static Uri RemoteHost(JsonObject remote)
+    {
+        var hostText = remote["host"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: [host] must be specified to reindex from a remote cluster;");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(hostText, @"^https?://(\[[^\]]+\]|[^/:\[]+):\d+(/.*)?$") || !Uri.TryCreate(hostText, UriKind.Absolute, out var host))
+            throw EsError.IllegalArgument($"[host] must be of the form [scheme]://[host]:[port](/[pathPrefix])? but was [{hostText}]");
+        return host;
+    }
+
     static readonly HttpClient Remote = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>
@@ -131,9 +149,7 @@ public static class ReindexHandlers
     /// </summary>
     static async Task<(long Total, string Description)> CountRemoteAsync(RestRequest r, JsonObject remote, string index)
     {
-        var hostText = remote["host"]?.GetValue<string>() ?? throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: [host] must be specified to reindex from a remote cluster;");
-        if (!Uri.TryCreate(hostText, UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
-            throw EsError.IllegalArgument($"[host] must be of the form [scheme]://[host]:[port](/[pathPrefix])? but was [{hostText}]");
+        var host = RemoteHost(remote);
         var hostPort = $"{host.Host}:{host.Port}";
         if (!r.Cluster.Spec.ReindexRemoteWhitelist.Any(w => Wildcard.Matches(w, hostPort)))
             throw EsError.IllegalArgument($"[{hostPort}] not whitelisted in reindex.remote.whitelist");
@@ -174,7 +190,7 @@ public static class ReindexHandlers
         foreach (var (k, v) in Status(t)) response[k] = v;
         response["failures"] = t.Failure is null ? Array.Empty<object>() : new object[]
         {
-            new Dictionary<string, object?> { ["index"] = t.Dest.Name, ["id"] = "a1", ["cause"] = new Dictionary<string, object?> { ["type"] = "es_rejected_execution_exception", ["reason"] = t.Failure }, ["status"] = 429 },
+            new Dictionary<string, object?> { ["index"] = t.DestName, ["id"] = "a1", ["cause"] = new Dictionary<string, object?> { ["type"] = "es_rejected_execution_exception", ["reason"] = t.Failure }, ["status"] = 429 },
         };
         return response;
     }
@@ -190,12 +206,13 @@ public static class ReindexHandlers
             ["task"] = new Dictionary<string, object?>
             {
                 ["node"] = t.Id.Split(':')[0], ["id"] = long.Parse(t.Id.Split(':')[1]), ["type"] = "transport", ["action"] = "indices:data/write/reindex",
-                ["status"] = Status(t), ["description"] = $"reindex from {(t.SourceName.StartsWith('[') ? t.SourceName : "[" + t.SourceName + "]")} to [{t.Dest.Name}]",
+                ["status"] = Status(t), ["description"] = $"reindex from {(t.SourceName.StartsWith('[') ? t.SourceName : "[" + t.SourceName + "]")} to [{t.DestName}]",
                 ["start_time_in_millis"] = t.StartedAt.ToUnixTimeMilliseconds(), ["running_time_in_nanos"] = (long)((r.Cluster.Clock.UtcNow - t.StartedAt).TotalMilliseconds * 1_000_000),
                 ["cancellable"] = true, ["cancelled"] = t.Canceled, ["headers"] = new Dictionary<string, object?>(),
             },
         };
-        if (t.Completed) body["response"] = Response(t);
+        if (t.Error is EsError failed) body["error"] = RestDispatcher.Describe(failed);
+        else if (t.Completed) body["response"] = Response(t);
         return Task.FromResult(Reply.Ok(body));
     }
 

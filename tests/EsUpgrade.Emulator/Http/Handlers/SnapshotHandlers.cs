@@ -254,17 +254,24 @@ public static class SnapshotHandlers
                         ["done"] = list.Count(x => x.Stage == "DONE"), ["failed"] = list.Count(x => x.Stage == "FAILURE"), ["total"] = list.Count,
                     };
                 }
-                Dictionary<string, object?> Stats(IEnumerable<(string Name, int Shard, string Stage, long Size, long Copied)> xs) => new()
+                // "processed" is written only while it differs from "incremental" (SnapshotStats.toXContent): a running copy.
+                Dictionary<string, object?> Stats(IEnumerable<(string Name, int Shard, string Stage, long Size, long Copied)> xs)
+                {
+                    var stats = StatsBody(xs);
+                    if (xs.Sum(x => x.Copied) != xs.Sum(x => x.Size))
+                        stats["processed"] = new Dictionary<string, object?> { ["file_count"] = xs.Count(x => x.Stage == "DONE") * 3, ["size_in_bytes"] = xs.Sum(x => x.Copied) };
+                    return stats;
+                }
+                Dictionary<string, object?> StatsBody(IEnumerable<(string Name, int Shard, string Stage, long Size, long Copied)> xs) => new()
                 {
                     ["incremental"] = new Dictionary<string, object?> { ["file_count"] = xs.Count() * 3, ["size_in_bytes"] = xs.Sum(x => x.Size) },
-                    ["processed"] = new Dictionary<string, object?> { ["file_count"] = xs.Count(x => x.Stage == "DONE") * 3, ["size_in_bytes"] = xs.Sum(x => x.Copied) },
                     ["total"] = new Dictionary<string, object?> { ["file_count"] = xs.Count() * 3, ["size_in_bytes"] = xs.Sum(x => x.Size) },
                     ["start_time_in_millis"] = s.StartTime.ToUnixTimeMilliseconds(),
                     ["time_in_millis"] = (long)(s.State == "IN_PROGRESS" ? now - s.StartTime : s.Duration).TotalMilliseconds,
                 };
                 result.Add(new Dictionary<string, object?>
                 {
-                    ["snapshot"] = s.Name, ["repository"] = repo.Name, ["uuid"] = s.Uuid, ["state"] = s.State == "IN_PROGRESS" ? "STARTED" : s.State,
+                    ["snapshot"] = s.Name, ["repository"] = repo.Name, ["uuid"] = s.Uuid, ["state"] = s.State switch { "IN_PROGRESS" => "STARTED", "PARTIAL" => "SUCCESS", var other => other },    // _status has no PARTIAL: the shards say
                     ["include_global_state"] = s.IncludeGlobalState, ["shards_stats"] = Counts(perShard), ["stats"] = Stats(perShard),
                     ["indices"] = perShard.GroupBy(x => x.Name).ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
                     {
