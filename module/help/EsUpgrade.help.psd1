@@ -231,13 +231,16 @@
     }
     'New-EsUpgradePlan' = @{
         Synopsis    = 'Shows the order in which a rolling upgrade takes the nodes, and why.'
-        Description = 'Orders the nodes as Elastic''s docs and its Kubernetes operator do: data tiers frozen, cold, warm, hot, content; then nodes that are neither master-eligible nor data nodes; then master-eligible nodes; the elected master last. Refuses a cluster not entirely on 7.17.x, and a target that is not 8.x. Warns about single-node tiers and fewer than three master-eligible nodes. The plan can be piped to Invoke-EsRollingUpgrade.'
+        Description = 'Orders the nodes as Elastic''s docs and its Kubernetes operator do: data tiers frozen, cold, warm, hot, content; then nodes that are neither master-eligible nor data nodes; then master-eligible nodes; the elected master last. Refuses a cluster not entirely on 7.17.x, and a target that is not 8.x. Warns about single-node tiers and fewer than three master-eligible nodes. Gives each node and the whole plan an estimated duration (EstimatedMinutes, EstimatedDuration) and says what it rests on (Estimate.Basis, EstimateBasis): a restart time (-NodeRestartTime, 90 seconds by default: stop, install, start and join), the recovery of the node''s shard copies (from operations for copies flushed before the restart, about a second each, two at a time; a copy written during the restart copies its files at indices.recovery.max_bytes_per_sec, which the basis states), and the run''s own steps. -Calibration takes the state file of an earlier run (a rehearsal on a test cluster, or the last upgrade) and uses its measured restart and recovery times instead: each node''s own, else the mean of its group. The plan can be piped to Invoke-EsRollingUpgrade.'
         Parameters  = @{
-            TargetVersion = 'The 8.x version to upgrade to, such as 8.19.0.'
-            Connection    = 'The cluster to plan; default the current connection.'
+            TargetVersion   = 'The 8.x version to upgrade to, such as 8.19.0.'
+            NodeRestartTime = 'How long one node takes from stop to rejoin, the install by -NodeAction included (a TimeSpan, or seconds); 90 seconds by default.'
+            Calibration     = 'The state file of an earlier Invoke-EsRollingUpgrade -StatePath run: its measured times replace the defaults.'
+            Connection      = 'The cluster to plan; default the current connection.'
         }
         Examples    = @(
             @{ Code = '(New-EsUpgradePlan 8.19.0).Nodes'; Remarks = 'Returns the UpgradePlan; its Nodes are PlannedNode objects in order, each with a reason.' }
+            @{ Code = 'New-EsUpgradePlan 8.19.0 -Calibration .\rehearsal\state.json'; Remarks = 'The plan with the durations measured in a rehearsal on the test cluster.' }
         )
     }
     'Invoke-EsRollingUpgrade' = @{

@@ -20,6 +20,9 @@ public sealed class PlannedNode
     public string Group { get; internal set; } = "";
     public string Reason { get; internal set; } = "";
     public bool AlreadyUpgraded { get; internal set; }
+    /// <summary>How long this node is expected to take, and what that rests on (New-EsUpgradePlan).</summary>
+    public NodeEstimate? Estimate { get; internal set; }
+    public double? EstimatedMinutes => Estimate is null ? (double?)null : Math.Round(Estimate.Total.TotalMinutes, 1);
     /// <summary>The node as Get-EsNode saw it; null for a node that was down when a run resumed.</summary>
     public EsNode? Node { get; internal set; }
     public override string ToString() => $"{Position}. {Name}";

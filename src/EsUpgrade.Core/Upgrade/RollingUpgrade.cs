@@ -88,6 +88,7 @@ public sealed class RollingUpgrade
                     Log.Verbose($"[{planned.Name}] {Describe(s)}");
                     await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
                     nodeState.Completed.Add(s);
+                    nodeState.StepEndedAt[s] = api.Clock.UtcNow;
                     Checkpoint();
                 }
                 step = null;

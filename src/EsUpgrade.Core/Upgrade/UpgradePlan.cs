@@ -14,5 +14,8 @@ public sealed class UpgradePlan
     public string TargetVersion { get; internal set; } = "";
     public IReadOnlyList<PlannedNode> Nodes { get; internal set; } = Array.Empty<PlannedNode>();
     public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
+    /// <summary>The whole upgrade's expected duration, and what it rests on (the table, or an earlier run's measurements).</summary>
+    public TimeSpan? EstimatedDuration { get; internal set; }
+    public string? EstimateBasis { get; internal set; }
     public override string ToString() => $"{ClusterName} → {TargetVersion}: {string.Join(", ", Nodes.Select(n => n.Name))}";
 }

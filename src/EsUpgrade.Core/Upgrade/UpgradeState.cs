@@ -36,6 +36,8 @@ public sealed class UpgradeState
         public bool IsMasterEligible { get; set; }
         public string? Host { get; set; }
         public List<UpgradeStep> Completed { get; set; } = new List<UpgradeStep>();
+        /// <summary>When each step ended: what a later plan's estimate is calibrated with.</summary>
+        public Dictionary<UpgradeStep, DateTimeOffset> StepEndedAt { get; set; } = new Dictionary<UpgradeStep, DateTimeOffset>();
         public DateTimeOffset? StartedAt { get; set; }
         public DateTimeOffset? EndedAt { get; set; }
         public bool Done { get; set; }

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using EsUpgrade.Upgrade;
 
@@ -12,11 +13,33 @@ public sealed class NewEsUpgradePlanCommand : EsClusterCmdlet
     [ValidateNotNullOrEmpty]
     public string TargetVersion { get; set; } = "";
 
+    /// <summary>How long one node takes from stop to rejoin, install included (a TimeSpan, or seconds); 90 seconds by default.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? NodeRestartTime { get; set; }
+
+    /// <summary>The state file of an earlier run (a rehearsal on a test cluster, or the last upgrade): its measured times replace the table's.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Calibration { get; set; }
+
     protected override void ProcessRecord()
     {
         WriteErrorOnFailure(() =>
         {
-            var plan = OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
+            UpgradeState? calibration = null;
+            if (Calibration != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(Calibration);
+                calibration = new JsonStateFile<UpgradeState>(path).Load()
+                    ?? throw new Errors.EsException(Errors.EsErrorKind.NotFound, Errors.ErrorIds.InvalidStateFile, $"There is no state file '{path}' to calibrate the estimate with.", path);
+            }
+            var plan = OffPipeline(async call =>
+            {
+                var made = await UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation).ConfigureAwait(false);
+                await DurationEstimator.EstimateAsync(call.Api, made, NodeRestartTime, calibration, call.Cancellation).ConfigureAwait(false);
+                return made;
+            });
             foreach (var warning in plan.Warnings) WriteWarning(warning);
             WriteObject(plan);
         }, TargetVersion);
