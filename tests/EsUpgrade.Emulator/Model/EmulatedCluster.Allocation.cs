@@ -238,6 +238,14 @@ public sealed partial class EmulatedCluster
     int IncomingRecoveries(EmulatedNode node) =>
         AllCopies.Count(c => (c.State == ShardState.Initializing && c.NodeId == node.Id && c.RecoveryType == "peer") || c.RelocatingNodeId == node.Id);
 
+    /// <summary>
+    /// indices.recovery.max_bytes_per_sec as the cluster has it (a dynamic setting: a change applies to the recoveries
+    /// running); unset, the spec's rate (40mb, Elasticsearch's default).
+    /// </summary>
+    long RecoveryBytesPerSecond =>
+        (Transient.TryGetValue("indices.recovery.max_bytes_per_sec", out var t) ? t : Persistent.GetValueOrDefault("indices.recovery.max_bytes_per_sec")) is string text
+        && ByteSize.TryParse(text) is long bytes ? bytes : Spec.RecoveryBytesPerSecond;
+
     /// <summary>The part of a peer recovery that does not depend on its size: the handshake, the translog phase.</summary>
     static readonly TimeSpan RecoveryFixedCost = TimeSpan.FromSeconds(1);
 
@@ -258,7 +266,7 @@ public sealed partial class EmulatedCluster
             c.BytesLeft = Math.Max(0, c.BytesLeft - c.Rate * Math.Max(0, (now - c.ProgressAt).TotalSeconds));
             c.ProgressAt = now;
             var sharing = Math.Max(inbound[(c.RelocatingNodeId ?? c.NodeId)!], outbound[c.RecoverySourceNodeId ?? ""]);
-            c.Rate = (double)Math.Max(1, Spec.RecoveryBytesPerSecond) / sharing;
+            c.Rate = (double)Math.Max(1, RecoveryBytesPerSecond) / sharing;
             var fixedLeft = c.RecoveryStartedAt + RecoveryFixedCost - now;
             c.ReadyAt = now + (fixedLeft > TimeSpan.Zero ? fixedLeft : TimeSpan.Zero) + TimeSpan.FromSeconds(c.BytesLeft / c.Rate);
         }

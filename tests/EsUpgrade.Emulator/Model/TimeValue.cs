@@ -22,3 +22,15 @@ public static class TimeValue
     public static TimeSpan Parse(string name, string v) =>
         TryParse(v) ?? throw EsError.IllegalArgument($"failed to parse setting [{name}] with value [{v}] as a time value: unit is missing or unrecognized");
 }
+
+/// <summary>Elasticsearch's byte sizes: 40mb, 1gb, 512kb, 100b (ByteSizeValue).</summary>
+public static class ByteSize
+{
+    public static long? TryParse(string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(text.Trim().ToLowerInvariant(), @"^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?$");
+        if (!m.Success) return null;
+        var unit = m.Groups[2].Value switch { "kb" => 1L << 10, "mb" => 1L << 20, "gb" => 1L << 30, "tb" => 1L << 40, "pb" => 1L << 50, _ => 1L };
+        return (long)(double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * unit);
+    }
+}
