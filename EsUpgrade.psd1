@@ -17,6 +17,7 @@
         'Disconnect-EsCluster'
         'Enable-EsShardAllocation'
         'Export-EsClusterBaseline'
+        'Export-EsDiagnostic'
         'Export-EsUpgradeReport'
         'Get-EsClient'
         'Get-EsCluster'

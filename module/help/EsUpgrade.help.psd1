@@ -11,7 +11,7 @@
         Assess        = @('Test-EsUpgradeReadiness', 'Test-EsDeprecation', 'Test-EsNodeConfiguration', 'Convert-EsNodeConfiguration', 'Get-EsClient', 'Get-EsDeprecationLog', 'Set-EsDeprecationLogging', 'Export-EsUpgradeReport')
         Fix           = @('Repair-EsDeprecation', 'Invoke-EsIndexUpgrade', 'Test-EsDeprecation', 'Get-EsSystemFeature', 'Start-EsSystemFeatureMigration', 'Update-EsMlModelSnapshot', 'Remove-EsMlModelSnapshot')
         BackUp        = @('Register-EsSnapshotRepository', 'Get-EsSnapshotRepository', 'Test-EsSnapshotRepository', 'Unregister-EsSnapshotRepository', 'New-EsSnapshot', 'Get-EsSnapshot', 'Wait-EsSnapshot', 'Remove-EsSnapshot', 'Restore-EsSnapshot', 'Test-EsUpgradeReadiness')
-        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Get-EsClusterStats', 'Get-EsNodeStats', 'Watch-EsCluster', 'Export-EsUpgradeReport')
+        Prove         = @('Export-EsClusterBaseline', 'Test-EsUpgradeResult', 'Compare-EsCluster', 'Get-EsClusterHealth', 'Get-EsClusterStats', 'Get-EsNodeStats', 'Watch-EsCluster', 'Export-EsDiagnostic', 'Export-EsUpgradeReport')
         NewCluster    = @('Invoke-EsSnapshotMigration', 'New-EsSnapshot', 'Restore-EsSnapshot', 'Invoke-EsReindex', 'Compare-EsCluster')
         ByHand        = @('Disable-EsShardAllocation', 'Enable-EsShardAllocation', 'Invoke-EsFlush', 'Set-EsMlUpgradeMode', 'Wait-EsNode', 'Wait-EsClusterHealth')
     }
@@ -681,6 +681,19 @@
         Examples    = @(
             @{ Code = 'Watch-EsCluster -StatePath D:\upgrade\state.json'; Remarks = 'In a second console while the upgrade runs: the live view, until Ctrl+C.' }
             @{ Code = 'Watch-EsCluster -Until Green -Interval 30 -Timeout 02:00:00'; Remarks = 'In a runbook: a status object every 30 seconds until green; an error after two hours.' }
+        )
+    }
+    'Export-EsDiagnostic' = @{
+        Synopsis    = 'Writes a zip of what support asks for when an upgrade goes wrong, secrets removed.'
+        Description = 'For the migration guide''s troubleshoot step: the outputs Elastic''s support diagnostics collect — version, health by index, cluster settings with defaults, cluster and node stats, pending tasks, allocation explain, nodes, node shutdown records, the _cat tables of nodes, indices, shards and recoveries, tasks, deprecations, system features, repositories, aliases, templates, ILM policies, licence, ML info — one file per API, and with -StatePath the rolling upgrade''s state file, plus manifest.json saying what each file is and what failed. Values whose key names a password, secret, token, key or credential, and Authorization headers, are replaced. On a red or partly unreachable cluster what fails is listed in the manifest, not fatal. Ready to attach to a support case or a forum post; returns the EsDiagnosticBundle.'
+        Parameters  = @{
+            Path       = 'The zip file to write.'
+            StatePath  = 'A rolling upgrade''s state file to include.'
+            Force      = 'Replace an existing file.'
+            Connection = 'The cluster; default the current connection.'
+        }
+        Examples    = @(
+            @{ Code = 'Export-EsDiagnostic .\case-1234.zip -StatePath D:\upgrade\state.json'; Remarks = 'Writes the bundle; its Failed property lists the APIs that did not answer.' }
         )
     }
 }

@@ -44,3 +44,16 @@ Describe 'Watch-EsCluster outside a console' {
         Invoke-EsRequest -Method PUT /logs/_settings -Body @{ index = @{ number_of_replicas = 1 } } | Out-Null
     }
 }
+
+Describe 'Export-EsDiagnostic' {
+    It 'writes a zip with a manifest, and refuses to overwrite without -Force' {
+        $zip = Join-Path $es.Directory 'diag.zip'
+        $bundle = Export-EsDiagnostic $zip
+        $bundle.Collected | Should -BeGreaterThan 15
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $archive = [IO.Compression.ZipFile]::OpenRead($zip)
+        try { $archive.Entries.FullName | Should -Contain 'manifest.json'; $archive.Entries.FullName | Should -Contain 'nodes_stats.json' } finally { $archive.Dispose() }
+        Export-EsDiagnostic $zip -ErrorVariable exists -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $exists[0].FullyQualifiedErrorId | Should -BeLike 'DestinationExists,*'
+    }
+}

@@ -69,6 +69,7 @@ BeforeAll {
         EsClusterStats    = Get-EsClusterStats
         EsNodeStats       = Get-EsNodeStats es-03
         EsClusterStatus   = Watch-EsCluster -Until Yellow -Interval 1 -Timeout 30
+        EsDiagnosticBundle = Export-EsDiagnostic (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.zip") -Force -Confirm:$false
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue
@@ -107,7 +108,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Item $yml, "$yml.8x.yml", (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json"), (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.baseline.json") -ErrorAction SilentlyContinue
+    Remove-Item $yml, "$yml.8x.yml", (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.json"), (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.baseline.json"), (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID.zip") -ErrorAction SilentlyContinue
     Remove-Item -Recurse (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID") -ErrorAction SilentlyContinue
     Get-EsConnection | Disconnect-EsCluster
     $es, $upgraded | Stop-EsEmulator
