@@ -351,19 +351,21 @@
         )
     }
     'Export-EsUpgradeReport' = @{
-        Synopsis    = 'Writes the assessment as one self-contained HTML page for the change request, or as JSON.'
-        Description = 'Takes the objects of Test-EsUpgradeReadiness, Test-EsDeprecation, Test-EsNodeConfiguration, Get-EsClient and Get-EsDeprecationLog from the pipeline (or, with none, runs the readiness and deprecation checks for -TargetVersion) and writes them worst first: blockers, warnings, information, passes, each with its link and what to do. The HTML page needs no other file, no script and no network, and prints well (links are printed out). The extension of -Path (.html or .json) picks the format. An existing file is overwritten only with -Force.'
+        Synopsis    = 'Writes the assessment, the plan, the run and its result as one self-contained HTML page for the change request, or as JSON.'
+        Description = 'Takes the objects of Test-EsUpgradeReadiness, Test-EsDeprecation, Test-EsNodeConfiguration, Get-EsClient and Get-EsDeprecationLog (before), New-EsUpgradePlan with its estimate, Invoke-EsRollingUpgrade''s node results, Invoke-EsSnapshotMigration''s indices and Compare-EsCluster''s differences (during), and Test-EsUpgradeResult''s checks (after) from the pipeline (or, with none, runs the readiness and deprecation checks for -TargetVersion) and writes them worst first: blockers, warnings, information, passes, each with its link and what to do. With -StatePath the page draws the rolling upgrade as an inline SVG chart, one row per node: the run''s steps, the restart, the recovery (the JSON carries the same seconds). The HTML page needs no other file, no script and no network, and prints well (links are printed out). The extension of -Path (.html or .json) picks the format. An existing file is overwritten only with -Force.'
         Parameters  = @{
             Path          = 'The file to write: .html (or .htm) for the page, .json for machines.'
             InputObject   = 'The assessment objects to report. Another kind of object is an UnsupportedReportInput error.'
             TargetVersion = 'With nothing piped in: the release the checks are run for, in full (8.19.0).'
             Connection    = 'With nothing piped in: the cluster to check; default the current connection.'
             Title         = 'The page''s heading.'
+            StatePath     = 'A rolling upgrade''s state file: its timeline is drawn.'
             Force         = 'Overwrite an existing file.'
         }
         Examples    = @(
             @{ Code = 'Export-EsUpgradeReport .\readiness.html -TargetVersion 8.19.0'; Remarks = 'Runs the checks and returns the FileInfo of the page.' }
             @{ Code = '& { Test-EsUpgradeReadiness 8.19.0; Test-EsNodeConfiguration .\config; Get-EsClient } | Export-EsUpgradeReport .\change-1234.html'; Remarks = 'One page of readiness, configuration and clients; returns its FileInfo.' }
+            @{ Code = 'Test-EsUpgradeResult 8.19.0 -Baseline .\state.baseline.json | Export-EsUpgradeReport .\after.html -StatePath .\state.json'; Remarks = 'The verdict after the upgrade, with each node''s timeline.' }
         )
     }
     'Repair-EsDeprecation' = @{

@@ -59,4 +59,38 @@ public class ReportTests : IDisposable
         var ex = Assert.Throws<EsException>(() => UpgradeReport.Write(Path.Combine(temp, "report.txt"), Items(), "x", DateTimeOffset.UtcNow));
         Assert.Equal(ErrorIds.InvalidReportPath, ex.ErrorId);
     }
+
+    [Fact]
+    public void A_rolling_upgrade_s_state_file_draws_each_node_s_timeline_in_the_page_and_the_json()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+        Upgrade.UpgradeState.NodeState Node(string name, int startMinute) => new()
+        {
+            Name = name, StartedAt = t0.AddMinutes(startMinute), Done = true,
+            StepEndedAt = new()
+            {
+                [Upgrade.UpgradeStep.NodeActionStarted] = t0.AddMinutes(startMinute).AddSeconds(10),
+                [Upgrade.UpgradeStep.WaitForNode] = t0.AddMinutes(startMinute).AddSeconds(100),
+                [Upgrade.UpgradeStep.WaitForHealth] = t0.AddMinutes(startMinute).AddSeconds(160),
+            },
+        };
+        var state = new Upgrade.UpgradeState { StartedAt = t0, Nodes = { Node("warm-<1>", 0), Node("master-1", 3) } };
+        var checks = new object[] { new Verification.UpgradeResultCheck { Name = "NodeVersions", Status = ReadinessStatus.Pass, Detail = "all 2 nodes run 8.19.0" } };
+        var items = checks.Select(o => UpgradeReport.ItemOf(o)!).ToList();
+        var html = Path.Combine(temp, "run.html");
+        UpgradeReport.Write(html, items, "Run", DateTimeOffset.UtcNow, state);
+        var page = File.ReadAllText(html);
+        Assert.Contains("<svg width=", page);
+        Assert.Contains("warm-&lt;1&gt;", page);
+        Assert.Contains("<title>master-1: restart 90 s</title>", page);
+        Assert.Contains("<title>warm-&lt;1&gt;: recovery 60 s</title>", page);
+        Assert.Contains("NodeVersions", page);
+        Assert.DoesNotContain("http://", page);
+        Assert.DoesNotContain(" src=", page);
+        var json = Path.Combine(temp, "run.json");
+        UpgradeReport.Write(json, items, "Run", DateTimeOffset.UtcNow, state);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var first = doc.RootElement.GetProperty("timeline")[0];
+        Assert.Equal(("warm-<1>", 10.0, 90.0, 60.0), (first.GetProperty("node").GetString(), first.GetProperty("stepsSeconds").GetDouble(), first.GetProperty("restartSeconds").GetDouble(), first.GetProperty("recoverySeconds").GetDouble()));
+    }
 }

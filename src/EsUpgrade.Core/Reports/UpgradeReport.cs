@@ -68,14 +68,63 @@ public static class UpgradeReport
             Kind = "Deprecated call", Title = g.Message, Resource = g.Client,
             Detail = string.Format(CultureInfo.InvariantCulture, "{0} calls from {1:u} to {2:u} on {3}.", g.Count, g.FirstSeen, g.LastSeen, string.Join(", ", g.Nodes)), Cluster = g.Connection?.ClusterName,
         },
+        Verification.UpgradeResultCheck c => new ReportItem
+        {
+            Severity = c.Status switch { ReadinessStatus.Fail => ReportSeverity.Blocker, ReadinessStatus.Warning => ReportSeverity.Warning, _ => ReportSeverity.Pass },
+            Kind = "Result", Title = c.Name, Detail = c.Detail, Remedy = c.Remedy, Cluster = c.Connection?.ClusterName,
+        },
+        Upgrade.NodeUpgradeResult r => new ReportItem
+        {
+            Severity = r.Status == Upgrade.NodeUpgradeStatus.Failed ? ReportSeverity.Blocker : r.Warning != null ? ReportSeverity.Warning
+                : r.Status == Upgrade.NodeUpgradeStatus.Skipped ? ReportSeverity.Info : ReportSeverity.Pass,
+            Kind = "Node upgrade", Title = $"{r.Position}. {r.Node}: {r.Status}", Resource = $"{r.FromVersion} → {r.ToVersion}",
+            Detail = (r.DurationSeconds is double d ? string.Format(CultureInfo.InvariantCulture, "{0:0} s. ", d) : "") + (r.Warning ?? ""), Cluster = r.Connection?.ClusterName,
+        },
+        Upgrade.UpgradePlan p => new ReportItem
+        {
+            Severity = ReportSeverity.Info, Kind = "Plan", Title = $"{p.Nodes.Count} nodes to {p.TargetVersion}: {string.Join(" > ", p.Nodes.Select(n => n.Name))}",
+            Detail = p.EstimatedDuration is TimeSpan e ? string.Format(CultureInfo.InvariantCulture, "Estimated {0:0} min, from {1}.", e.TotalMinutes, p.EstimateBasis) : null,
+            Cluster = p.ClusterName,
+        },
+        Migration.EsMigratedIndex m => new ReportItem
+        {
+            Severity = m.Status == "Complete" ? ReportSeverity.Pass : ReportSeverity.Blocker, Kind = "Migration", Title = $"{m.Index}: {m.Route}, {m.Status}",
+            Resource = m.Snapshot, Detail = string.Format(CultureInfo.InvariantCulture, "{0} documents in {1}, {2} in the new cluster.", m.SourceDocuments, m.SourceCluster, m.DestinationDocuments),
+            Cluster = m.Connection?.ClusterName,
+        },
+        Migration.ClusterDifference d => new ReportItem
+        {
+            Severity = ReportSeverity.Warning, Kind = "Difference (" + d.Kind + ")", Title = d.Name, Detail = d.Detail, Cluster = d.Difference,
+        },
         _ => null,
     };
 
+    /// <summary>A rolling upgrade's timeline, from its state file: per node, when it started and when each phase ended.</summary>
+    public sealed class TimelineNode
+    {
+        public string Name { get; set; } = "";
+        public DateTimeOffset Start { get; set; }
+        public DateTimeOffset? ActionStarted { get; set; }
+        public DateTimeOffset? Joined { get; set; }
+        public DateTimeOffset? Healthy { get; set; }
+        public bool Done { get; set; }
+    }
+
+    public static IReadOnlyList<TimelineNode> Timeline(Upgrade.UpgradeState state) =>
+        state.Nodes.Where(n => n.StartedAt != null).OrderBy(n => n.StartedAt).Select(n => new TimelineNode
+        {
+            Name = n.Name, Start = n.StartedAt!.Value, Done = n.Done,
+            ActionStarted = n.StepEndedAt.TryGetValue(Upgrade.UpgradeStep.NodeActionStarted, out var a) ? a : (DateTimeOffset?)null,
+            Joined = n.StepEndedAt.TryGetValue(Upgrade.UpgradeStep.WaitForNode, out var j) ? j : (DateTimeOffset?)null,
+            Healthy = n.StepEndedAt.TryGetValue(Upgrade.UpgradeStep.WaitForHealth, out var h) ? h : n.EndedAt,
+        }).ToList();
+
     /// <summary>Writes the report; the format follows the extension (.html, .htm, .json).</summary>
-    public static void Write(string path, IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated)
+    public static void Write(string path, IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, Upgrade.UpgradeState? state = null)
     {
         var sorted = items.OrderBy(i => i.Severity).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ToList();
-        var text = IsJson(path) ? Json(sorted, title, generated) : Html(sorted, title, generated);
+        var timeline = state is null ? Array.Empty<TimelineNode>() : Timeline(state);
+        var text = IsJson(path) ? Json(sorted, title, generated, timeline) : Html(sorted, title, generated, timeline);
         Files.Guard(path, () => File.WriteAllText(path, text, new UTF8Encoding(false)));
     }
 
@@ -94,9 +143,16 @@ public static class UpgradeReport
         : items.Any(i => i.Severity == ReportSeverity.Warning) ? "Ready, with warnings to read."
         : "Ready.";
 
-    static string Json(IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated) =>
+    static string Json(IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, IReadOnlyList<TimelineNode> timeline) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
+            ["timeline"] = timeline.Select(t => new Dictionary<string, object?>
+            {
+                ["node"] = t.Name, ["start"] = t.Start.ToString("o", CultureInfo.InvariantCulture), ["done"] = t.Done,
+                ["stepsSeconds"] = t.ActionStarted is DateTimeOffset a ? (a - t.Start).TotalSeconds : (double?)null,
+                ["restartSeconds"] = t.ActionStarted is DateTimeOffset a2 && t.Joined is DateTimeOffset j ? (j - a2).TotalSeconds : (double?)null,
+                ["recoverySeconds"] = t.Joined is DateTimeOffset j2 && t.Healthy is DateTimeOffset h ? (h - j2).TotalSeconds : (double?)null,
+            }).ToList(),
             ["title"] = title,
             ["generated"] = generated.ToString("o", CultureInfo.InvariantCulture),
             ["verdict"] = Verdict(items),
@@ -110,7 +166,43 @@ public static class UpgradeReport
 
     static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
 
-    static string Html(IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated)
+    /// <summary>
+    /// The rolling upgrade as an inline SVG, one row per node on one time axis: the run's own steps (grey), the restart
+    /// from the node action to the rejoin (blue), the recovery to health (green). No script, no external reference.
+    /// </summary>
+    static string Svg(IReadOnlyList<TimelineNode> nodes)
+    {
+        var start = nodes.Min(n => n.Start);
+        var end = nodes.Max(n => n.Healthy ?? n.Joined ?? n.ActionStarted ?? n.Start);
+        var span = Math.Max(1, (end - start).TotalSeconds);
+        const int label = 150, width = 900, row = 22;
+        double X(DateTimeOffset t) => label + (width - label - 10) * (t - start).TotalSeconds / span;
+        string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+        var b = new StringBuilder();
+        var height = nodes.Count * row + 40;
+        b.Append($"<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Rolling upgrade timeline\">\n");
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            var y = 10 + i * row;
+            b.Append($"<text x=\"0\" y=\"{y + 14}\" font-size=\"12\">{H(n.Name)}</text>");
+            void Bar(DateTimeOffset? from, DateTimeOffset? to, string colour, string what)
+            {
+                if (from is not DateTimeOffset f || to is not DateTimeOffset t || t < f) return;
+                b.Append($"<rect x=\"{F(X(f))}\" y=\"{y}\" width=\"{F(Math.Max(1, X(t) - X(f)))}\" height=\"{row - 6}\" fill=\"{colour}\"><title>{H(n.Name)}: {what} {F((t - f).TotalSeconds)} s</title></rect>");
+            }
+            Bar(n.Start, n.ActionStarted, "#bbbbbb", "steps before the restart");
+            Bar(n.ActionStarted, n.Joined, "#4a7fd4", "restart");
+            Bar(n.Joined, n.Healthy, "#4caf50", "recovery");
+            b.Append('\n');
+        }
+        var axisY = nodes.Count * row + 28;
+        b.Append($"<text x=\"{label}\" y=\"{axisY}\" font-size=\"11\">{H(start.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture))} UTC</text>");
+        b.Append($"<text x=\"{width - 10}\" y=\"{axisY}\" font-size=\"11\" text-anchor=\"end\">+{F(span / 60)} min</text>\n</svg>\n");
+        return b.ToString();
+    }
+
+    static string Html(IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, IReadOnlyList<TimelineNode> timeline)
     {
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(H(title)).Append("</title>\n<style>\n")
@@ -123,6 +215,9 @@ public static class UpgradeReport
         b.Append("<h1>").Append(H(title)).Append("</h1>\n<p>Generated ").Append(H(generated.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))).Append(" by EsUpgrade.</p>\n");
         b.Append("<p class=\"verdict\">").Append(H(Verdict(items))).Append("</p>\n<p>");
         b.Append(string.Join(" · ", Enum.GetValues(typeof(ReportSeverity)).Cast<ReportSeverity>().Select(s => $"{items.Count(i => i.Severity == s)} {s}"))).Append("</p>\n");
+        if (timeline.Count > 0)
+            b.Append("<h2>Rolling upgrade</h2>\n<p>Each node: the run's steps (grey), the restart from the node action to its rejoin (blue), the recovery to health (green).</p>\n")
+             .Append(Svg(timeline));
         b.Append("<table><thead><tr><th>Severity</th><th>Kind</th><th>Finding</th><th>Where</th><th>Detail</th><th>What to do</th></tr></thead><tbody>\n");
         foreach (var i in items)
         {

@@ -43,6 +43,11 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Title { get; set; }
 
+    /// <summary>A rolling upgrade's state file: the page draws each node's timeline (the run's steps, restart, recovery).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -57,7 +62,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             var item = UpgradeReport.ItemOf(one is PSObject ps ? ps.BaseObject : one);
             if (item is null)
                 WriteError(ToErrorRecord(new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedReportInput,
-                    $"A {one.GetType().Name} is not part of an assessment: pipe the objects of Test-EsUpgradeReadiness, Test-EsDeprecation, Test-EsNodeConfiguration, Get-EsClient or Get-EsDeprecationLog.", one)));
+                    $"A {one.GetType().Name} is not part of a report: pipe the objects of Test-EsUpgradeReadiness, Test-EsDeprecation, Test-EsNodeConfiguration, Get-EsClient, Get-EsDeprecationLog, New-EsUpgradePlan, Invoke-EsRollingUpgrade, Test-EsUpgradeResult, Invoke-EsSnapshotMigration or Compare-EsCluster.", one)));
             else items.Add(item);
         }
     }
@@ -70,6 +75,13 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             UpgradeReport.IsJson(path);    // the extension is checked before any work
             if (File.Exists(path) && !Force)
                 throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give another -Path, or -Force to overwrite it.", path);
+            Upgrade.UpgradeState? state = null;
+            if (StatePath != null)
+            {
+                var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
+                state = new Upgrade.JsonStateFile<Upgrade.UpgradeState>(statePath).Load()
+                    ?? throw new EsException(EsErrorKind.NotFound, ErrorIds.InvalidStateFile, $"There is no state file '{statePath}'.", statePath);
+            }
             if (items.Count == 0 && MyInvocation.ExpectingInput)
                 throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.NothingToReport,
                     "Nothing reportable came down the pipeline (did the command before it fail?): no report is written, rather than an empty one that would read as ready.", Path);
@@ -87,7 +99,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             }
             if (!ShouldProcess(path, $"Write a report of {items.Count} items")) return;
             var cluster = items.Select(i => i.Cluster).FirstOrDefault(c => c != null);
-            UpgradeReport.Write(path, items, Title ?? (cluster is null ? "Elasticsearch upgrade assessment" : $"Upgrade assessment of {cluster}"), DateTimeOffset.UtcNow);
+            UpgradeReport.Write(path, items, Title ?? (cluster is null ? "Elasticsearch upgrade assessment" : $"Upgrade assessment of {cluster}"), DateTimeOffset.UtcNow, state);
             WriteObject(new FileInfo(path));
         }, Path);
     }
