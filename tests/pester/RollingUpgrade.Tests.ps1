@@ -232,5 +232,13 @@ Invoke-EsRollingUpgrade -TargetVersion $target -StatePath '$state' -Confirm:`$fa
         Get-Restarts | Should -Be @(1, 1, 1)
         $results.Count | Should -Be 3
         Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
+        # The run's story: the result checks against the baseline taken beside the state file, each node's timeline.
+        $page = Join-Path $es.Directory 'after.html'
+        Test-EsUpgradeResult $target -Baseline ($state -replace '\.json$', '.baseline.json') | Export-EsUpgradeReport $page -StatePath $state | Out-Null
+        $html = Get-Content -Raw $page
+        $html | Should -Match '<svg width='
+        foreach ($node in 'es-01', 'es-02', 'es-03') { $html | Should -Match "<title>$node`: restart" }
+        $html | Should -Match 'DocumentCounts'
+        $html | Should -Not -Match ' src=|<link|<script'
     }
 }
