@@ -28,3 +28,22 @@ public class RecoveryRateTests
         Assert.Equal(6, ReplicaRecoveryTime("80mb").TotalSeconds, 1);
     }
 }
+
+public class RecoveryApiTests
+{
+    [Fact]
+    public async Task Recovery_shows_a_restore_from_its_snapshot_and_a_peer_copy_with_bytes()
+    {
+        var spec = ClusterSpec.Uniform(2, "8.19.0");
+        spec.Indices.Add(new IndexSpec { Name = "big", Shards = 1, Replicas = 0, Documents = 400 * 1024 });
+        spec.NodeBootTime = spec.ShardFetchTime = spec.ElectionTime = TimeSpan.Zero;
+        await using var c = await Cluster.StartAsync(spec);
+        var (response, _) = await c.SendAsync("PUT", "/big/_settings", """{"index":{"number_of_replicas":1}}""");
+        Assert.True(response.IsSuccessStatusCode);
+        var recovery = await c.GetJsonAsync("/big/_recovery?active_only=true");
+        var shard = Assert.Single(recovery.GetProperty("big").GetProperty("shards").EnumerateArray());
+        Assert.Equal(("PEER", "INDEX", false), (shard.GetProperty("type").GetString(), shard.GetProperty("stage").GetString(), shard.GetProperty("primary").GetBoolean()));
+        Assert.Equal(400L * 1024 * 1024, shard.GetProperty("index").GetProperty("size").GetProperty("total_in_bytes").GetInt64());
+        Assert.Equal("es-01", shard.GetProperty("source").GetProperty("name").GetString());
+    }
+}

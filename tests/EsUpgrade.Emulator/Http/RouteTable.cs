@@ -101,6 +101,8 @@ public static class RouteTable
         new("GET", "/_nodes/{node_id}/shutdown", "shutdown.get_node", ShutdownHandlers.Get),
         new("DELETE", "/_nodes/{node_id}/shutdown", "shutdown.delete_node", ShutdownHandlers.Delete),
 new("GET", "/_cluster/stats", "cluster.stats", NodesHandlers.ClusterStats),
+        new("GET", "/_recovery", "indices.recovery", IndexHandlers.IndexRecovery),
+        new("GET", "/{index}/_recovery", "indices.recovery", IndexHandlers.IndexRecovery),
         new("GET", "/_cluster/stats/nodes/{node_id}", "cluster.stats", NodesHandlers.ClusterStats),
                 new("GET", "/_nodes/stats", "nodes.stats", NodesHandlers.Stats),
         new("GET", "/_nodes/{node_id}/stats", "nodes.stats", NodesHandlers.Stats),

@@ -165,44 +165,37 @@ public static class CatHandlers
         lock (r.Cluster.Sync)
         {
             r.Cluster.RequireMaster();
-            var now = r.Cluster.Clock.UtcNow;
             var activeOnly = r.Flag("active_only");
-            foreach (var i in IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.All).OrderBy(i => i.Name, StringComparer.Ordinal))
-                foreach (var c in i.Copies.Where(c => c.State != ShardState.Unassigned && (!activeOnly || c.State is ShardState.Initializing or ShardState.Relocating)))
+            foreach (var x in RecoveryProgress.Of(r.Cluster, r.Param("index"), activeOnly))
+            {
+                var (i, c) = (x.Index, x.Copy);
+                var percent = (x.Fraction * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+                table.Add(new()
                 {
-                    var done = c.State is not (ShardState.Initializing or ShardState.Relocating);
-                    var span = (c.ReadyAt - c.RecoveryStartedAt).TotalMilliseconds;
-                    var fraction = done || span <= 0 ? 1.0 : Math.Clamp((now - c.RecoveryStartedAt).TotalMilliseconds / span, 0, 1);
-                    var recovered = (long)(c.RecoveryBytes * fraction);
-                    var source = r.Cluster.NodeById(c.RecoverySourceNodeId);
-                    var target = r.Cluster.NodeById(c.RelocatingNodeId ?? c.NodeId)!;
-                    var percent = (fraction * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
-                    table.Add(new()
-                    {
-                        ["index"] = i.Name,
-                        ["shard"] = c.Shard.ToString(),
-                        ["time"] = ((long)((done ? c.ReadyAt : now) - c.RecoveryStartedAt).TotalMilliseconds) + "ms",
-                        ["type"] = c.RecoveryType,
-                        ["stage"] = done ? "done" : c.RecoveryBytes > 0 ? "index" : "translog",
-                        ["source_host"] = source?.Ip ?? "n/a",
-                        ["source_node"] = source?.Name ?? "n/a",
-                        ["target_host"] = target.Ip,
-                        ["target_node"] = target.Name,
-                        ["repository"] = c.RecoveryType == "snapshot" && i.RestoreSource != null ? i.RestoreSource.Split(':')[0] : "n/a",
-                        ["snapshot"] = c.RecoveryType == "snapshot" && i.RestoreSource != null ? i.RestoreSource.Split(':')[1] : "n/a",
-                        ["files"] = c.RecoveryBytes > 0 ? "12" : "0",
-                        ["files_recovered"] = c.RecoveryBytes > 0 ? ((int)(12 * fraction)).ToString() : "0",
-                        ["files_percent"] = percent,
-                        ["files_total"] = "12",
-                        ["bytes"] = Bytes(c.RecoveryBytes),
-                        ["bytes_recovered"] = Bytes(recovered),
-                        ["bytes_percent"] = percent,
-                        ["bytes_total"] = Bytes(i.ShardSizeBytes),
-                        ["translog_ops"] = "0",
-                        ["translog_ops_recovered"] = "0",
-                        ["translog_ops_percent"] = "100.0%",
-                    });
-                }
+                    ["index"] = i.Name,
+                    ["shard"] = c.Shard.ToString(),
+                    ["time"] = (long)x.Time.TotalMilliseconds + "ms",
+                    ["type"] = c.RecoveryType,
+                    ["stage"] = x.Stage,
+                    ["source_host"] = x.Source?.Ip ?? "n/a",
+                    ["source_node"] = x.Source?.Name ?? "n/a",
+                    ["target_host"] = x.Target.Ip,
+                    ["target_node"] = x.Target.Name,
+                    ["repository"] = x.Repository ?? "n/a",
+                    ["snapshot"] = x.Snapshot ?? "n/a",
+                    ["files"] = c.RecoveryBytes > 0 ? "12" : "0",
+                    ["files_recovered"] = c.RecoveryBytes > 0 ? ((int)(12 * x.Fraction)).ToString() : "0",
+                    ["files_percent"] = percent,
+                    ["files_total"] = "12",
+                    ["bytes"] = Bytes(c.RecoveryBytes),
+                    ["bytes_recovered"] = Bytes(x.Recovered),
+                    ["bytes_percent"] = percent,
+                    ["bytes_total"] = Bytes(i.ShardSizeBytes),
+                    ["translog_ops"] = "0",
+                    ["translog_ops_recovered"] = "0",
+                    ["translog_ops_percent"] = "100.0%",
+                });
+            }
         }
         return Task.FromResult(table.Render(r));
     }

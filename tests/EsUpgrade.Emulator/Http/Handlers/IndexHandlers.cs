@@ -264,4 +264,38 @@ public static class IndexHandlers
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?> { ["_shards"] = Shards(total, targets.Sum(i => i.Copies.Count(c => c.IsActive))) }));
         }
     }
+
+    /// <summary>
+    /// GET [/{index}]/_recovery: per index, each copy's recovery — type, stage, source (a node, or the repository and
+    /// snapshot of a restore), target, and bytes recovered of the total; active_only=true leaves finished ones out.
+    /// </summary>
+    public static Task<Reply> IndexRecovery(RestRequest r)
+    {
+        lock (r.Cluster.Sync)
+        {
+            r.Cluster.RequireMaster();
+            Dictionary<string, object?> Node(EmulatedNode n) => new() { ["id"] = n.Id, ["host"] = n.Ip, ["transport_address"] = n.TransportAddress, ["ip"] = n.Ip, ["name"] = n.Name };
+            var body = RecoveryProgress.Of(r.Cluster, r.Param("index"), r.Flag("active_only")).GroupBy(x => x.Index.Name).ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
+            {
+                ["shards"] = g.Select(x => new Dictionary<string, object?>
+                {
+                    ["id"] = x.Copy.Shard, ["type"] = x.Copy.RecoveryType.ToUpperInvariant(), ["stage"] = x.Stage.ToUpperInvariant(), ["primary"] = x.Copy.Primary,
+                    ["start_time_in_millis"] = x.Copy.RecoveryStartedAt.ToUnixTimeMilliseconds(), ["total_time_in_millis"] = (long)x.Time.TotalMilliseconds,
+                    ["source"] = x.Repository != null ? new Dictionary<string, object?> { ["repository"] = x.Repository, ["snapshot"] = x.Snapshot, ["index"] = x.Index.Name }
+                        : x.Source is null ? new Dictionary<string, object?>() : Node(x.Source),
+                    ["target"] = Node(x.Target),
+                    ["index"] = new Dictionary<string, object?>
+                    {
+                        ["size"] = new Dictionary<string, object?>
+                        {
+                            ["total_in_bytes"] = x.Copy.RecoveryBytes, ["reused_in_bytes"] = 0, ["recovered_in_bytes"] = x.Recovered,
+                            ["percent"] = (x.Fraction * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%",
+                        },
+                    },
+                    ["translog"] = new Dictionary<string, object?> { ["recovered"] = 0, ["total"] = 0, ["percent"] = "100.0%" },
+                }).ToList(),
+            });
+            return Task.FromResult(Reply.Ok(body));
+        }
+    }
 }
