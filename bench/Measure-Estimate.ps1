@@ -12,14 +12,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Resolve-Path $ModulePath).Path
 Import-Module "$PSScriptRoot/../tests/pester/EsEmulator.psm1"
+Import-Module "$PSScriptRoot/BenchClusters.psm1"
 
-function New-BenchCluster {
-    Start-EsEmulator -Name estimate -TimeScale $TimeScale -BootSeconds $BootSeconds -Index @(
-        'logs-hot:3:1:400000::data_hot', 'logs-warm:2:1:900000::data_warm,data_hot', 'logs-frozen:1:1:2000000::data_frozen', 'orders:2:1:25000') -Node @(
-        'master-1=7.17.27:master', 'master-2=7.17.27:master', 'master-3=7.17.27:master',
-        'hot-1=7.17.27:data_hot,data_content,ingest', 'hot-2=7.17.27:data_hot,data_content,ingest',
-        'warm-1=7.17.27:data_warm', 'warm-2=7.17.27:data_warm', 'frozen-1=7.17.27:data_frozen', 'frozen-2=7.17.27:data_frozen')
-}
+function New-BenchCluster { New-NineNodeBenchCluster -Name estimate -TimeScale $TimeScale -BootSeconds $BootSeconds }
 
 $nodeAction = {
     param($Node, $TargetVersion)

@@ -99,6 +99,13 @@ public abstract class EsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>A file the command would write is there already: a DestinationExists error unless -Force.</summary>
+    protected static void RefuseToOverwrite(string path, bool force)
+    {
+        if (System.IO.File.Exists(path) && !force)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give -Force to replace it, or another -Path.", path);
+    }
+
     /// <summary>Writes what a lookup found, then one ObjectNotFound error for each full name that matched nothing.</summary>
     protected void WriteLookup<T>(Lookup<IReadOnlyList<T>> lookup)
     {

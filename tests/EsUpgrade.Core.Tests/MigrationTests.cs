@@ -75,6 +75,10 @@ public class MigrationTests : IDisposable
         Assert.DoesNotContain(checks, c => c.Status == Assessment.ReadinessStatus.Fail);
         Assert.Equal(Assessment.ReadinessStatus.Pass, checks.Single(c => c.Name == "DocumentCounts").Status);
 
+        var measured = System.Text.Json.JsonDocument.Parse(File.ReadAllText(options.StatePath)).RootElement.GetProperty("Measured");
+        Assert.True(measured.GetProperty("SnapshotBytesPerSecond").GetDouble() > 0 && measured.GetProperty("ReindexDocumentsPerSecond").GetDouble() > 0);
+        Assert.StartsWith("measured by the migration of", measured.GetProperty("Basis").GetString());
+
         // A second run finds it done: it checks again and reports the same.
         var again = await SnapshotMigration.RunAsync(source, destination, options, CancellationToken.None);
         Assert.Equal(results.Select(r => (r.Index, r.Status, r.DestinationDocuments)), again.Select(r => (r.Index, r.Status, r.DestinationDocuments)));
@@ -199,5 +203,19 @@ public class MigrationTests : IDisposable
         var remote = EsConnection.ForWire("old", new FakeWire(_ => throw new InvalidOperationException()), new EsServerInfo("n", "c", "u", "7.17.29", null, null), settings);
         var body = System.Text.Json.JsonDocument.Parse(Reindex.Body(new ReindexOptions { Source = "a", Destination = "a", Remote = remote })).RootElement;
         Assert.Equal("https://old.example.com:443/es", body.GetProperty("source").GetProperty("remote").GetProperty("host").GetString());
+    }
+
+    [Fact]
+    public void The_route_is_estimated_as_snapshot_then_restore_then_each_reindex()
+    {
+        var plan = new[]
+        {
+            new MigrationPlanItem { Index = "logs", Route = MigrationRoute.Restore, Bytes = 4000L << 20, Documents = 1 },
+            new MigrationPlanItem { Index = "orders", Route = MigrationRoute.Reindex, Bytes = 100L << 20, Documents = 50_000 },
+        };
+        var total = SnapshotMigration.Estimate(plan, new MigrationRates { SnapshotBytesPerSecond = 100 << 20, RestoreBytesPerSecond = 50 << 20, ReindexDocumentsPerSecond = 1000 });
+        Assert.Equal(TimeSpan.FromSeconds(80), plan[0].Estimate);
+        Assert.Equal(TimeSpan.FromSeconds(50), plan[1].Estimate);
+        Assert.Equal(TimeSpan.FromSeconds(41 + 80 + 50), total);
     }
 }

@@ -79,8 +79,9 @@ Describe 'Invoke-EsSnapshotMigration' {
         try { Invoke-EsSnapshotMigration $source $destination move -StatePath (Join-Path $repoRoot 'whatif.json') -WhatIf }
         finally { Stop-Transcript | Out-Null }
         $said = Get-Content -Raw $file
-        $said | Should -Match 'Restore from a snapshot in move \(2000000 documents\)" on target "old -> new: logs-2024"'
-        $said | Should -Match 'Reindex from old \(created by 6\.8\.23.*on target "old -> new: orders"'
+        $said | Should -Match 'Migrate 2 indices through a snapshot in move: about [\d.]+ min \(defaults: snapshot and restore at 40 MB/s'
+        $said | Should -Match 'Restore from a snapshot in move \(2000000 documents, ~\d+ s\)" on target "old -> new: logs-2024"'
+        $said | Should -Match 'Reindex from old \(created by 6\.8\.23.*3000 documents, ~1 s\)" on target "old -> new: orders"'
         Test-Path (Join-Path $repoRoot 'whatif.json') | Should -BeFalse
         Get-EsIndex -Connection $destination | Should -BeNullOrEmpty
     }

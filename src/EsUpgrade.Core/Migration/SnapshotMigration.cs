@@ -26,7 +26,11 @@ public sealed class MigrationPlanItem
     public MigrationRoute Route { get; internal set; }
     public string? CreatedVersion { get; internal set; }
     public long Documents { get; internal set; }
+    /// <summary>The primaries' size: what the snapshot copies and the restore reads back.</summary>
+    public long Bytes { get; internal set; }
     public string Reason { get; internal set; } = "";
+    /// <summary>How long this index's own part takes (its restore, or its reindex); the snapshot is the plan's.</summary>
+    public TimeSpan Estimate { get; internal set; }
     public override string ToString() => $"{Index}: {Route} ({Reason})";
 }
 
@@ -59,6 +63,8 @@ public sealed class MigrationOptions
     public string StatePath { get; set; } = "";
     public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(12);
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>The rates an earlier migration measured (its state file's Measured); the defaults when null.</summary>
+    public MigrationRates? Calibration { get; set; }
 }
 
 public sealed class MigratedIndexState
@@ -67,6 +73,7 @@ public sealed class MigratedIndexState
     public MigrationRoute Route { get; set; }
     public string? CreatedVersion { get; set; }
     public long SourceDocuments { get; set; }
+    public long Bytes { get; set; }
     public int Replicas { get; set; } = 1;
     public List<string> Aliases { get; set; } = new List<string>();
     /// <summary>Reindex route: the destination index exists, the task, the copy finished, replicas and aliases back.</summary>
@@ -91,6 +98,20 @@ public sealed class MigrationState
     public bool Completed { get; set; }
     public List<MigratedIndexState> Indices { get; set; } = new List<MigratedIndexState>();
     public DateTimeOffset StartedAt { get; set; }
+    /// <summary>What the run measured, for the estimate of a later one (-Calibration).</summary>
+    public MigrationRates? Measured { get; set; }
+}
+
+/// <summary>The rates a migration moves at: defaults, or measured by an earlier run.</summary>
+public sealed class MigrationRates
+{
+    /// <summary>Bytes a second the snapshot copies (primaries, the whole cluster).</summary>
+    public double SnapshotBytesPerSecond { get; set; } = 40.0 * 1024 * 1024;
+    /// <summary>Bytes a second the restore reads back (the whole cluster).</summary>
+    public double RestoreBytesPerSecond { get; set; } = 40.0 * 1024 * 1024;
+    /// <summary>Documents a second a reindex from the source copies (one scroll, batches of 1,000).</summary>
+    public double ReindexDocumentsPerSecond { get; set; } = 5000;
+    public string Basis { get; set; } = "defaults: snapshot and restore at 40 MB/s (max_snapshot_bytes_per_sec, indices.recovery.max_bytes_per_sec), reindex from remote at 5,000 documents/s";
 }
 
 /// <summary>
@@ -128,7 +149,7 @@ public static class SnapshotMigration
         var oldest = destination.Connection.MajorVersion - 1;
         var plan = indices.Where(i => !i.IsHidden && !i.Name.StartsWith(".", StringComparison.Ordinal)).Select(i => new MigrationPlanItem
         {
-            Index = i.Name, Documents = i.DocsCount, CreatedVersion = i.CreatedVersion?.ToString(),
+            Index = i.Name, Documents = i.DocsCount, CreatedVersion = i.CreatedVersion?.ToString(), Bytes = i.StoreSizeBytes / Math.Max(1, 1 + i.Replicas),
             Route = i.CreatedVersion != null && i.CreatedVersion.Major < oldest ? MigrationRoute.Reindex : MigrationRoute.Restore,
             Reason = i.CreatedVersion != null && i.CreatedVersion.Major < oldest
                 ? $"created by {i.CreatedVersion}: {destination.Connection.Version} cannot restore it, so it is reindexed from {source.Connection.Name}"
@@ -138,6 +159,20 @@ public static class SnapshotMigration
             throw new EsException(EsErrorKind.NotFound, ErrorIds.IndexNotFound,
                 $"{source.Connection.Name} has no regular index{(options.Index is null ? "" : " that -Index names")} to migrate (hidden and system indices move with the global state of a migration that has indices).", options.Index is null ? source.Connection.Name : string.Join(",", options.Index));
         return plan;
+    }
+
+    /// <summary>
+    /// The route's expected duration: the snapshot of every index's primaries, then the restore of those restored, then
+    /// each reindex in turn — at the defaults' rates or those an earlier run measured. Sets each item's own part.
+    /// </summary>
+    public static TimeSpan Estimate(IReadOnlyList<MigrationPlanItem> plan, MigrationRates rates)
+    {
+        foreach (var item in plan)
+            item.Estimate = item.Route == MigrationRoute.Restore
+                ? TimeSpan.FromSeconds(item.Bytes / Math.Max(1, rates.RestoreBytesPerSecond))
+                : TimeSpan.FromSeconds(item.Documents / Math.Max(1, rates.ReindexDocumentsPerSecond));
+        var snapshot = TimeSpan.FromSeconds(plan.Sum(i => i.Bytes) / Math.Max(1, rates.SnapshotBytesPerSecond));
+        return snapshot + TimeSpan.FromTicks(plan.Sum(i => i.Estimate.Ticks));
     }
 
     static async Task<IReadOnlyList<EsIndex>> FoundOrThrowAsync(EsApi api, IReadOnlyList<string> names, CancellationToken ct)
@@ -168,7 +203,7 @@ public static class SnapshotMigration
                 Snapshot = options.Snapshot ?? Snapshots.Snapshots.DatedName(source.Clock.UtcNow), StartedAt = source.Clock.UtcNow,
                 Indices = plan.Select(p => new MigratedIndexState
                 {
-                    Name = p.Index, Route = p.Route, CreatedVersion = p.CreatedVersion, SourceDocuments = p.Documents,
+                    Name = p.Index, Route = p.Route, CreatedVersion = p.CreatedVersion, SourceDocuments = p.Documents, Bytes = p.Bytes,
                     Replicas = int.TryParse(settings.Prop(p.Index)?.Prop("settings")?.Str("index.number_of_replicas"), out var r) ? r : 1,
                     Aliases = aliases.Prop(p.Index)?.Object("aliases").Select(a => a.Name).ToList() ?? new List<string>(),
                 }).ToList(),
@@ -195,9 +230,12 @@ public static class SnapshotMigration
                     store.Save(state);
                     Note($"snapshot [{failed.Name}] ended {failed.State}: taking [{state.Snapshot}]");
                 }
-                if (!existing.Found.Any(s => s.Name == state.Snapshot))
+                var snapshotStarted = source.Clock.UtcNow;
+                var fresh = !existing.Found.Any(s => s.Name == state.Snapshot);
+                if (fresh)
                     await Snapshots.Snapshots.CreateAsync(source, state.Repository, state.Snapshot, state.Indices.Select(i => i.Name).ToList(), includeGlobalState: true, partial: false, ct).ConfigureAwait(false);
                 await Snapshots.Snapshots.WaitAsync(source, state.Repository, state.Snapshot, options.Timeout, ct).ConfigureAwait(false);
+                if (fresh) Measure(state, m => m.SnapshotBytesPerSecond = Rate(state.Indices.Sum(i => i.Bytes), source.Clock.UtcNow - snapshotStarted, m.SnapshotBytesPerSecond));
                 state.SnapshotTaken = true;
                 store.Save(state);
                 Note($"snapshot [{state.Repository}:{state.Snapshot}] taken");
@@ -211,6 +249,7 @@ public static class SnapshotMigration
             }
             step = "restore";
             var restoring = state.Indices.Where(i => i.Route == MigrationRoute.Restore).Select(i => i.Name).ToList();
+            DateTimeOffset? restoreStarted = null;
             if (!state.Restored)
             {
                 var there = new HashSet<string>((await IndexReader.GetIndicesAsync(destination, null, includeHidden: true, ct).ConfigureAwait(false)).Select(i => i.Name), StringComparer.Ordinal);
@@ -235,8 +274,11 @@ public static class SnapshotMigration
                     store.Save(state);
                     await SnapshotRestore.StartAsync(destination, state.Repository, state.Snapshot, restore, ct).ConfigureAwait(false);
                     Note($"restore of {restoring.Count} indices started");
+                    restoreStarted = destination.Clock.UtcNow;
                 }
                 await SnapshotRestore.WaitAsync(destination, $"{state.Repository}/{state.Snapshot}", restoring, options.Timeout, ct).ConfigureAwait(false);
+                if (restoreStarted is DateTimeOffset rs)
+                    Measure(state, m => m.RestoreBytesPerSecond = Rate(state.Indices.Where(i => i.Route == MigrationRoute.Restore).Sum(i => i.Bytes), destination.Clock.UtcNow - rs, m.RestoreBytesPerSecond));
                 state.Restored = true;
                 store.Save(state);
                 Note($"{restoring.Count} indices restored, with the global state");
@@ -244,7 +286,10 @@ public static class SnapshotMigration
             foreach (var index in state.Indices.Where(i => i.Route == MigrationRoute.Reindex && !i.Finished))
             {
                 step = "reindex " + index.Name;
+                var reindexStarted = destination.Clock.UtcNow;
+                var wasStarted = index.TaskId != null;
                 await ReindexFromSourceAsync(source, destination, index, options, () => store.Save(state), ct).ConfigureAwait(false);
+                if (!wasStarted) Measure(state, m => m.ReindexDocumentsPerSecond = Rate(index.SourceDocuments, destination.Clock.UtcNow - reindexStarted, m.ReindexDocumentsPerSecond));
                 Note($"[{index.Name}] reindexed from {source.Connection.Name}");
             }
             state.Completed = true;
@@ -257,6 +302,17 @@ public static class SnapshotMigration
         }
         return await VerifyAsync(source, destination, state, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Records a measured rate in the state (saved with the next checkpoint), for a later run's -Calibration.</summary>
+    static void Measure(MigrationState state, Action<MigrationRates> set)
+    {
+        state.Measured ??= new MigrationRates();
+        set(state.Measured);
+        state.Measured.Basis = $"measured by the migration of {state.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
+    }
+
+    /// <summary>Amount per second; the previous rate when too little time passed to tell.</summary>
+    static double Rate(double amount, TimeSpan took, double previous) => took.TotalSeconds >= 0.5 && amount > 0 ? amount / took.TotalSeconds : previous;
 
     /// <summary>Refuses, before anything is done, what would stop the route half-way: names taken on the destination, a missing whitelist.</summary>
     static async Task PreflightAsync(EsApi source, EsApi destination, IReadOnlyList<MigrationPlanItem> plan, CancellationToken ct)

@@ -25,8 +25,7 @@ public sealed class ExportEsClusterBaselineCommand : EsClusterCmdlet
         WriteErrorOnFailure(() =>
         {
             var path = GetUnresolvedProviderPathFromPSPath(Path);
-            if (System.IO.File.Exists(path) && !Force)
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give -Force to replace it, or another -Path.", path);
+            RefuseToOverwrite(path, Force);
             if (!ShouldProcess(path, $"Write the baseline of {TargetConnection.Name}")) return;
             var baseline = OffPipeline(call => ClusterBaselines.TakeAsync(call.Api, call.Cancellation));
             ClusterBaselines.Save(baseline, path);

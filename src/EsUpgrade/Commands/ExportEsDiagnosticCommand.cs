@@ -31,8 +31,7 @@ public sealed class ExportEsDiagnosticCommand : EsClusterCmdlet
         WriteErrorOnFailure(() =>
         {
             var path = GetUnresolvedProviderPathFromPSPath(Path);
-            if (System.IO.File.Exists(path) && !Force)
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give -Force to replace it, or another -Path.", path);
+            RefuseToOverwrite(path, Force);
             if (!ShouldProcess(path, $"Write the diagnostics of {TargetConnection.Name}")) return;
             var state = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
             var bundle = OffPipeline(call => DiagnosticCollector.CollectAsync(call.Api, path, state, call.Cancellation));

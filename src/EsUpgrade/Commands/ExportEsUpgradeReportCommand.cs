@@ -73,8 +73,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
         WriteErrorOnFailure(() =>
         {
             UpgradeReport.IsJson(path);    // the extension is checked before any work
-            if (File.Exists(path) && !Force)
-                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.DestinationExists, $"'{path}' exists: give another -Path, or -Force to overwrite it.", path);
+            RefuseToOverwrite(path, Force);
             Upgrade.UpgradeState? state = null;
             if (StatePath != null)
             {

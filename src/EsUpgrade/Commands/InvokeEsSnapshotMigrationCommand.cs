@@ -44,6 +44,11 @@ public sealed class InvokeEsSnapshotMigrationCommand : EsCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
+    /// <summary>The state file of an earlier migration (a rehearsal): its measured rates make the estimate -WhatIf shows.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Calibration { get; set; }
+
     /// <summary>How long each long step (snapshot, restore, each reindex) may run (a TimeSpan, or seconds); 12 hours by default.</summary>
     [Parameter]
     [TimeoutTransformation]
@@ -62,10 +67,16 @@ public sealed class InvokeEsSnapshotMigrationCommand : EsCmdlet
             if (!resuming)
             {
                 var plan = OffPipeline(call => SnapshotMigration.PlanAsync(new EsApi(Source, call.Log), new EsApi(Destination, call.Log), options, call.Cancellation));
-                var approved = true;
+                var rates = Calibration is null ? new MigrationRates()
+                    : new Upgrade.JsonStateFile<MigrationState>(GetUnresolvedProviderPathFromPSPath(Calibration)).Load()?.Measured
+                      ?? throw new Errors.EsException(Errors.EsErrorKind.InvalidArgument, Errors.ErrorIds.InvalidStateFile, $"'{Calibration}' is no migration state file with measured rates (a run that took its snapshot writes them).", Calibration);
+                var total = SnapshotMigration.Estimate(plan, rates);
+                var approved = ShouldProcess($"{Source.Name} -> {Destination.Name}",
+                    $"Migrate {plan.Count} indices through a snapshot in {Repository}: about {total.TotalMinutes:0.#} min ({rates.Basis})");
                 foreach (var item in plan)
                     approved &= ShouldProcess($"{Source.Name} -> {Destination.Name}: {item.Index}",
-                        item.Route == MigrationRoute.Restore ? $"Restore from a snapshot in {Repository} ({item.Documents} documents)" : $"Reindex from {Source.Name} ({item.Reason}; {item.Documents} documents)");
+                        item.Route == MigrationRoute.Restore ? $"Restore from a snapshot in {Repository} ({item.Documents} documents, ~{item.Estimate.TotalSeconds:0} s)"
+                            : $"Reindex from {Source.Name} ({item.Reason}; {item.Documents} documents, ~{item.Estimate.TotalSeconds:0} s)");
                 if (!approved) return;
             }
             else if (!ShouldProcess($"{Source.Name} -> {Destination.Name}", $"Resume the migration recorded in {options.StatePath}")) return;
