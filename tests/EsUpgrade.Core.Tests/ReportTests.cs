@@ -74,12 +74,18 @@ public class ReportTests : IDisposable
                 [Upgrade.UpgradeStep.WaitForHealth] = t0.AddMinutes(startMinute).AddSeconds(160),
             },
         };
-        var state = new Upgrade.UpgradeState { StartedAt = t0, Nodes = { Node("warm-<1>", 0), Node("master-1", 3) } };
+        var state = new Upgrade.UpgradeState
+        {
+            StartedAt = t0, Nodes = { Node("warm-<1>", 0), Node("master-1", 3) },
+            Health = { new() { At = t0, Status = "green" }, new() { At = t0.AddSeconds(20), Status = "yellow" }, new() { At = t0.AddSeconds(160), Status = "green" } },
+        };
         var checks = new object[] { new Verification.UpgradeResultCheck { Name = "NodeVersions", Status = ReadinessStatus.Pass, Detail = "all 2 nodes run 8.19.0" } };
         var items = checks.Select(o => UpgradeReport.ItemOf(o)!).ToList();
         var html = Path.Combine(temp, "run.html");
-        UpgradeReport.Write(html, items, "Run", DateTimeOffset.UtcNow, state);
+        UpgradeReport.Write(html, items, "Run", DateTimeOffset.UtcNow, state, new Dictionary<string, TimeSpan> { ["master-1"] = TimeSpan.FromSeconds(150) });
         var page = File.ReadAllText(html);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(page, "<title>health (green|yellow)</title>").Count);
+        Assert.Contains("<tr><td>master-1</td><td>150 s</td><td>160 s</td></tr>", page);
         Assert.Contains("<svg width=", page);
         Assert.Contains("warm-&lt;1&gt;", page);
         Assert.Contains("<title>master-1: restart 90 s</title>", page);

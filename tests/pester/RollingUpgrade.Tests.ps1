@@ -239,6 +239,7 @@ Invoke-EsRollingUpgrade -TargetVersion $target -StatePath '$state' -Confirm:`$fa
         $html | Should -Match '<svg width='
         foreach ($node in 'es-01', 'es-02', 'es-03') { $html | Should -Match "<title>$node`: restart" }
         $html | Should -Match 'DocumentCounts'
+        $html | Should -Match '<title>health (green|yellow)</title>' -Because 'the health the run saw is drawn under the nodes'
         $html | Should -Not -Match ' src=|<link|<script'
     }
 }

@@ -120,11 +120,13 @@ public static class UpgradeReport
         }).ToList();
 
     /// <summary>Writes the report; the format follows the extension (.html, .htm, .json).</summary>
-    public static void Write(string path, IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, Upgrade.UpgradeState? state = null)
+    public static void Write(string path, IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, Upgrade.UpgradeState? state = null,
+        IReadOnlyDictionary<string, TimeSpan>? estimates = null)
     {
         var sorted = items.OrderBy(i => i.Severity).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ToList();
         var timeline = state is null ? Array.Empty<TimelineNode>() : Timeline(state);
-        var text = IsJson(path) ? Json(sorted, title, generated, timeline) : Html(sorted, title, generated, timeline);
+        var health = state?.Health ?? new List<Upgrade.UpgradeState.HealthSample>();
+        var text = IsJson(path) ? Json(sorted, title, generated, timeline) : Html(sorted, title, generated, timeline, health, estimates);
         Files.Guard(path, () => File.WriteAllText(path, text, new UTF8Encoding(false)));
     }
 
@@ -170,7 +172,7 @@ public static class UpgradeReport
     /// The rolling upgrade as an inline SVG, one row per node on one time axis: the run's own steps (grey), the restart
     /// from the node action to the rejoin (blue), the recovery to health (green). No script, no external reference.
     /// </summary>
-    static string Svg(IReadOnlyList<TimelineNode> nodes)
+    static string Svg(IReadOnlyList<TimelineNode> nodes, IReadOnlyList<Upgrade.UpgradeState.HealthSample> health)
     {
         var start = nodes.Min(n => n.Start);
         var end = nodes.Max(n => n.Healthy ?? n.Joined ?? n.ActionStarted ?? n.Start);
@@ -179,7 +181,7 @@ public static class UpgradeReport
         double X(DateTimeOffset t) => label + (width - label - 10) * (t - start).TotalSeconds / span;
         string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
         var b = new StringBuilder();
-        var height = nodes.Count * row + 40;
+        var height = nodes.Count * row + 44;
         b.Append($"<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Rolling upgrade timeline\">\n");
         for (var i = 0; i < nodes.Count; i++)
         {
@@ -196,13 +198,25 @@ public static class UpgradeReport
             Bar(n.Joined, n.Healthy, "#4caf50", "recovery");
             b.Append('\n');
         }
+        // Health under the nodes: one band, coloured by each status the run saw from its change to the next.
+        var bandY = 10 + nodes.Count * row;
+        var samples = health.Where(h => h.At <= end).ToList();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var from = samples[i].At < start ? start : samples[i].At;
+            var to = i + 1 < samples.Count ? samples[i + 1].At : end;
+            var colour = samples[i].Status switch { "green" => "#4caf50", "yellow" => "#f2c200", _ => "#d9342b" };
+            b.Append($"<rect x=\"{F(X(from))}\" y=\"{bandY}\" width=\"{F(Math.Max(1, X(to) - X(from)))}\" height=\"6\" fill=\"{colour}\"><title>health {H(samples[i].Status)}</title></rect>");
+        }
+        if (samples.Count > 0) b.Append($"<text x=\"0\" y=\"{bandY + 7}\" font-size=\"11\">health</text>\n");
         var axisY = nodes.Count * row + 28;
         b.Append($"<text x=\"{label}\" y=\"{axisY}\" font-size=\"11\">{H(start.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture))} UTC</text>");
         b.Append($"<text x=\"{width - 10}\" y=\"{axisY}\" font-size=\"11\" text-anchor=\"end\">+{F(span / 60)} min</text>\n</svg>\n");
         return b.ToString();
     }
 
-    static string Html(IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, IReadOnlyList<TimelineNode> timeline)
+    static string Html(IReadOnlyList<ReportItem> items, string title, DateTimeOffset generated, IReadOnlyList<TimelineNode> timeline,
+        IReadOnlyList<Upgrade.UpgradeState.HealthSample> health, IReadOnlyDictionary<string, TimeSpan>? estimates)
     {
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(H(title)).Append("</title>\n<style>\n")
@@ -217,7 +231,20 @@ public static class UpgradeReport
         b.Append(string.Join(" · ", Enum.GetValues(typeof(ReportSeverity)).Cast<ReportSeverity>().Select(s => $"{items.Count(i => i.Severity == s)} {s}"))).Append("</p>\n");
         if (timeline.Count > 0)
             b.Append("<h2>Rolling upgrade</h2>\n<p>Each node: the run's steps (grey), the restart from the node action to its rejoin (blue), the recovery to health (green).</p>\n")
-             .Append(Svg(timeline));
+             .Append(Svg(timeline, health));
+        if (timeline.Count > 0 && estimates is { Count: > 0 })
+        {
+            // Estimate against actual: what the plan said each node would take, and what it took.
+            b.Append("<table><thead><tr><th>Node</th><th>Estimated</th><th>Actual</th></tr></thead><tbody>\n");
+            foreach (var t in timeline)
+            {
+                var actual = (t.Healthy ?? t.Joined ?? t.Start) - t.Start;
+                b.Append("<tr><td>").Append(H(t.Name)).Append("</td><td>")
+                 .Append(estimates.TryGetValue(t.Name, out var e) ? H(string.Format(CultureInfo.InvariantCulture, "{0:0} s", e.TotalSeconds)) : "")
+                 .Append("</td><td>").Append(H(string.Format(CultureInfo.InvariantCulture, "{0:0} s", actual.TotalSeconds))).Append("</td></tr>\n");
+            }
+            b.Append("</tbody></table>\n");
+        }
         b.Append("<table><thead><tr><th>Severity</th><th>Kind</th><th>Finding</th><th>Where</th><th>Detail</th><th>What to do</th></tr></thead><tbody>\n");
         foreach (var i in items)
         {

@@ -219,6 +219,15 @@ public sealed class RollingUpgrade
 
     void Checkpoint() => store.Save(state);
 
+    /// <summary>Keeps each change of health the run saw (saved with the next checkpoint): the report draws it under the timeline.</summary>
+    EsClusterHealth Sample(EsClusterHealth health)
+    {
+        var status = health.Status.ToString().ToLowerInvariant();
+        if (state.Health.Count == 0 || state.Health[state.Health.Count - 1].Status != status)
+            state.Health.Add(new UpgradeState.HealthSample { At = api.Clock.UtcNow, Status = status });
+        return health;
+    }
+
     AllocationSetting Original => new AllocationSetting(state.OriginalAllocationPersistent, state.OriginalAllocationTransient);
 
     async Task RunStepAsync(PlannedNode node, UpgradeState.NodeState nodeState, UpgradeStep step, CancellationToken ct)
@@ -365,7 +374,7 @@ public sealed class RollingUpgrade
             EsClusterHealth? polled = null;
             try
             {
-                polled = await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false);
+                polled = Sample(await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false));
             }
             catch (EsException ex) when (ex.IsTransient) { }
             // Green already: the problem is elsewhere (a node away, fetching): pause instead of asking again at once.
@@ -381,7 +390,7 @@ public sealed class RollingUpgrade
         if (missing != null) return missing;
         // Down already (say, it refused to start last time): restarting it takes nothing more away.
         if (nodes.All(n => n.Name != node.Name)) return null;
-        var health = await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false);
+        var health = Sample(await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false));
         var unhealthy = UpgradeSafety.HealthProblem(health);
         if (unhealthy != null) return unhealthy;
         if (health.NumberOfInFlightFetch > 0)
@@ -418,7 +427,7 @@ public sealed class RollingUpgrade
         while (true)
         {
             var remaining = deadline - api.Clock.UtcNow;
-            var health = await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ct).ConfigureAwait(false);
+            var health = Sample(await HealthReader.WaitAsync(api, settled, HealthLevel.Cluster, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ct).ConfigureAwait(false));
             if (health.Status == HealthStatus.Green) return;
             string why;
             if (health.NumberOfInFlightFetch > 0)
@@ -457,7 +466,7 @@ public sealed class RollingUpgrade
             Log.Verbose($"[{node.Name}] not settled yet: {why}");
             try
             {
-                await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+                Sample(await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false));
             }
             catch (EsException ex) when (ex.IsTransient)
             {

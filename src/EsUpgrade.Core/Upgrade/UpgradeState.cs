@@ -22,6 +22,14 @@ public sealed class UpgradeState
     public string? OriginalAllocationTransient { get; set; }
     public bool MlUpgradeModeSetByRun { get; set; }
     public List<NodeState> Nodes { get; set; } = new List<NodeState>();
+    /// <summary>Each change of health the run saw, in order.</summary>
+    public List<HealthSample> Health { get; set; } = new List<HealthSample>();
+
+    public sealed class HealthSample
+    {
+        public DateTimeOffset At { get; set; }
+        public string Status { get; set; } = "";
+    }
     public string? LastError { get; set; }
 
     /// <summary>One planned node, in plan order: the first run's plan is the run's plan, even if a node is down when it resumes.</summary>

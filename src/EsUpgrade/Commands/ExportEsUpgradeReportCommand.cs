@@ -54,11 +54,15 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
 
     protected override EsUpgrade.Connections.EsConnection? CallConnection => target;
 
+    readonly Dictionary<string, TimeSpan> estimates = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
     protected override void ProcessRecord()
     {
         if (InputObject?.BaseObject is not object value) return;
         foreach (var one in value is object[] array ? array : new[] { value })
         {
+            if ((one is PSObject wrapped ? wrapped.BaseObject : one) is Upgrade.UpgradePlan plan)
+                foreach (var node in plan.Nodes.Where(n => n.Estimate != null)) estimates[node.Name] = node.Estimate!.Total;
             var item = UpgradeReport.ItemOf(one is PSObject ps ? ps.BaseObject : one);
             if (item is null)
                 WriteError(ToErrorRecord(new EsException(EsErrorKind.InvalidArgument, ErrorIds.UnsupportedReportInput,
@@ -98,7 +102,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             }
             if (!ShouldProcess(path, $"Write a report of {items.Count} items")) return;
             var cluster = items.Select(i => i.Cluster).FirstOrDefault(c => c != null);
-            UpgradeReport.Write(path, items, Title ?? (cluster is null ? "Elasticsearch upgrade assessment" : $"Upgrade assessment of {cluster}"), DateTimeOffset.UtcNow, state);
+            UpgradeReport.Write(path, items, Title ?? (cluster is null ? "Elasticsearch upgrade assessment" : $"Upgrade assessment of {cluster}"), DateTimeOffset.UtcNow, state, estimates);
             WriteObject(new FileInfo(path));
         }, Path);
     }
