@@ -99,6 +99,7 @@ public class RollingUpgradeTests
         public int Saves => saves;
         public UpgradeState? Load() => file.Load();
         public string? ResumeArgument => file.ResumeArgument;
+        public IDisposable Hold() => file.Hold();    // released when the "killed" run unwinds, as the system frees a dead process's lock
         public void Save(UpgradeState state)
         {
             if (wire.Dead) return;

@@ -90,6 +90,7 @@ public static class ErrorIds
     public const string IncompatibleIndices = nameof(IncompatibleIndices);
     public const string InvalidStateFile = nameof(InvalidStateFile);
     public const string StateMismatch = nameof(StateMismatch);
+    public const string StateFileInUse = nameof(StateFileInUse);
     public const string UnsafeToRestart = nameof(UnsafeToRestart);
     public const string AllocationBlocked = nameof(AllocationBlocked);
     public const string NodeActionFailed = nameof(NodeActionFailed);

@@ -41,6 +41,7 @@ public static class IndexUpgrader
     public static async Task<IndexUpgradeResult> RunAsync(EsApi api, string index, IndexUpgradeOptions options, CancellationToken ct)
     {
         var store = new JsonStateFile<IndexUpgradeState>(options.StatePath);
+        using var held = store.Hold();
         var state = store.Load();
         var steps = new List<string>();
         void Note(string what)

@@ -186,6 +186,7 @@ public static class SnapshotMigration
     {
         CheckClusters(source.Connection, destination.Connection);
         var store = new JsonStateFile<MigrationState>(options.StatePath);
+        using var held = store.Hold();
         var state = store.Load();
         void Note(string what) => destination.Log.Verbose($"[{source.Connection.Name} -> {destination.Connection.Name}] {what}");
         if (state != null && (state.SourceUuid != source.Connection.ClusterUuid || state.DestinationUuid != destination.Connection.ClusterUuid))

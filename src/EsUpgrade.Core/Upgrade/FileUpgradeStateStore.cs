@@ -14,4 +14,6 @@ public sealed class FileUpgradeStateStore : IUpgradeStateStore
     public UpgradeState? Load() => file.Load();
 
     public void Save(UpgradeState state) => file.Save(state);
+
+    public System.IDisposable Hold() => file.Hold();
 }

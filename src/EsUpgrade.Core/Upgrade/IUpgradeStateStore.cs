@@ -7,4 +7,6 @@ public interface IUpgradeStateStore
     void Save(UpgradeState state);
     /// <summary>How a later run finds this state again (say, <c>-StatePath 'C:\x.json'</c>); null when it is not kept beyond this run.</summary>
     string? ResumeArgument { get; }
+    /// <summary>Holds the state for this run: a second run on the same state is refused while this one lives.</summary>
+    System.IDisposable Hold();
 }

@@ -7,4 +7,6 @@ public sealed class MemoryUpgradeStateStore : IUpgradeStateStore
     public UpgradeState? Load() => state;
     public void Save(UpgradeState value) => state = value;
     public string? ResumeArgument => null;
+    public System.IDisposable Hold() => new Nothing();
+    sealed class Nothing : System.IDisposable { public void Dispose() { } }
 }

@@ -52,6 +52,7 @@ public sealed class RollingUpgrade
 
     public async Task RunAsync(CancellationToken ct)
     {
+        using var held = store.Hold();
         state = LoadOrStart();
         if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
         await CaptureOriginalsAsync(ct).ConfigureAwait(false);
