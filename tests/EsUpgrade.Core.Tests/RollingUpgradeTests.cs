@@ -169,6 +169,26 @@ public class RollingUpgradeTests
     }
 
     [Fact]
+    public async Task A_second_run_finding_another_live_run_s_marker_touches_nothing_and_a_stale_marker_is_taken_over()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var live = $"other-run|admin-pc|4242|-StatePath 'D:\\up.json'|{DateTimeOffset.UtcNow.AddMinutes(-2):o}";
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", $"{{\"persistent\":{{\"{RollingUpgrade.RunMarker}\":\"{live.Replace("\\", "\\\\")}\"}}}}"), default);
+        var host = new EmulatorHostActions(es);
+        var refused = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default));
+        Assert.Equal((ErrorIds.RunInProgress, EsErrorKind.InvalidState), (refused.ErrorId, refused.Kind));
+        Assert.Contains("on admin-pc (process 4242, -StatePath 'D:\\up.json')", refused.Message);
+        Assert.Empty(host.Actions);
+        lock (es.Host.Cluster.Sync) Assert.Equal(live, es.Host.Cluster.Persistent[RollingUpgrade.RunMarker]);
+
+        var stale = $"other-run|admin-pc|4242|no state file|{DateTimeOffset.UtcNow.AddHours(-1):o}";
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", $"{{\"persistent\":{{\"{RollingUpgrade.RunMarker}\":\"{stale}\"}}}}"), default);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+        AssertUpgraded(es);    // the marker is cleared with the rest: no persistent setting left
+    }
+
+    [Fact]
     public async Task Upgrades_a_three_node_cluster_and_keeps_every_document()
     {
         await using var es = await Emulated.StartAsync(ThreeNodes());

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Allocation;
@@ -10,6 +12,7 @@ using EsUpgrade.Errors;
 using EsUpgrade.Health;
 using EsUpgrade.Indices;
 using EsUpgrade.Inventory;
+using EsUpgrade.Json;
 using EsUpgrade.MachineLearning;
 using EsUpgrade.Wire;
 
@@ -55,6 +58,60 @@ public sealed class RollingUpgrade
         using var held = store.Hold();
         state = LoadOrStart();
         if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
+        await ClaimAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await RunClaimedAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The cluster remembers which run is upgrading it in a user metadata setting (cluster.metadata.*, kept by
+    /// Elasticsearch for exactly such notes): another EsUpgrade run — from any machine — finding a live marker of a
+    /// different run stops before it touches anything. A marker not refreshed for <see cref="MarkerStaleAfter"/> is a
+    /// dead run's; the run a marker names may always take it over (a resume).
+    /// </summary>
+    public const string RunMarker = "cluster.metadata.esupgrade_run";
+    public static readonly TimeSpan MarkerStaleAfter = TimeSpan.FromMinutes(15);
+
+    async Task ClaimAsync(CancellationToken ct)
+    {
+        var settings = await Transient.RetryAsync(api, "run marker", () => api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct), ct).ConfigureAwait(false);
+        if (settings.Prop("persistent")?.Str(RunMarker) is string marker && marker.Split('|') is { Length: >= 5 } parts && parts[0] != state.RunId
+            && DateTimeOffset.TryParse(parts[4], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var seen) && api.Clock.UtcNow - seen < MarkerStaleAfter)
+            throw new EsException(EsErrorKind.InvalidState, ErrorIds.RunInProgress,
+                $"Another EsUpgrade run is upgrading {plan.ClusterName}: on {parts[1]} (process {parts[2]}, {parts[3]}), last seen {seen.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}. " +
+                $"One run at a time. If that run is dead, wait {MarkerStaleAfter.TotalMinutes:0} minutes from then, or clear its marker: PUT _cluster/settings {{\"persistent\":{{\"{RunMarker}\":null}}}}.", plan.ClusterName);
+        await HeartbeatAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes (or refreshes) this run's marker: who, where, and when last seen.</summary>
+    async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var value = string.Join("|", state.RunId, Environment.MachineName, System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
+            store.ResumeArgument ?? "no state file", api.Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture));
+        var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["persistent"] = new Dictionary<string, object> { [RunMarker] = value } });
+        await Transient.RetryAsync(api, "run marker", () => api.SendAsync(new EsRequest("PUT", "/_cluster/settings", body), ct), ct).ConfigureAwait(false);
+    }
+
+    async Task ReleaseAsync()
+    {
+        try
+        {
+            await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", $"{{\"persistent\":{{\"{RunMarker}\":null}}}}"), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (EsException ex)
+        {
+            Log.Warning($"[{api.Connection.Name}] the run's marker could not be cleared ({ex.Message}): it goes stale in {MarkerStaleAfter.TotalMinutes:0} minutes, or PUT _cluster/settings {{\"persistent\":{{\"{RunMarker}\":null}}}}.");
+        }
+    }
+
+    async Task RunClaimedAsync(CancellationToken ct)
+    {
         await CaptureOriginalsAsync(ct).ConfigureAwait(false);
         var total = state.Nodes.Count;
         PlannedNode? current = null;
@@ -78,6 +135,7 @@ public sealed class RollingUpgrade
                     host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
                     continue;
                 }
+                await HeartbeatAsync(ct).ConfigureAwait(false);
                 nodeState.StartedAt ??= api.Clock.UtcNow;
                 foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
                 {

@@ -11,6 +11,8 @@ namespace EsUpgrade.Upgrade;
 public sealed class UpgradeState
 {
     public int FormatVersion { get; set; } = 1;
+    /// <summary>This run's identity (a resume keeps it): the cluster's run marker names it.</summary>
+    public string RunId { get; set; } = Guid.NewGuid().ToString("N");
     public string ClusterUuid { get; set; } = "";
     public string ClusterName { get; set; } = "";
     public string TargetVersion { get; set; } = "";

@@ -56,7 +56,8 @@ public static class SettingsRegistry
     }
 
     public static bool IsKnown(string key, int major) =>
-        Defaults.ContainsKey(key) || (major >= 8 ? Only8 : Only7).ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal);
+        Defaults.ContainsKey(key) || (major >= 8 ? Only8 : Only7).ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal)
+        || key.StartsWith("cluster.metadata.", StringComparison.Ordinal);    // user metadata: any key under it
 
     /// <summary>A setting the older major knew and this one removed: a restored global state keeps it as archived.*.</summary>
     public static bool IsRemoved(string key, int major) => major >= 8 && Only7.ContainsKey(key) && !Only8.ContainsKey(key);
