@@ -80,6 +80,11 @@ public class RestoreApiTests : IDisposable
         var recovery = fresh.Model.Index("logs")!.Copies.Where(c => c.Primary).Select(c => c.RecoveryType).Distinct();
         Assert.Equal("snapshot", Assert.Single(recovery));
 
+        // A setting a restore cannot change is refused before anything is restored.
+        var shards = await Error(fresh, "POST", "/_snapshot/move/all/_restore", """{"indices":"logs","rename_pattern":"(.+)","rename_replacement":"x-$1","index_settings":{"index.number_of_shards":4}}""", 500);
+        Assert.EndsWith("cannot modify setting [index.number_of_shards] on restore", shards.GetProperty("reason").GetString());
+        Assert.Null(fresh.Model.Index("x-logs"));
+
         // Again over the open index: refused; renamed: restored beside it.
         var open = await Error(fresh, "POST", "/_snapshot/move/all/_restore", """{"indices":"logs"}""", 500);
         Assert.EndsWith("cannot restore index [logs] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name",

@@ -107,14 +107,20 @@ public static class ClusterComparison
             foreach (var i in mappings.EnumerateObject().Where(i => side.Indices.ContainsKey(i.Name)))
                 side.Mappings[i.Name] = Canonical(i.Value.Prop("mappings"));
         }
-        side.Named["IndexTemplate"] = await NamesAsync(api, "/_index_template", b => b.Array("index_templates").Select(t => t.Str("name") ?? ""), ct).ConfigureAwait(false);
-        side.Named["ComponentTemplate"] = await NamesAsync(api, "/_component_template", b => b.Array("component_templates").Select(t => t.Str("name") ?? ""), ct).ConfigureAwait(false);
-        side.Named["LegacyTemplate"] = await NamesAsync(api, "/_template", b => b.EnumerateObject().Select(p => p.Name), ct).ConfigureAwait(false);
-        side.Named["IlmPolicy"] = await NamesAsync(api, "/_ilm/policy", b => b.EnumerateObject().Select(p => p.Name), ct).ConfigureAwait(false);
+        side.Named = await NamedAsync(api, ct).ConfigureAwait(false);
         return side;
     }
 
-    internal static async Task<HashSet<string>> NamesAsync(EsApi api, string path, Func<JsonElement, IEnumerable<string>> names, CancellationToken ct)
+    /// <summary>The names of a cluster's index, component and legacy templates and ILM policies (its own, not the built-in dot-names), by kind.</summary>
+    internal static async Task<Dictionary<string, HashSet<string>>> NamedAsync(EsApi api, CancellationToken ct) => new(StringComparer.Ordinal)
+    {
+        ["IndexTemplate"] = await NamesAsync(api, "/_index_template", b => b.Array("index_templates").Select(t => t.Str("name") ?? ""), ct).ConfigureAwait(false),
+        ["ComponentTemplate"] = await NamesAsync(api, "/_component_template", b => b.Array("component_templates").Select(t => t.Str("name") ?? ""), ct).ConfigureAwait(false),
+        ["LegacyTemplate"] = await NamesAsync(api, "/_template", b => b.EnumerateObject().Select(p => p.Name), ct).ConfigureAwait(false),
+        ["IlmPolicy"] = await NamesAsync(api, "/_ilm/policy", b => b.EnumerateObject().Select(p => p.Name), ct).ConfigureAwait(false),
+    };
+
+    static async Task<HashSet<string>> NamesAsync(EsApi api, string path, Func<JsonElement, IEnumerable<string>> names, CancellationToken ct)
     {
         JsonElement body;
         try

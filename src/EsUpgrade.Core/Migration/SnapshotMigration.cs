@@ -182,7 +182,9 @@ public static class SnapshotMigration
         return lookup.Found;
     }
 
-    public static async Task<IReadOnlyList<EsMigratedIndex>> RunAsync(EsApi source, EsApi destination, MigrationOptions options, CancellationToken ct)
+    /// <summary>The route; <paramref name="plan"/> is the plan a caller already made (for -WhatIf), else it is made here.</summary>
+    public static async Task<IReadOnlyList<EsMigratedIndex>> RunAsync(EsApi source, EsApi destination, MigrationOptions options, CancellationToken ct,
+        IReadOnlyList<MigrationPlanItem>? plan = null)
     {
         CheckClusters(source.Connection, destination.Connection);
         var store = new JsonStateFile<MigrationState>(options.StatePath);
@@ -194,7 +196,7 @@ public static class SnapshotMigration
                 $"The state file '{options.StatePath}' is of a migration from cluster {state.SourceUuid} to {state.DestinationUuid}, not from {source.Connection.ClusterName} to {destination.Connection.ClusterName}: give another -StatePath.", options.StatePath);
         if (state is null)
         {
-            var plan = await PlanAsync(source, destination, options, ct).ConfigureAwait(false);
+            plan ??= await PlanAsync(source, destination, options, ct).ConfigureAwait(false);
             await PreflightAsync(source, destination, plan, ct).ConfigureAwait(false);
             var settings = await source.GetJsonAsync(EsRequest.Get("/_all/_settings/index.number_of_replicas?flat_settings=true"), ct).ConfigureAwait(false);
             var aliases = await source.GetJsonAsync(EsRequest.Get("/_alias"), ct).ConfigureAwait(false);

@@ -281,14 +281,16 @@ public static class SnapshotRestore
 
     /// <summary>
     /// The whole restore: repository (read-only) on the target when needed, pre-check (refusals stop it before anything is
-    /// sent), restore, and with <paramref name="wait"/> its progress to the end.
+    /// sent), restore, and with <paramref name="wait"/> its progress to the end. A caller that already ran the pre-check
+    /// (to show it for -WhatIf) hands its <paramref name="checks"/> over rather than reading both clusters again.
     /// </summary>
-    public static async Task<EsRestoreResult> RestoreAsync(EsApi target, EsApi? source, EsSnapshot snapshot, RestoreOptions options, bool wait, TimeSpan timeout, CancellationToken ct)
+    public static async Task<EsRestoreResult> RestoreAsync(EsApi target, EsApi? source, EsSnapshot snapshot, RestoreOptions options, bool wait, TimeSpan timeout, CancellationToken ct,
+        IReadOnlyList<RestoreCheck>? checks = null)
     {
         CheckSnapshot(target, snapshot);    // before the repository is registered there: a refusal leaves nothing behind
         if (source != null && source.Connection.ClusterUuid != target.Connection.ClusterUuid)
             await EnsureRepositoryAsync(target, source, snapshot.Repository, ct).ConfigureAwait(false);
-        var checks = await PreCheckAsync(target, source, snapshot, options, ct).ConfigureAwait(false);
+        checks ??= await PreCheckAsync(target, source, snapshot, options, ct).ConfigureAwait(false);
         var refused = checks.Where(c => c.IsRefused).ToList();
         if (refused.Count > 0)
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.RestoreRefused,

@@ -72,6 +72,7 @@ public static class ClusterBaselines
         var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
         var aliases = await api.GetJsonAsync(EsRequest.Get("/_alias?expand_wildcards=all"), ct).ConfigureAwait(false);
         var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
+        var named = await ClusterComparison.NamedAsync(api, ct).ConfigureAwait(false);
         Dictionary<string, string> Flat(string scope) => settings.Object(scope).ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText());
         return new EsClusterBaseline
         {
@@ -82,10 +83,10 @@ public static class ClusterBaselines
                 Name = i.Name, Documents = i.DocsCount, Health = i.Health?.ToString().ToLowerInvariant() ?? "", Status = i.Status, CreatedVersion = i.CreatedVersion?.ToString(), Hidden = i.IsHidden,
                 Aliases = aliases.Prop(i.Name)?.Object("aliases").Select(a => a.Name).OrderBy(a => a, StringComparer.Ordinal).ToList() ?? new List<string>(),
             }).ToList(),
-            IndexTemplates = Sorted(await ClusterComparison.NamesAsync(api, "/_index_template", b => b.Array("index_templates").Select(t => t.Str("name") ?? ""), ct).ConfigureAwait(false)),
-            ComponentTemplates = Sorted(await ClusterComparison.NamesAsync(api, "/_component_template", b => b.Array("component_templates").Select(t => t.Str("name") ?? ""), ct).ConfigureAwait(false)),
-            LegacyTemplates = Sorted(await ClusterComparison.NamesAsync(api, "/_template", b => b.EnumerateObject().Select(p => p.Name), ct).ConfigureAwait(false)),
-            IlmPolicies = Sorted(await ClusterComparison.NamesAsync(api, "/_ilm/policy", b => b.EnumerateObject().Select(p => p.Name), ct).ConfigureAwait(false)),
+            IndexTemplates = Sorted(named["IndexTemplate"]),
+            ComponentTemplates = Sorted(named["ComponentTemplate"]),
+            LegacyTemplates = Sorted(named["LegacyTemplate"]),
+            IlmPolicies = Sorted(named["IlmPolicy"]),
             PersistentSettings = Flat("persistent"),
             TransientSettings = Flat("transient"),
         };

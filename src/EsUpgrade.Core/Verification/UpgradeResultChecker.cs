@@ -109,7 +109,9 @@ public static class UpgradeResultChecker
                 "Add them back: POST _aliases {\"actions\":[{\"add\":{\"index\":\"...\",\"alias\":\"...\"}}]}.", lostAliases);
         }
 
-        var allocation = await ShardAllocation.GetAsync(api, ct).ConfigureAwait(false);
+        // One read of the cluster settings: the allocation setting and the transient ones.
+        var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
+        var allocation = new AllocationSetting(settings.Prop("persistent")?.Str(AllocationChange.Key), settings.Prop("transient")?.Str(AllocationChange.Key));
         var wanted = baseline is null || migrated ? "all"
             : (baseline.TransientSettings.TryGetValue(AllocationChange.Key, out var t) ? t : baseline.PersistentSettings.TryGetValue(AllocationChange.Key, out var p) ? p : "all").ToLowerInvariant();
         Add("ShardAllocation", allocation.Effective == wanted ? ReadinessStatus.Pass : ReadinessStatus.Fail,
@@ -129,7 +131,6 @@ public static class UpgradeResultChecker
             Add("MlUpgradeMode", ReadinessStatus.Pass, "machine learning is not enabled in this cluster");
         }
 
-        var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
         var transient = settings.Object("transient").Select(s => s.Name).OrderBy(s => s, StringComparer.Ordinal).ToList();
         var leftBehind = transient.Where(s => baseline is null || migrated || !baseline.TransientSettings.ContainsKey(s)).ToList();
         Add("TransientSettings", transient.Count == 0 ? ReadinessStatus.Pass : leftBehind.Count > 0 ? ReadinessStatus.Fail : ReadinessStatus.Warning,

@@ -64,9 +64,10 @@ public sealed class InvokeEsSnapshotMigrationCommand : EsCmdlet
                 StatePath = StatePath is null ? SnapshotMigration.DefaultStatePath(Source, Destination) : GetUnresolvedProviderPathFromPSPath(StatePath),
             };
             var resuming = System.IO.File.Exists(options.StatePath);
+            System.Collections.Generic.IReadOnlyList<MigrationPlanItem>? plan = null;
             if (!resuming)
             {
-                var plan = OffPipeline(call => SnapshotMigration.PlanAsync(new EsApi(Source, call.Log), new EsApi(Destination, call.Log), options, call.Cancellation));
+                plan = OffPipeline(call => SnapshotMigration.PlanAsync(new EsApi(Source, call.Log), new EsApi(Destination, call.Log), options, call.Cancellation));
                 var rates = Calibration is null ? new MigrationRates()
                     : new Upgrade.JsonStateFile<MigrationState>(GetUnresolvedProviderPathFromPSPath(Calibration)).Load()?.Measured
                       ?? throw new Errors.EsException(Errors.EsErrorKind.InvalidArgument, Errors.ErrorIds.InvalidStateFile, $"'{Calibration}' is no migration state file with measured rates (a run that took its snapshot writes them).", Calibration);
@@ -80,7 +81,7 @@ public sealed class InvokeEsSnapshotMigrationCommand : EsCmdlet
                 if (!approved) return;
             }
             else if (!ShouldProcess($"{Source.Name} -> {Destination.Name}", $"Resume the migration recorded in {options.StatePath}")) return;
-            var results = OffPipeline(call => SnapshotMigration.RunAsync(new EsApi(Source, call.Log), new EsApi(Destination, call.Log), options, call.Cancellation));
+            var results = OffPipeline(call => SnapshotMigration.RunAsync(new EsApi(Source, call.Log), new EsApi(Destination, call.Log), options, call.Cancellation, plan));
             foreach (var r in results)
             {
                 if (r.Status != "Complete") WriteWarning($"[{r.Index}] {r.Status}: {r.DestinationDocuments} of {r.SourceDocuments} documents in {Destination.Name}, aliases [{string.Join(", ", r.Aliases)}].");

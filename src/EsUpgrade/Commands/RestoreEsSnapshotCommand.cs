@@ -128,7 +128,7 @@ public sealed class RestoreEsSnapshotCommand : EsClusterCmdlet
             if (checks.Count == 0)
                 approved = ShouldProcess($"{target.Name}: {snapshot.Repository}/{snapshot.Name}", "Restore the global state and feature states");
             if (!approved) return;
-            WriteObject(OffPipeline(call => SnapshotRestore.RestoreAsync(call.Api, SourceApi(call), snapshot, options, Wait, Timeout, call.Cancellation)));
+            WriteObject(OffPipeline(call => SnapshotRestore.RestoreAsync(call.Api, SourceApi(call), snapshot, options, Wait, Timeout, call.Cancellation, checks)));
         }, Name);
     }
 }

@@ -103,6 +103,13 @@ public sealed partial class EmulatedCluster
             foreach (var dup in targets.GroupBy(t => t.Name).Where(g => g.Count() > 1))
                 throw new EsError(500, "snapshot_restore_exception", $"{id} indices [{string.Join(",", dup.Select(d => d.Source.Name))}] and [{dup.Key}] are renamed into the same index [{dup.Key}]");
 
+            // RestoreService refuses settings a restore cannot change (the shard count, the creation version, the uuid).
+            foreach (var key in request.IndexSettings.Keys.Select(k => k.StartsWith("index.", StringComparison.Ordinal) ? k : "index." + k))
+                if (key is "index.number_of_shards" or "index.version.created" or "index.uuid" or "index.creation_date" or "index.soft_deletes.enabled")
+                    throw new EsError(500, "snapshot_restore_exception", $"{id} cannot modify setting [{key}] on restore");
+            if (request.IndexSettings.FirstOrDefault(p => p.Key is "index.number_of_replicas" or "number_of_replicas").Value is string r && !int.TryParse(r, out _))
+                throw EsError.IllegalArgument($"Failed to parse value [{r}] for setting [index.number_of_replicas]");
+
             // All checks passed: now change the cluster.
             var restored = new List<EmulatedIndex>();
             foreach (var (source, target, archive) in targets)
@@ -117,7 +124,6 @@ public sealed partial class EmulatedCluster
                 {
                     var key = k.StartsWith("index.", StringComparison.Ordinal) ? k : "index." + k;
                     if (key == "index.number_of_replicas") replicas = int.Parse(v ?? "1");
-                    else if (key == "index.number_of_shards") throw EsError.IllegalArgument($"cannot modify setting [index.number_of_shards] on restore");
                     else settings[key] = v;
                 }
                 if (archive) settings["index.blocks.write"] = "true";
