@@ -115,6 +115,8 @@ public class RollingUpgradeTests
     static async Task<(EsApi Api, UpgradePlan Plan, FakeWire Wire)> KillablePlanAsync(Emulated es)
     {
         var settings = es.Settings();
+        // A killed process asks nothing again.
+        settings.RetryTimeout = TimeSpan.Zero;
         var wire = new FakeWire(new TransportWire(settings));
         var connection = await Connector.ConnectAsync(null, settings, wire, new RecordingLog(), default);
         var api = new EsApi(connection, new RecordingLog());

@@ -36,6 +36,11 @@ public sealed class ConnectionSettings
     public SecureString? ApiKey { get; set; }
     public CertificateTrust Trust { get; set; } = CertificateTrust.SystemStore;
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a call may go on being asked again while the cluster answers 429, 502, 503, 504 or not at all (a
+    /// master election, a node restarting, a busy cluster, a proxy between nodes): zero fails at the first fault.
+    /// </summary>
+    public TimeSpan RetryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     public string AuthenticationDescription =>
         ApiKey != null ? "ApiKey" : Credential != null ? $"Basic ({Credential.UserName})" : "None";

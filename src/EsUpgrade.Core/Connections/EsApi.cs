@@ -27,7 +27,12 @@ public sealed class EsApi
     public IEsLog Log { get; }
     public IClock Clock { get; }
 
-    /// <summary>Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws.</summary>
+    /// <summary>
+    /// Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws. A transient fault — 429 (the node
+    /// rejected the work before doing it), 503, and for calls that are safe to repeat also 502, 504 and an answer
+    /// that never came — is asked again with backoff (0.5 s doubling to 10 s, or the server's <c>Retry-After</c>),
+    /// each time said on the verbose stream, until the connection's <see cref="EsConnection.RetryTimeout"/> is spent.
+    /// </summary>
     public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
     {
         if (!Connection.IsOpen)
@@ -35,14 +40,69 @@ public sealed class EsApi
                 $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
                 "Use Get-EsConnection for the open ones.", Connection.Name);
         Log.Verbose($"[{Connection.Name}] {request}");
-        var started = Clock.UtcNow;
-        var response = await Connection.Wire.SendAsync(request, ct).ConfigureAwait(false);
-        Log.Debug($"[{Connection.Name}] {request} -> HTTP {response.StatusCode} from {Redact.Uri(response.Node)} in {(Clock.UtcNow - started).TotalMilliseconds:0} ms");
-        foreach (var warning in response.HeaderValues("Warning"))
-            Log.Debug($"[{Connection.Name}] Elasticsearch warning: {warning}");
-        if (!response.IsSuccess && !alsoAccept.Contains(response.StatusCode))
-            throw ServerError(request, response);
-        return response;
+        var first = Clock.UtcNow;
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = Clock.UtcNow;
+            EsResponse response;
+            try
+            {
+                response = await Connection.Wire.SendAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (EsException ex) when (ex.Kind == EsErrorKind.Connection && request.Idempotent && !ct.IsCancellationRequested
+                                          && RetryDelay(first, delay, null) is TimeSpan wait)
+            {
+                await AgainAsync(request, attempt, ex.Message, wait, ct).ConfigureAwait(false);
+                delay = Next(delay);
+                continue;
+            }
+            Log.Debug($"[{Connection.Name}] {request} -> HTTP {response.StatusCode} from {Redact.Uri(response.Node)} in {(Clock.UtcNow - started).TotalMilliseconds:0} ms");
+            foreach (var warning in response.HeaderValues("Warning"))
+                Log.Debug($"[{Connection.Name}] Elasticsearch warning: {warning}");
+            if (response.IsSuccess || alsoAccept.Contains(response.StatusCode)) return response;
+            var error = ServerError(request, response);
+            var transient = response.StatusCode is 429 or 503 || (request.Idempotent && response.StatusCode is 502 or 504);
+            if (transient && RetryDelay(first, delay, RetryAfter(response)) is TimeSpan again)
+            {
+                await AgainAsync(request, attempt, error.Message, again, ct).ConfigureAwait(false);
+                delay = Next(delay);
+                continue;
+            }
+            throw error;
+        }
+    }
+
+    static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+    static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    /// <summary>The longest <c>Retry-After</c> honoured; a longer one is a maintenance window, not a fault to wait out.</summary>
+    static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
+    static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+
+    /// <summary>How long to wait before asking again, or null when the connection's retry time would be spent.</summary>
+    TimeSpan? RetryDelay(DateTimeOffset first, TimeSpan backoff, TimeSpan? retryAfter)
+    {
+        var wait = retryAfter is TimeSpan asked ? (asked > MaxRetryAfter ? MaxRetryAfter : asked < TimeSpan.Zero ? TimeSpan.Zero : asked) : backoff;
+        return Clock.UtcNow + wait - first <= Connection.RetryTimeout ? wait : (TimeSpan?)null;
+    }
+
+    async Task AgainAsync(EsRequest request, int attempt, string why, TimeSpan wait, CancellationToken ct)
+    {
+        Log.Verbose($"[{Connection.Name}] {request}: {why} Retry {attempt} in {wait.TotalSeconds:0.#} s.");
+        await Clock.Delay(wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>Retry-After</c> as seconds or an HTTP date (RFC 9110 §10.2.3).</summary>
+    TimeSpan? RetryAfter(EsResponse response)
+    {
+        var value = response.Header("Retry-After")?.Trim();
+        if (string.IsNullOrEmpty(value)) return null;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            return TimeSpan.FromSeconds(seconds);
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+            return at - Clock.UtcNow;
+        return null;
     }
 
     public async Task<JsonElement> GetJsonAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)

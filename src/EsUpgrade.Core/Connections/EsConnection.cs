@@ -22,7 +22,14 @@ public sealed class EsConnection : IDisposable
         Credential = settings.Credential;
         ApiKey = settings.ApiKey;
         ConnectedAt = DateTimeOffset.Now;
+        Settings = settings;
     }
+
+    /// <summary>How this connection was made: another wire to the same cluster (say, through another node) is built from it.</summary>
+    internal ConnectionSettings Settings { get; }
+
+    /// <summary>How long a call is asked again while the cluster answers 429/502/503/504 or not at all.</summary>
+    public TimeSpan RetryTimeout => Settings.RetryTimeout;
 
     /// <summary>For tests that plug in a fake wire.</summary>
     internal static EsConnection ForWire(string name, IEsWire wire, EsServerInfo server, ConnectionSettings? settings = null) =>

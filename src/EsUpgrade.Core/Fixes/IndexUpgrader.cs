@@ -105,12 +105,12 @@ public static class IndexUpgrader
         {
             if (!state.Done.Contains(step = IndexUpgradeStep.WriteBlock))
             {
-                await Transient.RetryAsync(api, "write block", () => api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_block/write"), ct), ct).ConfigureAwait(false);
+                await api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_block/write"), ct).ConfigureAwait(false);
                 Done(step, "write block set");
             }
             if (!state.Done.Contains(step = IndexUpgradeStep.CreateTarget))
             {
-                await Transient.RetryAsync(api, "create " + state.NewIndex, () => CreateTargetAsync(api, state, ct), ct).ConfigureAwait(false);
+                await CreateTargetAsync(api, state, ct).ConfigureAwait(false);
                 Done(step, $"[{state.NewIndex}] created, no replicas, no refresh");
             }
             while (true)
@@ -124,7 +124,7 @@ public static class IndexUpgrader
                         ["conflicts"] = "proceed",
                     });
                     // Asked again after a 429 or a dropped connection, a second task may start: op_type create makes it copy nothing twice.
-                    var started = await Transient.RetryAsync(api, "start reindex", () => api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false", body), ct), ct).ConfigureAwait(false);
+                    var started = await api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false", body).SafeToRepeat(), ct).ConfigureAwait(false);
                     state.TaskId = started.Str("task");
                     Done(step, $"reindex task {state.TaskId} started");
                 }
@@ -156,7 +156,7 @@ public static class IndexUpgrader
                 }
                 if (!state.Done.Contains(step = IndexUpgradeStep.Refresh))
                 {
-                    await Transient.RetryAsync(api, "refresh", () => api.SendAsync(new EsRequest("POST", $"/{Uri.EscapeDataString(state.NewIndex)}/_refresh"), ct), ct).ConfigureAwait(false);
+                    await api.SendAsync(new EsRequest("POST", $"/{Uri.EscapeDataString(state.NewIndex)}/_refresh"), ct).ConfigureAwait(false);
                     Done(step, "refreshed");
                 }
                 if (!state.Done.Contains(step = IndexUpgradeStep.VerifyCount))
@@ -181,7 +181,7 @@ public static class IndexUpgrader
             if (!state.Done.Contains(step = IndexUpgradeStep.RestoreReplicas))
             {
                 var settings = JsonSerializer.Serialize(new Dictionary<string, object?> { ["index"] = new Dictionary<string, object?> { ["number_of_replicas"] = state.Replicas, ["refresh_interval"] = state.RefreshInterval } });
-                await Transient.RetryAsync(api, "replicas", () => api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(state.NewIndex)}/_settings", settings), ct), ct).ConfigureAwait(false);
+                await api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(state.NewIndex)}/_settings", settings), ct).ConfigureAwait(false);
                 Done(step, $"{state.Replicas} replicas back");
             }
             if (!state.Done.Contains(step = IndexUpgradeStep.SwapAliases))
@@ -234,7 +234,7 @@ public static class IndexUpgrader
     }
 
     static async Task<long> CountAsync(EsApi api, string index, CancellationToken ct) =>
-        (await Transient.RetryAsync(api, "count " + index, () => api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(index)}/_count"), ct), ct).ConfigureAwait(false)).Long("count");
+        (await api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(index)}/_count"), ct).ConfigureAwait(false)).Long("count");
 
     static async Task CreateTargetAsync(EsApi api, IndexUpgradeState state, CancellationToken ct)
     {
@@ -284,8 +284,7 @@ public static class IndexUpgrader
     {
         try
         {
-            await Transient.RetryAsync(api, "lift the write block",
-                () => api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_settings", "{\"index.blocks.write\":null}"), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            await api.SendAsync(new EsRequest("PUT", $"/{Uri.EscapeDataString(index)}/_settings", "{\"index.blocks.write\":null}"), CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (EsException ex)

@@ -71,7 +71,7 @@ public static class SystemFeatures
                 throw new EsException(EsErrorKind.Timeout, ErrorIds.SystemFeatureMigrationTimeout,
                     $"The system-feature migration of {api.Connection.Name} was still running after {timeout}: it goes on in the cluster; Get-EsSystemFeature shows where it is.", api.Connection.Name);
             await api.Clock.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-            features = await Transient.RetryAsync(api, "system-feature status", () => GetAsync(api, ct), ct).ConfigureAwait(false);
+            features = await GetAsync(api, ct).ConfigureAwait(false);
         }
         api.Log.Progress(new EsProgress(ProgressActivityId, "Migrating system features", "done", 100, completed: true));
         var failed = features.Where(f => f.Status == "ERROR").ToList();

@@ -125,7 +125,7 @@ public static class ClusterComparison
         JsonElement body;
         try
         {
-            body = await Transient.RetryAsync(api, path, () => api.GetJsonAsync(EsRequest.Get(path), ct), ct).ConfigureAwait(false);
+            body = await api.GetJsonAsync(EsRequest.Get(path), ct).ConfigureAwait(false);
         }
         catch (EsServerException ex) when (ex.StatusCode is 400 or 404 && ex.ErrorType is null or "resource_not_found_exception" or "illegal_argument_exception")
         {

@@ -70,7 +70,7 @@ public static class Reindex
             status = await AwaitAsync(api, taskId, $"{options.Source} into {options.Destination}", options, ct).ConfigureAwait(false)
                 ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.ReindexFailed, $"The reindex task {taskId} vanished twice.", options.Source);
         }
-        await Transient.RetryAsync(api, "refresh", () => api.SendAsync(new EsRequest("POST", $"/{Uri.EscapeDataString(options.Destination)}/_refresh"), ct), ct).ConfigureAwait(false);
+        await api.SendAsync(new EsRequest("POST", $"/{Uri.EscapeDataString(options.Destination)}/_refresh"), ct).ConfigureAwait(false);
         var sourceApi = options.Remote is null ? api : new EsApi(options.Remote, api.Log, api.Clock);
         var result = new EsReindexResult
         {
@@ -86,7 +86,7 @@ public static class Reindex
     }
 
     public static async Task<long> CountAsync(EsApi api, string index, CancellationToken ct) =>
-        (await Transient.RetryAsync(api, "count " + index, () => api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(index)}/_count"), ct), ct).ConfigureAwait(false)).Long("count");
+        (await api.GetJsonAsync(EsRequest.Get($"/{Uri.EscapeDataString(index)}/_count"), ct).ConfigureAwait(false)).Long("count");
 
     /// <summary>The request body; for a remote source it holds the remote's credentials, so it is never logged.</summary>
     internal static string Body(ReindexOptions options)
@@ -126,7 +126,7 @@ public static class Reindex
         var slices = options.Slices == 1 ? "" : "&slices=" + (options.Slices <= 0 ? "auto" : options.Slices.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
-            var started = await Transient.RetryAsync(api, "start reindex", () => api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false" + slices, Body(options)), ct), ct).ConfigureAwait(false);
+            var started = await api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false" + slices, Body(options)), ct).ConfigureAwait(false);
             var id = started.Str("task") ?? throw new EsException(EsErrorKind.Server, ErrorIds.InvalidResponse, $"{api.Connection.Name} started no reindex task.", options.Source);
             api.Log.Verbose($"[{api.Connection.Name}] reindex {(options.Remote is null ? "" : options.Remote.Name + ":")}{options.Source} -> {options.Destination}: task {id}");
             return id;

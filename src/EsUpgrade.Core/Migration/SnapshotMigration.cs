@@ -357,7 +357,7 @@ public static class SnapshotMigration
             if (mapping is JsonElement m) body["mappings"] = m.ToPlain();
             try
             {
-                await Transient.RetryAsync(destination, "create " + index.Name, () => destination.SendAsync(new EsRequest("PUT", $"/{name}?wait_for_active_shards=1", JsonSerializer.Serialize(body)), ct), ct).ConfigureAwait(false);
+                await destination.SendAsync(new EsRequest("PUT", $"/{name}?wait_for_active_shards=1", JsonSerializer.Serialize(body)), ct).ConfigureAwait(false);
             }
             catch (EsServerException ex) when (ex.ErrorType == "resource_already_exists_exception")
             {
@@ -395,13 +395,13 @@ public static class SnapshotMigration
             index.Copied = true;
             save();
         }
-        await Transient.RetryAsync(destination, "refresh", () => destination.SendAsync(new EsRequest("POST", $"/{name}/_refresh"), ct), ct).ConfigureAwait(false);
+        await destination.SendAsync(new EsRequest("POST", $"/{name}/_refresh"), ct).ConfigureAwait(false);
         var replicas = JsonSerializer.Serialize(new Dictionary<string, object?> { ["index"] = new Dictionary<string, object?> { ["number_of_replicas"] = index.Replicas } });
-        await Transient.RetryAsync(destination, "replicas", () => destination.SendAsync(new EsRequest("PUT", $"/{name}/_settings", replicas), ct), ct).ConfigureAwait(false);
+        await destination.SendAsync(new EsRequest("PUT", $"/{name}/_settings", replicas), ct).ConfigureAwait(false);
         if (index.Aliases.Count > 0)
         {
             var actions = index.Aliases.Select(a => new Dictionary<string, object> { ["add"] = new Dictionary<string, string> { ["index"] = index.Name, ["alias"] = a } }).ToList();
-            await Transient.RetryAsync(destination, "aliases", () => destination.SendAsync(new EsRequest("POST", "/_aliases", JsonSerializer.Serialize(new Dictionary<string, object> { ["actions"] = actions })), ct), ct).ConfigureAwait(false);
+            await destination.SendAsync(new EsRequest("POST", "/_aliases", JsonSerializer.Serialize(new Dictionary<string, object> { ["actions"] = actions })), ct).ConfigureAwait(false);
         }
         index.Finished = true;
         save();

@@ -260,7 +260,7 @@ public static class SnapshotRestore
         var wanted = new HashSet<string>(indices, StringComparer.Ordinal);
         while (true)
         {
-            var health = await Transient.RetryAsync(target, "restore progress", () => target.GetJsonAsync(EsRequest.Get("/_cluster/health?level=indices&expand_wildcards=all"), ct), ct).ConfigureAwait(false);
+            var health = await target.GetJsonAsync(EsRequest.Get("/_cluster/health?level=indices&expand_wildcards=all"), ct).ConfigureAwait(false);
             int total = 0, active = 0, present = 0;
             foreach (var i in health.Object("indices").Where(i => wanted.Contains(i.Name)))
             {

@@ -143,7 +143,7 @@ public static class Snapshots
                 throw new EsException(EsErrorKind.Timeout, ErrorIds.SnapshotFailed,
                     $"Snapshot [{repository}:{name}] was still running after {timeout}: it goes on in the cluster; Wait-EsSnapshot waits again.", name);
             await api.Clock.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-            snapshot = await Transient.RetryAsync(api, $"snapshot {repository}/{name}", () => GetOneAsync(api, repository, name, ct), ct).ConfigureAwait(false);
+            snapshot = await GetOneAsync(api, repository, name, ct).ConfigureAwait(false);
         }
         api.Log.Progress(new EsProgress(ProgressActivityId, $"Snapshot {repository}/{name}", snapshot.State, 100, completed: true));
         if (!snapshot.IsSuccess)

@@ -80,7 +80,7 @@ public sealed class RollingUpgrade
 
     async Task ClaimAsync(CancellationToken ct)
     {
-        var settings = await Transient.RetryAsync(api, "run marker", () => api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct), ct).ConfigureAwait(false);
+        var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
         if (settings.Prop("persistent")?.Str(RunMarker) is string marker && marker.Split('|') is { Length: >= 5 } parts && parts[0] != state.RunId
             && DateTimeOffset.TryParse(parts[4], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var seen) && api.Clock.UtcNow - seen < MarkerStaleAfter)
             throw new EsException(EsErrorKind.InvalidState, ErrorIds.RunInProgress,
@@ -95,7 +95,7 @@ public sealed class RollingUpgrade
         var value = string.Join("|", state.RunId, Environment.MachineName, System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
             store.ResumeArgument ?? "no state file", api.Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture));
         var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["persistent"] = new Dictionary<string, object> { [RunMarker] = value } });
-        await Transient.RetryAsync(api, "run marker", () => api.SendAsync(new EsRequest("PUT", "/_cluster/settings", body), ct), ct).ConfigureAwait(false);
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", body), ct).ConfigureAwait(false);
     }
 
     async Task ReleaseAsync()

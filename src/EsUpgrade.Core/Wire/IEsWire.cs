@@ -22,6 +22,25 @@ public sealed class EsRequest
         Timeout = timeout;
         // JSON, unless the caller asked a _cat API for its text table.
         Accept = TextFormat.IsMatch(Path) ? "text/plain" : "application/json";
+        Idempotent = !StartsWork.IsMatch(Method + " " + Path);
+    }
+
+    /// <summary>
+    /// Calls that start work each time they arrive: a reindex, a restore, a snapshot, a by-query update, a document
+    /// without an id. Asked again after an answer that never came (or a proxy's 502/504), they could run twice.
+    /// </summary>
+    static readonly System.Text.RegularExpressions.Regex StartsWork = new System.Text.RegularExpressions.Regex(
+        @"^(POST [^?]*/(_reindex|_restore|_update_by_query|_delete_by_query|_bulk|_doc)([?/]|$)|(PUT|POST) /_snapshot/[^/?]+/[^/?_][^/?]*(\?|$))",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Whether sending this again after a lost answer does no harm (reads, settings, flushes); see <see cref="StartsWork"/>.</summary>
+    public bool Idempotent { get; private set; }
+
+    /// <summary>Marks a call that starts work as safe to send again all the same (a reindex with <c>op_type: create</c> copies nothing twice).</summary>
+    public EsRequest SafeToRepeat()
+    {
+        Idempotent = true;
+        return this;
     }
 
     static readonly System.Text.RegularExpressions.Regex TextFormat =

@@ -110,7 +110,7 @@ public sealed class TransportWire : IEsWire
     static IReadOnlyDictionary<string, IReadOnlyList<string>> Headers(ApiCallDetails details)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in new[] { "X-elastic-product", "Warning", "WWW-Authenticate" })
+        foreach (var name in new[] { "X-elastic-product", "Warning", "WWW-Authenticate", "Retry-After" })
             if (details.TryGetHeader(name, out var values))
                 result[name] = values.ToList();
         if (!string.IsNullOrEmpty(details.ResponseContentType))
