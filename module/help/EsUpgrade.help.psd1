@@ -29,6 +29,7 @@
             SkipCertificateCheck   = 'Accept any certificate. For test clusters only: credentials can then be read by anyone in between.'
             Name                   = 'The connection''s name. Default: the cluster name. Connecting again with a name already in use replaces that connection.'
             PassThru               = 'Write the connection to the pipeline.'
+            RetryTimeout           = 'How long every call through this connection is asked again while the cluster answers 429, 502, 503, 504 or not at all (a master election, a restarting node, a busy cluster, a proxy), with backoff and honouring Retry-After; each retry shows with -Verbose. 0 fails at the first fault. Default 2 minutes.'
         }
         Examples    = @(
             @{ Code = 'Connect-EsCluster -Uri https://es01:9200, https://es02:9200 -Credential (Get-Credential elastic) -CertificateFingerprint 3c1f...e9'; Remarks = 'Connects to a secured 8.x cluster, trusting its CA by the fingerprint printed at first start. Returns nothing (-PassThru returns the EsConnection).' }

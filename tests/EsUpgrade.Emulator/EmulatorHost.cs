@@ -28,6 +28,8 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 
     public EmulatedCluster Cluster { get; }
+    /// <summary>The wire faults switched on (control port POST /faults).</summary>
+    public FaultTable Faults { get; } = new();
     public EmulatorTls? Tls { get; }
     public string Scheme => Tls is null ? "http" : "https";
 
@@ -110,7 +112,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        app.Run(http => RestDispatcher.HandleAsync(http, Cluster, node));
+        app.Run(http => RestDispatcher.HandleAsync(http, Cluster, node, Faults));
         await app.StartAsync();
         if (node.Port == 0)
             node.Port = new Uri(app.Urls.First()).Port;

@@ -50,6 +50,9 @@ public sealed class ConnectEsClusterCommand : EsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    [Parameter]
+    public TimeSpan RetryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     protected override void ProcessRecord()
     {
         StopOnFailure(() =>
@@ -78,6 +81,9 @@ public sealed class ConnectEsClusterCommand : EsCmdlet
             : new ConnectionSettings(Uri.Select(ConnectionSettings.ParseUri));
         settings.Credential = Credential?.GetNetworkCredential();
         settings.ApiKey = ApiKey;
+        if (RetryTimeout < TimeSpan.Zero)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.InvalidTimeout, "-RetryTimeout cannot be negative.", RetryTimeout);
+        settings.RetryTimeout = RetryTimeout;
         settings.Trust = CertificateFingerprint != null ? CertificateTrust.Fingerprint(CertificateFingerprint)
             : CaCertificatePath != null ? CertificateTrust.CaFile(GetUnresolvedProviderPathFromPSPath(CaCertificatePath))
             : SkipCertificateCheck ? CertificateTrust.SkipCheck

@@ -1,4 +1,6 @@
 using System.Net;
+using EsUpgrade.Emulator.Http;
+using EsUpgrade.Emulator.Model;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -64,6 +66,37 @@ public static class ControlServer
             host.Cluster.FailRecoveries(name, count);
             return Results.Json(Layout(host));
         });
+        // Wire faults (FaultRule as JSON: kind, node, method, path, count, seconds, latencyMs, jitterMs, retryAfter, seed).
+        var camel = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+        app.MapPost("/faults", async (HttpRequest request) =>
+        {
+            FaultRule? rule;
+            try { rule = await JsonSerializer.DeserializeAsync<FaultRule>(request.Body, camel); }
+            catch (JsonException ex) { return Results.BadRequest(new { error = ex.Message }); }
+            if (rule is null) return Results.BadRequest(new { error = "no fault" });
+            try { return Results.Json(host.Faults.Add(rule, host.Cluster.Clock.UtcNow), camel); }
+            catch (ArgumentException ex) { return Results.BadRequest(new { error = ex.Message }); }
+        });
+        app.MapGet("/faults", () => Results.Json(host.Faults.List(), camel));
+        app.MapDelete("/faults", () => { host.Faults.Clear(); return Results.Ok(); });
+        app.MapDelete("/faults/{id}", (string id) => host.Faults.Remove(id) ? Results.Ok() : Results.NotFound());
+        // Cluster faults: the master lost for N emulated seconds; a shard's every copy lost; recoveries N times slower.
+        app.MapPost("/cluster/lose-master", (double seconds) => { host.Cluster.LoseMaster(TimeSpan.FromSeconds(seconds)); return Results.Ok(); });
+        app.MapPost("/cluster/recovery-slowdown", (double factor) => Model(() => host.Cluster.RecoverySlowdown = factor));
+        app.MapPost("/indices/{name}/lose-primary", (string name, int? shard) => Model(() => host.Cluster.LosePrimary(name, shard ?? 0)));
+        // The node's next start goes wrong: refuse (a boot failure in its log), never-join (up, never finds the cluster), version (up at another version).
+        app.MapPost("/nodes/{name}/next-start", (string name, string fault, string? version) =>
+        {
+            var kind = fault switch
+            {
+                "refuse" => EmulatedCluster.StartFault.Refuse,
+                "never-join" => EmulatedCluster.StartFault.NeverJoin,
+                "version" => EmulatedCluster.StartFault.OtherVersion,
+                _ => EmulatedCluster.StartFault.None,
+            };
+            if (kind == EmulatedCluster.StartFault.None) return Results.BadRequest(new { error = "fault is refuse, never-join or version" });
+            return Model(() => host.Cluster.FailNextStart(name, kind, version));
+        });
         app.MapGet("/nodes/{name}/log", (string name) =>
         {
             lock (host.Cluster.Sync)
@@ -71,6 +104,16 @@ public static class ControlServer
         });
         await app.StartAsync();
         return app;
+    }
+
+    static IResult Model(Action change)
+    {
+        try
+        {
+            change();
+            return Results.Ok();
+        }
+        catch (EsError error) { return Results.Json(new { error = error.Reason }, statusCode: error.Status); }
     }
 
     public static object Layout(EmulatorHost host)

@@ -55,12 +55,14 @@ public static class RestDispatcher
         }, uri, body is null ? 0 : Encoding.UTF8.GetByteCount(body), now);
     }
 
-    public static async Task HandleAsync(HttpContext http, EmulatedCluster cluster, EmulatedNode node)
+    public static async Task HandleAsync(HttpContext http, EmulatedCluster cluster, EmulatedNode node, FaultTable? faultTable = null)
     {
         var profile = node.Profile;
         var method = http.Request.Method;
         var path = http.Request.Path.Value ?? "/";
         var uri = path + http.Request.QueryString.Value;
+        var faults = faultTable?.Take(node.Name, method, uri, cluster.Clock.UtcNow) ?? new List<FaultRule>();
+        if (faults.Count > 0 && await FaultAnswers.BeforeAsync(http, faults, method, uri, node)) return;
         var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
         var pretty = query.TryGetValue("pretty", out var p) && p is "" or "true";
         int? compat = null;
@@ -154,7 +156,9 @@ public static class RestDispatcher
             ? "application/vnd.elasticsearch+json;compatible-with=7"
             : "application/json; charset=UTF-8";
         var json = JsonSerializer.Serialize(reply.Json, pretty ? Pretty : Compact);
-        if (method != "HEAD") await response.WriteAsync(json, Encoding.UTF8);
+        if (method == "HEAD") return;
+        if (await FaultAnswers.AfterAsync(http, faults.FirstOrDefault(f => f.Kind != FaultKind.Latency), json)) return;
+        await response.WriteAsync(json, Encoding.UTF8);
     }
 
     static async Task<string?> ReadBodyAsync(HttpRequest request)

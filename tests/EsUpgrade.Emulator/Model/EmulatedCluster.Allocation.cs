@@ -224,7 +224,8 @@ public sealed partial class EmulatedCluster
                         continue;
                     }
                     var returning = target.Id == replica.LastNodeId;
-                    var bytes = returning && index.FlushedSinceLastWrite ? 0 : index.ShardSizeBytes;
+                    // A crashed node's copies were not flushed: they come back by copying files, as a new copy would.
+                    var bytes = returning && index.FlushedSinceLastWrite && !replica.Unclean ? 0 : index.ShardSizeBytes;
                     Place(replica, target, existingData ? now : now + RecoveryFixedCost, "peer", primary.NodeId, bytes);
                 }
             }
@@ -244,10 +245,10 @@ public sealed partial class EmulatedCluster
     /// </summary>
     long RecoveryBytesPerSecond =>
         (Transient.TryGetValue("indices.recovery.max_bytes_per_sec", out var t) ? t : Persistent.GetValueOrDefault("indices.recovery.max_bytes_per_sec")) is string text
-        && ByteSize.TryParse(text) is long bytes ? bytes : Spec.RecoveryBytesPerSecond;
+        && ByteSize.TryParse(text) is long bytes ? (long)(bytes / recoverySlowdown) : (long)(Spec.RecoveryBytesPerSecond / recoverySlowdown);
 
     /// <summary>The part of a peer recovery that does not depend on its size: the handshake, the translog phase.</summary>
-    static readonly TimeSpan RecoveryFixedCost = TimeSpan.FromSeconds(1);
+    TimeSpan RecoveryFixedCost => TimeSpan.FromSeconds(recoverySlowdown);
 
     /// <summary>
     /// indices.recovery.max_bytes_per_sec limits each node, inbound and outbound (RecoverySettings' rate limiter
@@ -357,5 +358,6 @@ public sealed partial class EmulatedCluster
         copy.DelayedUntil = null;
         copy.FetchingUntil = null;
         copy.Fetched = false;
+        copy.Unclean = false;
     }
 }

@@ -34,6 +34,7 @@ public sealed partial class EmulatedCluster
                 return;
             }
             node.State = NodeState.Crashed;
+            foreach (var copy in AllCopies.Where(c => c.NodeId == node.Id)) copy.Unclean = true;
             node.LeavesAt = Clock.UtcNow + Spec.FollowerCheckTimeout;
             if (Spec.FollowerCheckTimeout <= TimeSpan.Zero) RemoveCrashed(node);
             Signal();
@@ -61,8 +62,12 @@ public sealed partial class EmulatedCluster
             if (node.State == NodeState.Crashed) RemoveCrashed(node);
             if (node.State != NodeState.Stopped) return null;
             if (configYaml != null) node.ConfigYaml = configYaml;
+            var (fault, faultVersion) = TakeStartFault(name);
+            if (fault == StartFault.OtherVersion) version = faultVersion;
             var profile = version is null ? node.Profile : new VersionProfile(version);
-            var refusal = NodeBoot.Refusal(node, profile, indices);
+            var refusal = fault == StartFault.Refuse
+                ? "java.lang.IllegalStateException: failed to obtain node locks, tried [" + (node.ConfigYaml is null ? "data" : "path.data") + "]; maybe these locations are not writable or multiple nodes were started on the same data path?"
+                : NodeBoot.Refusal(node, profile, indices);
             if (refusal != null)
             {
                 node.Log.Add((profile.Is8 ? "fatal exception while booting Elasticsearch " : "uncaught exception in thread [main] org.elasticsearch.bootstrap.StartupException: ") + refusal);
@@ -75,6 +80,14 @@ public sealed partial class EmulatedCluster
             node.State = NodeState.Booting;
             var now = Clock.UtcNow;
             node.JoinAt = now + Spec.NodeBootTime;
+            if (fault == StartFault.NeverJoin)
+            {
+                // Up, answering its own root, never finding the cluster (a wrong discovery.seed_hosts, a firewall).
+                node.State = NodeState.Isolated;
+                node.Log.Add("master not discovered yet: have discovered []; discovery will continue using [] from hosts providers");
+                Signal();
+                return null;
+            }
             TrackBusy(now);
             if (node.JoinAt <= now) Join(node);
             TrackBusy(now);

@@ -130,6 +130,8 @@ public sealed class ShardCopy
     public bool IsCopyingFiles => State is ShardState.Initializing or ShardState.Relocating && RecoveryType == "peer" && BytesLeft > 0;
     /// <summary>The node that held this copy before it went unassigned; its data is still there.</summary>
     public string? LastNodeId { get; set; }
+    /// <summary>Left by a crash, not a clean stop: nothing flushed, so coming back copies files.</summary>
+    public bool Unclean { get; set; }
     public string? UnassignedReason { get; set; } = "INDEX_CREATED";
     public DateTimeOffset UnassignedAt { get; set; }
     /// <summary>Delayed allocation: not placed elsewhere before this (emulated time).</summary>
