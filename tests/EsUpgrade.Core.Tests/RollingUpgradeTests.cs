@@ -11,79 +11,7 @@ namespace EsUpgrade.Core.Tests;
 
 public class RollingUpgradeTests
 {
-    const string Target = "8.19.0";
-
-    /// <summary>The node action the tests use: what an admin's Stop-Service / unzip / Start-Service does, through the emulator.</summary>
-    sealed class EmulatorHostActions : IUpgradeHost
-    {
-        readonly Emulated es;
-        public EmulatorHostActions(Emulated es) => this.es = es;
-        public List<NodeUpgradeResult> Results { get; } = new();
-        public List<string> Actions { get; } = new();
-        public Func<string, string> VersionFor { get; set; } = _ => Target;
-        public HashSet<string> NeverStart { get; } = new();
-        /// <summary>Nodes whose action kills the process and returns; the new version starts later (a service manager's restart), once <see cref="StartLaterWhen"/> completes.</summary>
-        public HashSet<string> KillAndStartLater { get; } = new();
-        public Func<string, Task> StartLaterWhen { get; set; } = _ => Task.CompletedTask;
-        public List<Task> LateStarts { get; } = new();
-        public Dictionary<string, string> Yaml { get; } = new();
-        public Func<PlannedNode, bool> Confirm { get; set; } = _ => true;
-        /// <summary>Stops the run (as Ctrl+C does) right after restarting this node, before the run can record it.</summary>
-        public string? StopAfterRestarting { get; set; }
-        public CancellationTokenSource Stop { get; } = new();
-
-        /// <summary>Runs once a restarted node has joined, inside its action (say, an index rolled over meanwhile).</summary>
-        public Action<string>? AfterRestart { get; set; }
-
-        /// <summary>cluster.routing.allocation.enable as each node action found it.</summary>
-        public List<string> AllocationAtAction { get; } = new();
-
-        /// <summary>How many copies were relocating as each node's action began.</summary>
-        public List<int> RelocatingAtAction { get; } = new();
-
-        /// <summary>The unassigned copies (index) as each node's action found them.</summary>
-        public Dictionary<string, List<string>> UnassignedAtAction { get; } = new();
-
-        public async Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
-        {
-            Actions.Add(node.Name);
-            lock (es.Host.Cluster.Sync)
-            {
-                RelocatingAtAction.Add(es.Host.Cluster.AllCopies.Count(c => c.State == ShardState.Relocating));
-                AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
-                UnassignedAtAction[node.Name] = es.Host.Cluster.AllCopies.Where(c => c.State == ShardState.Unassigned).Select(c => c.Index.Name).ToList();
-            }
-            if (KillAndStartLater.Contains(node.Name))
-            {
-                await es.Host.CrashNodeAsync(node.Name);
-                LateStarts.Add(Task.Run(async () =>
-                {
-                    await StartLaterWhen(node.Name).WaitAsync(TimeSpan.FromSeconds(30));
-                    await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name));
-                }));
-                return new[] { "killed; the service manager starts it again" };
-            }
-            await es.Host.StopNodeAsync(node.Name);
-            if (NeverStart.Contains(node.Name)) return new[] { "stopped; not started again" };
-            // Like Start-Service: the start succeeds even when the node then refuses to boot; the refusal is in its log.
-            await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name), Yaml.GetValueOrDefault(node.Name));
-            if (AfterRestart != null)
-            {
-                await es.Host.Cluster.WaitUntilAsync(() => es.Host.Cluster.Node(node.Name).State == NodeState.Joined, TimeSpan.FromSeconds(30), ct);
-                AfterRestart(node.Name);
-            }
-            if (StopAfterRestarting == node.Name)
-            {
-                StopAfterRestarting = null;
-                Stop.Cancel();
-                Stop.Token.ThrowIfCancellationRequested();
-            }
-            lock (es.Host.Cluster.Sync) return es.Host.Cluster.Node(node.Name).Log.TakeLast(3).ToList();
-        }
-
-        public Task<bool> ConfirmAsync(PlannedNode node, string targetVersion) => Task.FromResult(Confirm(node));
-        public void Emit(NodeUpgradeResult result) => Results.Add(result);
-    }
+    internal const string Target = "8.19.0";
 
     /// <summary>
     /// Kills the run right after its Nth save, as a killed process would: from then on nothing it does reaches
@@ -112,7 +40,7 @@ public class RollingUpgradeTests
         }
     }
 
-    static async Task<(EsApi Api, UpgradePlan Plan, FakeWire Wire)> KillablePlanAsync(Emulated es)
+    internal static async Task<(EsApi Api, UpgradePlan Plan, FakeWire Wire)> KillablePlanAsync(Emulated es)
     {
         var settings = es.Settings();
         // A killed process asks nothing again.
@@ -124,7 +52,7 @@ public class RollingUpgradeTests
         return (api, UpgradePlanner.Plan(connection, nodes, Target), wire);
     }
 
-    static ClusterSpec ThreeNodes() => new()
+    internal static ClusterSpec ThreeNodes() => new()
     {
         ClusterName = "three",
         TimeScale = 60,
@@ -147,7 +75,7 @@ public class RollingUpgradeTests
         return spec;
     }
 
-    static async Task<(EsApi Api, UpgradePlan Plan)> PlanAsync(Emulated es)
+    internal static async Task<(EsApi Api, UpgradePlan Plan)> PlanAsync(Emulated es)
     {
         var connection = await es.ConnectAsync();
         var api = new EsApi(connection, new RecordingLog());
@@ -155,10 +83,10 @@ public class RollingUpgradeTests
         return (api, UpgradePlanner.Plan(connection, nodes, Target));
     }
 
-    static async Task<long> CountAsync(EsApi api) =>
+    internal static async Task<long> CountAsync(EsApi api) =>
         (await api.GetJsonAsync(EsRequest.Get("/_count"), default)).GetProperty("count").GetInt64();
 
-    static void AssertUpgraded(Emulated es)
+    internal static void AssertUpgraded(Emulated es)
     {
         lock (es.Host.Cluster.Sync)
         {

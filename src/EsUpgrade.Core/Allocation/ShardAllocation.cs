@@ -43,10 +43,13 @@ public static class ShardAllocation
     /// <summary>Puts both scopes back to what they were (null removes the setting).</summary>
     public static async Task RestoreAsync(EsApi api, AllocationSetting previous, CancellationToken ct)
     {
-        var body = $"{{\"persistent\":{{\"{Key}\":{JsonString(previous.Persistent)}}},\"transient\":{{\"{Key}\":{JsonString(previous.Transient)}}}}}";
-        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", body), ct).ConfigureAwait(false);
+        await api.SendAsync(new EsRequest("PUT", "/_cluster/settings", RestoreBody(previous)), ct).ConfigureAwait(false);
         api.Log.Verbose($"[{api.Connection.Name}] shard allocation restored: {previous}");
     }
+
+    /// <summary>The settings body that puts allocation back as it was: what an admin runs by hand when the run could not.</summary>
+    public static string RestoreBody(AllocationSetting previous) =>
+        $"{{\"persistent\":{{\"{Key}\":{JsonString(previous.Persistent)}}},\"transient\":{{\"{Key}\":{JsonString(previous.Transient)}}}}}";
 
     static Task PutAsync(EsApi api, string scope, string jsonValue, CancellationToken ct) =>
         api.SendAsync(new EsRequest("PUT", "/_cluster/settings", $"{{\"{scope}\":{{\"{Key}\":{jsonValue}}}}}"), ct);

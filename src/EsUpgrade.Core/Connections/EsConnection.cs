@@ -28,6 +28,24 @@ public sealed class EsConnection : IDisposable
     /// <summary>How this connection was made: another wire to the same cluster (say, through another node) is built from it.</summary>
     internal ConnectionSettings Settings { get; }
 
+    /// <summary>
+    /// The same cluster through one node's own HTTP address (<c>host:port</c> as _nodes publishes it), with the same
+    /// credentials and certificate trust: when the configured URIs (a balancer, say) no longer answer.
+    /// </summary>
+    internal EsConnection Via(string httpAddress, TimeSpan retryTimeout)
+    {
+        var scheme = Nodes[0].Scheme;
+        var settings = new ConnectionSettings(new[] { new Uri($"{scheme}://{httpAddress}") })
+        {
+            Credential = Settings.Credential,
+            ApiKey = Settings.ApiKey,
+            Trust = Settings.Trust,
+            RequestTimeout = Settings.RequestTimeout,
+            RetryTimeout = retryTimeout,
+        };
+        return new EsConnection(Name, settings, new TransportWire(settings), Server);
+    }
+
     /// <summary>How long a call is asked again while the cluster answers 429/502/503/504 or not at all.</summary>
     public TimeSpan RetryTimeout => Settings.RetryTimeout;
 

@@ -195,10 +195,10 @@ public sealed class RollingUpgrade
             // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
             nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
         }
-        if (step == UpgradeStep.WaitForNode && ex is EsException { ErrorId: ErrorIds.NodeRejoinTimeout })
+        if (step == UpgradeStep.WaitForNode && ex is EsException { ErrorId: ErrorIds.NodeRejoinTimeout or ErrorIds.NodeVersionMismatch })
         {
-            // The node never joined (it refused to start, or was never started): the next run sets allocation
-            // again and runs the action again, unless the node is at the target by then.
+            // The node never joined (it refused to start, or was never started), or joined at another version: the
+            // next run sets allocation again and runs the action again, unless the node is at the target by then.
             nodeState.Completed.Remove(UpgradeStep.NodeAction);
             nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
         }
@@ -569,36 +569,72 @@ public sealed class RollingUpgrade
         Checkpoint();
     }
 
-    /// <summary>Puts allocation and ML upgrade mode back, whatever happened; says what it did. Never throws.</summary>
+    /// <summary>
+    /// Puts allocation and ML upgrade mode back, whatever happened; says what it did. When the connection itself fails,
+    /// tries again through each node's own address; when that fails too, says so loudly with the exact call to run.
+    /// Never throws.
+    /// </summary>
     async Task<string> RestoreAsync()
     {
         var said = new List<string>();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
+        var allocation = await EverywhereAsync(a => ShardAllocation.RestoreAsync(a, Original, cts.Token)).ConfigureAwait(false);
+        if (allocation is null)
         {
-            await ShardAllocation.RestoreAsync(api, Original, cts.Token).ConfigureAwait(false);
             said.Add($"Shard allocation was put back ({Original}).");
         }
-        catch (Exception ex)
+        else
         {
-            said.Add($"Shard allocation could NOT be put back ({ex.Message}): run Enable-EsShardAllocation once the cluster answers.");
+            said.Add($"SHARD ALLOCATION COULD NOT BE PUT BACK ({allocation}): until it is, no replica is allocated anywhere. Once the cluster answers, run " +
+                     $"Enable-EsShardAllocation, or PUT _cluster/settings {ShardAllocation.RestoreBody(Original)}");
             Log.Warning(said.Last());
         }
         if (state.MlUpgradeModeSetByRun)
         {
-            try
+            var ml = await EverywhereAsync(a => MlUpgradeMode.SetAsync(a, false, cts.Token)).ConfigureAwait(false);
+            if (ml is null)
             {
-                await MlUpgradeMode.SetAsync(api, false, cts.Token).ConfigureAwait(false);
                 state.MlUpgradeModeSetByRun = false;
                 said.Add("ML upgrade mode was turned off.");
             }
-            catch (Exception ex)
+            else
             {
-                said.Add($"ML upgrade mode could NOT be turned off ({ex.Message}): run Set-EsMlUpgradeMode -Enabled:$false.");
+                said.Add($"ML UPGRADE MODE COULD NOT BE TURNED OFF ({ml}): machine learning jobs stay paused. Run Set-EsMlUpgradeMode -Enabled:$false, or POST _ml/set_upgrade_mode?enabled=false");
                 Log.Warning(said.Last());
             }
         }
         return string.Join(" ", said);
+    }
+
+    /// <summary>Runs <paramref name="call"/> through the connection, then through each known node's address; the last error, or null once it worked.</summary>
+    async Task<string?> EverywhereAsync(Func<EsApi, Task> call)
+    {
+        string? error;
+        try
+        {
+            await call(api).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            error = ex.Message;
+            if (ex is not EsException { IsTransient: true }) return error;
+        }
+        foreach (var address in plan.Nodes.Select(n => n.Node?.HttpAddress).OfType<string>().Distinct())
+        {
+            try
+            {
+                using var via = api.Connection.Via(address, TimeSpan.FromSeconds(3));
+                Log.Verbose($"[{api.Connection.Name}] trying again through {address}");
+                await call(new EsApi(via, api.Log, api.Clock)).ConfigureAwait(false);
+                return null;
+            }
+            catch (Exception ex)
+            {
+                error = ex.Message;
+            }
+        }
+        return error;
     }
 
     NodeUpgradeResult Result(PlannedNode node, UpgradeState.NodeState s, NodeUpgradeStatus status) => new NodeUpgradeResult
