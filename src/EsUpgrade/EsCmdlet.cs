@@ -119,10 +119,30 @@ public abstract class EsCmdlet : PSCmdlet
     /// </summary>
     bool IsUnexpected(Exception ex) => ex is not RuntimeException && !(ex is OperationCanceledException && cancel.IsCancellationRequested);
 
-    static ErrorRecord Unexpected(Exception ex, object? target) =>
-        new ErrorRecord(new EsException(EsErrorKind.Server, ErrorIds.UnexpectedError,
+    ErrorRecord Unexpected(Exception ex, object? target)
+    {
+        if (IsUnreadableAnswer(ex))
+        {
+            var call = CallConnection is { } c && c.LastCall() is string last ? $" (from {c.Name}, last call {last})" : "";
+            return ToErrorRecord(new EsException(EsErrorKind.InvalidResult, ErrorIds.InvalidResponse,
+                $"An answer of the cluster{call} could not be read: it is not of the shape Elasticsearch sends ({ex.GetType().Name}: {ex.Message}). " +
+                "A proxy between you and the cluster may have changed it; run the command again with -Debug to see each call.", target, ex), target);
+        }
+        return new ErrorRecord(new EsException(EsErrorKind.Server, ErrorIds.UnexpectedError,
             $"EsUpgrade met an unexpected {ex.GetType().Name}: {ex.Message} Please report it with the command that caused it.", target, ex),
             ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target);
+    }
+
+    /// <summary>
+    /// What reading a hostile answer throws in the core: a JSON value of another kind than the field always has, a
+    /// number past its type, a field missing that every version sends. The core reads answers tolerantly; these are
+    /// the shapes it could not.
+    /// </summary>
+    static bool IsUnreadableAnswer(Exception ex) =>
+        ex is InvalidOperationException or FormatException or OverflowException or InvalidCastException or NullReferenceException
+            or KeyNotFoundException or IndexOutOfRangeException or System.Text.Json.JsonException or ArgumentOutOfRangeException
+        && ex is not ObjectDisposedException
+        && ex.StackTrace?.Contains("EsUpgrade.") == true;
 
     public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
         new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
@@ -138,6 +158,7 @@ public abstract class EsCmdlet : PSCmdlet
         EsErrorKind.Timeout => ErrorCategory.OperationTimeout,
         EsErrorKind.NotElasticsearch => ErrorCategory.InvalidResult,
         EsErrorKind.InvalidState => ErrorCategory.InvalidOperation,
+        EsErrorKind.InvalidResult => ErrorCategory.InvalidResult,
         _ => ErrorCategory.NotSpecified,
     };
 }

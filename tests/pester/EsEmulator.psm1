@@ -113,4 +113,37 @@ function Get-EsEmulatorNodeLog {
     Invoke-RestMethod "$($Emulator.control)/nodes/$NodeName/log"
 }
 
-Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorNodeLog, Get-EsEmulatorPath
+function Add-EsEmulatorFault {
+    <#
+    .SYNOPSIS
+    Switches a wire fault on (the emulator's POST /faults): Latency, Rejected, CircuitBreaking, ClusterEventTimeout,
+    Unavailable, Reset, Truncated, BadGateway, Unauthorized or Garbage; for a node, method and path pattern; for a count
+    of requests or emulated seconds. Returns the fault (its id, and later its hits from Get-EsEmulatorFault).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $Kind,
+        [string] $NodeName, [string] $Method, [string] $Path,
+        [int] $Count, [double] $Seconds, [int] $LatencyMs, [int] $JitterMs, [int] $RetryAfter, [int] $Seed
+    )
+    $rule = @{ kind = $Kind }
+    foreach ($p in @{ node = 'NodeName'; method = 'Method'; path = 'Path'; count = 'Count'; seconds = 'Seconds'; latencyMs = 'LatencyMs'; jitterMs = 'JitterMs'; retryAfter = 'RetryAfter'; seed = 'Seed' }.GetEnumerator()) {
+        if ($PSBoundParameters.ContainsKey($p.Value)) { $rule[$p.Key] = $PSBoundParameters[$p.Value] }
+    }
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.control)/faults" -Body ($rule | ConvertTo-Json) -ContentType 'application/json'
+}
+
+function Get-EsEmulatorFault {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-RestMethod "$($Emulator.control)/faults"
+}
+
+function Clear-EsEmulatorFault {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-RestMethod -Method Delete -Uri "$($Emulator.control)/faults" | Out-Null
+}
+
+Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorNodeLog, Get-EsEmulatorPath, Add-EsEmulatorFault, Get-EsEmulatorFault, Clear-EsEmulatorFault

@@ -40,6 +40,7 @@ public sealed class EsApi
                 $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
                 "Use Get-EsConnection for the open ones.", Connection.Name);
         Log.Verbose($"[{Connection.Name}] {request}");
+        Connection.LastRequest = request.ToString();
         var first = Clock.UtcNow;
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -124,7 +125,7 @@ public sealed class EsApi
         }
         catch (JsonException ex)
         {
-            throw new EsException(EsErrorKind.Server, ErrorIds.InvalidResponse,
+            throw new EsException(EsErrorKind.InvalidResult, ErrorIds.InvalidResponse,
                 $"{request} answered HTTP {response.StatusCode} with a body that is not JSON.", request.ToString(), ex);
         }
     }

@@ -46,6 +46,12 @@ public sealed class EsConnection : IDisposable
         return new EsConnection(Name, settings, new TransportWire(settings), Server);
     }
 
+    /// <summary>The last call sent (method and path), to name in an error about an answer that could not be read.</summary>
+    internal string? LastRequest { get; set; }
+
+    /// <summary>The last call sent through this connection (method and path, no body), or null.</summary>
+    public string? LastCall() => LastRequest;
+
     /// <summary>How long a call is asked again while the cluster answers 429/502/503/504 or not at all.</summary>
     public TimeSpan RetryTimeout => Settings.RetryTimeout;
 

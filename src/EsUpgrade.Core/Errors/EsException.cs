@@ -15,6 +15,8 @@ public enum EsErrorKind
     NotElasticsearch,
     Server,
     InvalidState,
+    /// <summary>An answer EsUpgrade could not read: not JSON, cut off, or of a shape no Elasticsearch sends.</summary>
+    InvalidResult,
 }
 
 /// <summary>

@@ -127,7 +127,7 @@ public static class Reindex
         try
         {
             var started = await api.GetJsonAsync(new EsRequest("POST", "/_reindex?wait_for_completion=false" + slices, Body(options)), ct).ConfigureAwait(false);
-            var id = started.Str("task") ?? throw new EsException(EsErrorKind.Server, ErrorIds.InvalidResponse, $"{api.Connection.Name} started no reindex task.", options.Source);
+            var id = started.Str("task") ?? throw new EsException(EsErrorKind.InvalidResult, ErrorIds.InvalidResponse, $"{api.Connection.Name} started no reindex task.", options.Source);
             api.Log.Verbose($"[{api.Connection.Name}] reindex {(options.Remote is null ? "" : options.Remote.Name + ":")}{options.Source} -> {options.Destination}: task {id}");
             return id;
         }
