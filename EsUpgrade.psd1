@@ -8,6 +8,8 @@
     Description          = 'Takes Elasticsearch clusters from 7.17 to 8.x safely and proves the result: assess, back up, rolling upgrade, verify.'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
+    # Loaded before the root module: the core and its libraries (lib/) go into a load context of their own.
+    NestedModules        = @('EsUpgrade.Loader.dll')
     FormatsToProcess     = @('EsUpgrade.Format.ps1xml')
     CmdletsToExport      = @(
         'Compare-EsCluster'

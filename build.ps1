@@ -46,7 +46,15 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     Copy-Item "$Root/EsUpgrade.psd1" $ModuleOut
-    Copy-Item "$Root/src/EsUpgrade/bin/$Configuration/netstandard2.0/*.dll" $ModuleOut
+    # The cmdlets at the root; the core and its libraries in lib/, loaded apart from other modules' (ModuleLoader.cs).
+    Copy-Item "$Root/src/EsUpgrade/bin/$Configuration/netstandard2.0/EsUpgrade.dll" $ModuleOut
+    Copy-Item "$Root/src/EsUpgrade.Loader/bin/$Configuration/netstandard2.0/EsUpgrade.Loader.dll" $ModuleOut
+    New-Item -ItemType Directory -Path "$ModuleOut/lib" | Out-Null
+    Copy-Item "$Root/src/EsUpgrade/bin/$Configuration/netstandard2.0/*.dll" "$ModuleOut/lib" -Exclude 'EsUpgrade.dll'
+    # The cmdlets reach the libraries only through the core: a direct reference would bind another module's copy.
+    $references = [Reflection.AssemblyName[]][Reflection.Assembly]::LoadFile("$ModuleOut/EsUpgrade.dll").GetReferencedAssemblies() | ForEach-Object Name
+    $unexpected = $references | Where-Object { $_ -notin 'netstandard', 'System.Management.Automation', 'EsUpgrade.Core' }
+    if ($unexpected) { throw "EsUpgrade.dll references $($unexpected -join ', ') directly: reach them through EsUpgrade.Core." }
     Copy-Item "$Root/module/*" $ModuleOut -Recurse -Exclude 'help'
     New-Item -ItemType Directory -Path "$ModuleOut/en-US" | Out-Null
     Invoke-FreshPwsh @('-File', "$Root/module/help/New-MamlHelp.ps1", '-ModuleManifest', "$ModuleOut/EsUpgrade.psd1",

@@ -139,8 +139,8 @@ public abstract class EsCmdlet : PSCmdlet
     /// the shapes it could not.
     /// </summary>
     static bool IsUnreadableAnswer(Exception ex) =>
-        ex is InvalidOperationException or FormatException or OverflowException or InvalidCastException or NullReferenceException
-            or KeyNotFoundException or IndexOutOfRangeException or System.Text.Json.JsonException or ArgumentOutOfRangeException
+        (ex is InvalidOperationException or FormatException or OverflowException or InvalidCastException or NullReferenceException
+            or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException || ex.GetType().FullName == "System.Text.Json.JsonException")
         && ex is not ObjectDisposedException
         && ex.StackTrace?.Contains("EsUpgrade.") == true;
 

@@ -1,41 +1,32 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.Json;
+using EsUpgrade.Json;
 
 namespace EsUpgrade.Commands;
 
-/// <summary>JSON to PSCustomObject / object[] / scalars, as ConvertFrom-Json would give, without a runspace call.</summary>
+/// <summary>
+/// JSON to PSCustomObject / object[] / scalars, as ConvertFrom-Json would give, without a runspace call. The core
+/// parses (this assembly never touches System.Text.Json, which lives with the core in its own load context).
+/// </summary>
 public static class JsonToPowerShell
 {
-    public static object? Convert(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return Convert(doc.RootElement);
-    }
+    public static object? Convert(string json) => FromPlain(JsonExtensions.ParsePlain(json));
 
-    static object? Convert(JsonElement e)
+    static object? FromPlain(object? value)
     {
-        switch (e.ValueKind)
+        switch (value)
         {
-            case JsonValueKind.Object:
+            case Dictionary<string, object?> map:
                 var o = new PSObject();
-                foreach (var p in e.EnumerateObject())
-                    o.Properties.Add(new PSNoteProperty(p.Name, Convert(p.Value)));
+                foreach (var p in map) o.Properties.Add(new PSNoteProperty(p.Key, FromPlain(p.Value)));
                 return o;
-            case JsonValueKind.Array:
-                return e.EnumerateArray().Select(Convert).ToArray();
-            case JsonValueKind.String:
-                return e.GetString();
-            case JsonValueKind.Number:
-                if (e.TryGetInt32(out var i)) return i;
-                if (e.TryGetInt64(out var l)) return l;
-                return e.GetDouble();
-            case JsonValueKind.True:
-                return true;
-            case JsonValueKind.False:
-                return false;
+            case List<object?> list:
+                return list.Select(FromPlain).ToArray();
+            case long l when l >= int.MinValue && l <= int.MaxValue:
+                return (int)l;
             default:
-                return null;
+                return value;
         }
     }
 }

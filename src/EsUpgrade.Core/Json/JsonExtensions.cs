@@ -66,6 +66,13 @@ public static class JsonExtensions
     public static string[] Strings(this JsonElement e, string name) =>
         e.Array(name).Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToArray();
 
+    /// <summary>A JSON text as plain .NET values (see <see cref="ToPlain"/>): what the cmdlets turn into PowerShell objects without touching System.Text.Json.</summary>
+    public static object? ParsePlain(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.ToPlain();
+    }
+
     /// <summary>A JSON value as plain .NET values: dictionaries (keys in order), lists, strings, longs or doubles, booleans, null.</summary>
     public static object? ToPlain(this JsonElement e)
     {

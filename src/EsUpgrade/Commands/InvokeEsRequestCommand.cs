@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text.Json;
 using EsUpgrade.Wire;
 
 namespace EsUpgrade.Commands;
