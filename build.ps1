@@ -11,7 +11,7 @@ dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -123,6 +123,12 @@ function Invoke-Bench {
     Invoke-FreshPwsh @('-File', "$Root/bench/Measure-Estimate.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
 }
 
+function Invoke-Soak {
+    Invoke-Build
+    Invoke-FreshPwsh @('-File', "$Root/tests/soak/Invoke-Soak.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1", '-ReportPath', "$Out/soak.md")
+    if ($LASTEXITCODE -ne 0) { throw "A resume after a kill did not complete: see $Out/soak.md." }
+}
+
 function Invoke-Clean {
     foreach ($dir in @($Out) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Where-Object FullName -NotMatch '[\\/]\.git[\\/]').FullName) {
         if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
@@ -134,5 +140,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Soak' { Invoke-Soak }
     'Clean' { Invoke-Clean }
 }
