@@ -115,9 +115,10 @@ public abstract class EsCmdlet : PSCmdlet
 
     /// <summary>
     /// What no code path expected (a bug, an answer of a shape never seen): still an ErrorRecord, never a stack
-    /// trace. PowerShell's own exceptions (a stopped pipeline, -ErrorAction Stop) go on as they are.
+    /// trace. PowerShell's own exceptions (a stopped pipeline, -ErrorAction Stop, a prompt refused in a
+    /// non-interactive session) go on as they are, with their own ErrorRecords.
     /// </summary>
-    bool IsUnexpected(Exception ex) => ex is not RuntimeException && !(ex is OperationCanceledException && cancel.IsCancellationRequested);
+    bool IsUnexpected(Exception ex) => ex is not RuntimeException && ex is not IContainsErrorRecord && !(ex is OperationCanceledException && cancel.IsCancellationRequested);
 
     ErrorRecord Unexpected(Exception ex, object? target)
     {

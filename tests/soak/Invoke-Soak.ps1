@@ -3,7 +3,7 @@
 # Invoke-EsRollingUpgrade -StatePath, killed (the whole process tree) as soon as the state file shows k steps; then
 # the same command in this process resumes it. Each resume must complete with every node at the target, each node
 # started once, allocation back as it was, no run marker left, and every document still there.
-# Not in CI (about 10 s per checkpoint); CI keeps a sample: tests/pester/RollingUpgrade.Tests.ps1 kills a run mid-upgrade.
+# Not in CI (about 25 s per checkpoint); CI keeps a sample: tests/pester/RollingUpgrade.Tests.ps1 kills a run mid-upgrade.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $TargetVersion = '8.19.0',
@@ -47,7 +47,7 @@ if (-not $Checkpoint) {
     try {
         $state = Join-Path $es.Directory 'state.json'
         Connect-EsCluster -Uri $es.Uris -Name soak | Out-Null
-        Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -NodeAction $nodeAction -StatePath $state -Confirm:$false | Out-Null
+        Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -NodeAction $nodeAction -StatePath $state -MlUpgradeMode -Confirm:$false | Out-Null
         $Checkpoint = 1..(Get-Progress $state)
     } finally {
         Get-EsConnection | Disconnect-EsCluster
@@ -58,7 +58,7 @@ Write-Host "Killing at $($Checkpoint.Count) checkpoints"
 
 $rows = foreach ($k in $Checkpoint) {
     $es = New-SoakCluster
-    $row = [ordered]@{ Checkpoint = $k; KilledAt = ''; Resumed = $false; Restarts = ''; Problem = '' }
+    $row = [ordered]@{ Checkpoint = $k; Reached = -1; KilledAt = ''; Resumed = $false; Restarts = ''; Problem = '' }
     try {
         $state = Join-Path $es.Directory 'state.json'
         $runner = Join-Path $es.Directory 'run.ps1'
@@ -67,7 +67,7 @@ Import-Module '$ModulePath'
 Import-Module '$PSScriptRoot/../pester/EsEmulator.psm1'
 `$es = Get-Content -Raw '$($es.Directory)/ready.json' | ConvertFrom-Json
 Connect-EsCluster -Uri `$es.nodes.uri
-Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$state' -Confirm:`$false -NodeAction {
+Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$state' -MlUpgradeMode -Confirm:`$false -NodeAction {
     param(`$Node, `$TargetVersion)
     Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action stop | Out-Null
     Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action start -Version `$TargetVersion | Out-Null
@@ -75,19 +75,26 @@ Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$state' -Confi
 "@
         Connect-EsCluster -Uri $es.Uris -Name soak | Out-Null
         $documents = (Invoke-EsRequest /_count).count
+        # Every call to the cluster answers half a second late (an emulator fault), so that the run cannot pass a further
+        # checkpoint before the kill lands on the k-th — unless two checkpoints follow each other with no call between
+        # (a node's last step and its done mark; the action's start and the step before it).
+        Add-EsEmulatorFault -Emulator $es -Kind Latency -LatencyMs 500 | Out-Null
         $run = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner)) -PassThru `
             -RedirectStandardOutput (Join-Path $es.Directory 'run.out') -RedirectStandardError (Join-Path $es.Directory 'run.err')
-        # Watch the state file: kill the moment it records the k-th step.
         $watcher = [IO.FileSystemWatcher]::new($es.Directory, '*.json')
         try {
-            while (-not $run.HasExited -and (Get-Progress $state) -lt $k) { $null = $watcher.WaitForChanged([IO.WatcherChangeTypes]::All, 50) }
+            while (-not $run.HasExited -and ($progress = Get-Progress $state) -lt $k) {
+                $null = $watcher.WaitForChanged([IO.WatcherChangeTypes]::All, 20)
+            }
         } finally { $watcher.Dispose() }
         if ($run.HasExited) { throw "the run ended before checkpoint $k (exit $($run.ExitCode)): $(Get-Content -Raw (Join-Path $es.Directory 'run.err'))" }
         $run.Kill($true); $run.WaitForExit()
-        $row.KilledAt = "$(Get-Where $state) (checkpoint $(Get-Progress $state))"
+        Clear-EsEmulatorFault -Emulator $es
+        $row.Reached = Get-Progress $state
+        $row.KilledAt = Get-Where $state
 
         # The resume: the same command, as the runbook's restart runs it (a short grace for a node the dead run left down).
-        Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -NodeAction $nodeAction -StatePath $state -NodeTimeout '00:00:30' -Confirm:$false | Out-Null
+        Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -NodeAction $nodeAction -StatePath $state -MlUpgradeMode -NodeTimeout '00:00:30' -Confirm:$false | Out-Null
         $nodes = (Invoke-RestMethod "$($es.control)/nodes").nodes
         $row.Restarts = ($nodes.restarts -join ',')
         $settings = Invoke-EsRequest '/_cluster/settings?flat_settings=true'
@@ -98,6 +105,7 @@ Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$state' -Confi
         if ($left) { $problems += "settings left: $($left -join ', ')" }
         if ((Invoke-EsRequest /_count).count -ne $documents) { $problems += 'documents lost' }
         if (-not (Get-Content -Raw $state | ConvertFrom-Json).CompletedAt) { $problems += 'the state file does not say completed' }
+        if ((Invoke-EsRequest /_ml/info).upgrade_mode) { $problems += 'ML upgrade mode left on' }
         $row.Resumed = $problems.Count -eq 0
         $row.Problem = $problems -join '; '
     } catch {
@@ -107,16 +115,17 @@ Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$state' -Confi
         $es | Stop-EsEmulator
     }
     $line = [pscustomobject]$row
-    Write-Host ("{0,3}  {1,-45} {2,-6} {3}" -f $line.Checkpoint, $line.KilledAt, $line.Resumed, $line.Problem)
+    Write-Host ("{0,3} {1,3}  {2,-40} {3,-6} {4}" -f $line.Checkpoint, $line.Reached, $line.KilledAt, $line.Resumed, $line.Problem)
     $line
 }
 
 $completed = @($rows | Where-Object Resumed).Count
-$summary = "$($rows.Count) checkpoints killed at, $completed resumes completed, $($rows.Count - $completed) failed"
+$exact = @($rows | Where-Object { $_.Reached -eq $_.Checkpoint }).Count
+$summary = "$($rows.Count) kills ($exact exactly at their checkpoint, the others at a later one), $completed resumes completed, $($rows.Count - $completed) failed"
 Write-Host $summary
 if ($ReportPath) {
-    $lines = @('| checkpoint | killed at | resume completed | restarts per node | problem |', '|---|---|---|---|---|')
-    $lines += $rows | ForEach-Object { "| $($_.Checkpoint) | $($_.KilledAt) | $(if ($_.Resumed) { 'yes' } else { '**no**' }) | $($_.Restarts) | $($_.Problem) |" }
+    $lines = @('| checkpoint | reached | killed at | resume completed | restarts per node | problem |', '|---|---|---|---|---|---|')
+    $lines += $rows | ForEach-Object { "| $($_.Checkpoint) | $($_.Reached) | $($_.KilledAt) | $(if ($_.Resumed) { 'yes' } else { '**no**' }) | $($_.Restarts) | $($_.Problem) |" }
     $lines += '', $summary
     Set-Content $ReportPath $lines
 }
