@@ -3,13 +3,16 @@
 BeforeAll {
     Import-Module $env:ESUPGRADE_MODULE
     Import-Module "$PSScriptRoot/EsEmulator.psm1"
-    $script:es = Start-EsEmulator -Name hostile -Nodes 2 -Version 7.17.27 -Index 'logs:2:1:1000' -Snapshot 'backups:snap-1:2'
+    $script:repoRoot = Join-Path ([IO.Path]::GetTempPath()) "esupgrade-faults-$PID"
+    New-Item -ItemType Directory -Path $repoRoot -Force | Out-Null
+    $script:es = Start-EsEmulator -Name hostile -Nodes 2 -Version 7.17.27 -Index 'logs:2:1:1000' -Snapshot 'backups:snap-1:2' -ExtraArguments '--path-repo', $repoRoot
     $script:conn = Connect-EsCluster -Uri $es.Uris -Name hostile -PassThru -RetryTimeout '00:00:05'
 }
 
 AfterAll {
     Get-EsConnection | Disconnect-EsCluster
     $es | Stop-EsEmulator
+    Remove-Item -Recurse -Force $repoRoot -ErrorAction SilentlyContinue
 }
 
 Describe 'Transient faults' {
@@ -31,6 +34,27 @@ Describe 'Transient faults' {
         # Each call: 0.5 + 1 + 2 s within the 5 s, then the next wait (4 s) would pass them.
         $retries = @($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'HTTP 502.*Retry (\d) in' } | ForEach-Object { [int]$Matches[1] })
         ($retries | Sort-Object -Unique) | Should -Be @(1, 2, 3)
+    }
+}
+
+Describe 'Long-running commands under transient faults' {
+    AfterEach { Clear-EsEmulatorFault -Emulator $es }
+
+    It 'a snapshot is taken and waited for through 503s and dropped connections' {
+        Register-EsSnapshotRepository faulty -Location faulty -Confirm:$false | Out-Null
+        $unavailable = Add-EsEmulatorFault -Emulator $es -Kind Unavailable -Path '^/_snapshot/faulty/' -Count 2
+        $reset = Add-EsEmulatorFault -Emulator $es -Kind Reset -Method GET -Path '^/_snapshot/faulty/' -Count 2
+        $said = New-EsSnapshot faulty through-faults -Wait -Confirm:$false -Verbose 4>&1
+        ($said | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).State | Should -Be 'SUCCESS'
+        @($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'Retry \d' }).Count | Should -Be 4
+        (Get-EsEmulatorFault -Emulator $es) | Should -BeNullOrEmpty -Because "both faults ($($unavailable.id), $($reset.id)) were counted out"
+    }
+
+    It 'a reindex starts and is followed through 429s, and copies every document once' {
+        Add-EsEmulatorFault -Emulator $es -Kind Rejected -Path '^/_(reindex|tasks)' -Count 3 | Out-Null
+        $result = Invoke-EsReindex logs logs-copy -Confirm:$false
+        ($result.SourceDocuments, $result.DestinationDocuments, $result.CountsMatch) | Should -Be @(1000, 1000, $true)
+        @(Invoke-EsRequest '/_tasks?actions=*reindex&detailed').nodes.PSObject.Properties.Value.tasks.PSObject.Properties | Should -BeNullOrEmpty -Because 'no second reindex task was started'
     }
 }
 
