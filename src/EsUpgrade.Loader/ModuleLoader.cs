@@ -41,10 +41,11 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
         lock (Gate)
         {
             if (registered) return;
-            registered = true;
             var contextType = Type.GetType("System.Runtime.Loader.AssemblyLoadContext, System.Runtime.Loader", throwOnError: false);
             if (contextType != null && Directory.Exists(LibraryDirectory)) Isolate(contextType);
             else AppDomain.CurrentDomain.AssemblyResolve += SideBySide;
+            // Only once it worked: a failed import is tried again in full by the next Import-Module.
+            registered = true;
         }
     }
 
@@ -53,24 +54,34 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
         // The load context stays: assemblies cannot be unloaded from a non-collectible one, and a re-import finds it.
     }
 
-    /// <summary>The simple names of the assemblies the host provides (.NET's shared framework and PowerShell's own).</summary>
-    static HashSet<string> HostAssemblies()
+    /// <summary>The assemblies the host provides (.NET's shared framework and PowerShell's own): simple name to file.</summary>
+    static Dictionary<string, string> HostAssemblies()
     {
         var list = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
-        return new HashSet<string>(list.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries)
-            .Select(Path.GetFileNameWithoutExtension), StringComparer.OrdinalIgnoreCase);
+        var host = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in list.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries))
+            host[Path.GetFileNameWithoutExtension(path)] = path;
+        return host;
     }
 
     /// <summary>
-    /// Which of <c>lib/</c>'s assemblies load into the module's own context: those the host does not provide.
+    /// Which of <c>lib/</c>'s assemblies load into the module's own context: those the host does not provide at the
+    /// same or a newer version (PowerShell 7.4 runs .NET 8, whose System.Text.Json is older than the module's).
     /// Public so a test can show the decision for the host it runs on.
     /// </summary>
     public static IReadOnlyList<string> IsolatedAssemblies()
     {
+        if (!Directory.Exists(LibraryDirectory)) return Array.Empty<string>();
         var host = HostAssemblies();
-        return Directory.Exists(LibraryDirectory)
-            ? Directory.GetFiles(LibraryDirectory, "*.dll").Where(p => !host.Contains(Path.GetFileNameWithoutExtension(p))).OrderBy(p => p, StringComparer.Ordinal).ToList()
-            : (IReadOnlyList<string>)Array.Empty<string>();
+        return Directory.GetFiles(LibraryDirectory, "*.dll")
+            .Where(p => !(host.TryGetValue(Path.GetFileNameWithoutExtension(p), out var provided) && VersionOf(provided) >= VersionOf(p)))
+            .OrderBy(p => p, StringComparer.Ordinal).ToList();
+    }
+
+    static Version VersionOf(string path)
+    {
+        try { return AssemblyName.GetAssemblyName(path).Version ?? new Version(0, 0); }
+        catch (Exception) { return new Version(0, 0); }
     }
 
     static void Isolate(Type contextType)
@@ -86,6 +97,10 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
             var assembly = (Assembly)loadFromPath.Invoke(context, new object[] { path })!;
             if (assembly.GetName().Name == "EsUpgrade.Core") core = assembly;
         }
+        // A safety net: anything of lib/'s the context is asked for and did not load up front.
+        var contextResolving = contextType.GetEvent("Resolving")!;
+        contextResolving.AddEventHandler(context, Delegate.CreateDelegate(contextResolving.EventHandlerType!,
+            typeof(ModuleLoader).GetMethod(nameof(ResolveInContext), BindingFlags.NonPublic | BindingFlags.Static)!));
         LoadContextName = "EsUpgrade";
         if (core != null) NameTypes(core);
         var defaultContext = contextType.GetProperty("Default")!.GetValue(null);
@@ -107,15 +122,38 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
             if (type.FullName != null && !type.IsNested) add.Invoke(null, new object[] { type.FullName, type });
     }
 
+    static Assembly? ResolveInContext(object context, AssemblyName name)
+    {
+        var path = PathFor(LibraryDirectory, name.Name);
+        return path is null ? null : (Assembly?)context.GetType().GetMethod("LoadFromAssemblyPath", new[] { typeof(string) })!.Invoke(context, new object[] { path });
+    }
+
     /// <summary>The default context asks for what the cmdlets reference: only the core is answered, from the module's context.</summary>
     static Assembly? ResolveCore(object context, AssemblyName name) =>
         string.Equals(name.Name, "EsUpgrade.Core", StringComparison.OrdinalIgnoreCase) ? core : null;
 
-    /// <summary>Windows PowerShell: an assembly <c>lib/</c> holds, whatever version was asked for.</summary>
+    /// <summary>
+    /// Windows PowerShell: an assembly <c>lib/</c> holds, whatever version the module's own assemblies ask for. Other
+    /// modules' requests are theirs to answer, unless they ask for no newer a version than ours (then ours serves).
+    /// </summary>
     static Assembly? SideBySide(object? sender, ResolveEventArgs args)
     {
-        var path = PathFor(LibraryDirectory, new AssemblyName(args.Name).Name);
-        return path is null ? null : Assembly.LoadFrom(path);
+        try
+        {
+            var name = new AssemblyName(args.Name);
+            var path = PathFor(LibraryDirectory, name.Name);
+            if (path is null) return null;
+            // The module's own: the cmdlets at its root, or the core and libraries in lib/.
+            var requester = args.RequestingAssembly?.Location is { Length: > 0 } location ? Path.GetDirectoryName(location) : null;
+            var ours = string.Equals(requester, LibraryDirectory, StringComparison.OrdinalIgnoreCase)
+                       || string.Equals(requester, Path.GetDirectoryName(LibraryDirectory), StringComparison.OrdinalIgnoreCase);
+            if (!ours && name.Version != null && name.Version > VersionOf(path)) return null;
+            return Assembly.LoadFrom(path);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     /// <summary>The file in <paramref name="directory"/> that answers a request for <paramref name="simpleName"/>, any version; null when there is none.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,6 +31,7 @@ public abstract class EsCmdlet : PSCmdlet
     protected T OffPipeline<T>(Func<CoreCall, Task<T>> work)
     {
         var connection = CallConnection;
+        calledConnection = connection;
         using var queue = new PipelineQueue();
         var call = new CoreCall(queue, connection is null ? null : new EsApi(connection, queue), cancel.Token);
         var task = Task.Run(() => work(call));
@@ -124,7 +126,7 @@ public abstract class EsCmdlet : PSCmdlet
     {
         if (IsUnreadableAnswer(ex))
         {
-            var call = CallConnection is { } c && c.LastCall() is string last ? $" (from {c.Name}, last call {last})" : "";
+            var call = calledConnection is { } c && c.LastCall() is string last ? $" (from {c.Name}; its last call {last})" : "";
             return ToErrorRecord(new EsException(EsErrorKind.InvalidResult, ErrorIds.InvalidResponse,
                 $"An answer of the cluster{call} could not be read: it is not of the shape Elasticsearch sends ({ex.GetType().Name}: {ex.Message}). " +
                 "A proxy between you and the cluster may have changed it; run the command again with -Debug to see each call.", target, ex), target);
@@ -134,16 +136,25 @@ public abstract class EsCmdlet : PSCmdlet
             ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target);
     }
 
+    /// <summary>The connection the command's core work talked to, once it has (null for a command that works on none).</summary>
+    EsConnection? calledConnection;
+
     /// <summary>
-    /// What reading a hostile answer throws in the core: a JSON value of another kind than the field always has, a
-    /// number past its type, a field missing that every version sends. The core reads answers tolerantly; these are
-    /// the shapes it could not.
+    /// What reading a hostile answer throws: a JSON value of another kind than the field always has, a number past its
+    /// type, a field missing that every version sends — thrown in the core, or in System.Text.Json under it, while the
+    /// command talked to a cluster. Anywhere else the same exception is a bug, and says so.
     /// </summary>
-    static bool IsUnreadableAnswer(Exception ex) =>
-        (ex is InvalidOperationException or FormatException or OverflowException or InvalidCastException or NullReferenceException
-            or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException || ex.GetType().FullName == "System.Text.Json.JsonException")
-        && ex is not ObjectDisposedException
-        && ex.StackTrace?.Contains("EsUpgrade.") == true;
+    bool IsUnreadableAnswer(Exception ex)
+    {
+        if (calledConnection is null || ex is ObjectDisposedException || ex.GetType().Assembly == typeof(PSObject).Assembly) return false;
+        if (!(ex is InvalidOperationException or FormatException or OverflowException or InvalidCastException or NullReferenceException
+                or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException || ex.GetType().FullName == "System.Text.Json.JsonException"))
+            return false;
+        var core = typeof(EsConnection).Assembly;
+        var thrownIn = ex.TargetSite?.DeclaringType?.Assembly;
+        return thrownIn == core || thrownIn?.GetName().Name is "System.Text.Json" or "System.Private.CoreLib" or "mscorlib" && new System.Diagnostics.StackTrace(ex).GetFrames()?
+            .Any(f => f.GetMethod()?.DeclaringType?.Assembly == core) == true;
+    }
 
     public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>
         new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);

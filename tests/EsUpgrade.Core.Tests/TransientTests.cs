@@ -45,19 +45,47 @@ public class TransientTests
     }
 
     [Fact]
-    public async Task Retry_After_is_honoured_in_seconds_and_as_a_date_and_capped_at_a_minute()
+    public async Task Retry_After_is_honoured_in_seconds_and_as_a_date_capped_at_a_minute_and_never_below_the_backoff()
     {
         var (api, clock, _, asked) = Api((n, _) => n switch
         {
             1 => Busy(503, "unavailable", "7"),
             2 => Busy(429, retryAfter: new DateTimeOffset(2026, 1, 1, 0, 0, 10, TimeSpan.Zero).ToString("r")),
             3 => Busy(503, retryAfter: "3600"),
+            4 => Busy(429, retryAfter: "0"),
+            5 => Busy(429, retryAfter: new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).ToString("r")),
             _ => FakeWire.Response(200, "{}"),
         }, TimeSpan.FromMinutes(5));
         var start = clock.UtcNow;
         await api.SendAsync(EsRequest.Get("/_cluster/health"), default);
-        // 7 s; then until 00:00:10 (3 s more); then an hour asked, a minute honoured.
-        Assert.Equal(TimeSpan.FromSeconds(7 + 3 + 60), clock.UtcNow - start);
+        // 7 s; then until 00:00:10 (3 s more); then an hour asked, a minute honoured; then 0 and a date long past
+        // (clock skew) would spin: the backoff (4 s, then 8 s) instead.
+        Assert.Equal(TimeSpan.FromSeconds(7 + 3 + 60 + 4 + 8), clock.UtcNow - start);
+        Assert.Equal(6, asked.Count);
+    }
+
+    [Fact]
+    public async Task A_429_or_503_that_reports_work_done_is_not_sent_again_for_a_call_that_starts_work()
+    {
+        // _update_by_query's status is the worst of its bulk failures: some documents are updated already.
+        var partly = FakeWire.Response(429, "{\"took\":120,\"updated\":500,\"failures\":[{\"index\":\"logs\",\"status\":429,\"cause\":{\"type\":\"es_rejected_execution_exception\"}}]}");
+        var (api, _, _, asked) = Api((_, _) => partly);
+        Assert.Equal(429, (await Assert.ThrowsAsync<EsServerException>(() => api.SendAsync(new EsRequest("POST", "/logs/_update_by_query", "{}"), default))).StatusCode);
+        Assert.Single(asked);
+
+        // The same answer to a read is asked again: nothing was changed.
+        (api, _, _, asked) = Api((n, _) => n == 1 ? partly : FakeWire.Response(200, "{}"));
+        await api.SendAsync(EsRequest.Get("/logs/_search"), default);
+        Assert.Equal(2, asked.Count);
+    }
+
+    [Fact]
+    public async Task A_wait_narrows_the_retry_time_to_its_poll()
+    {
+        var (api, clock, _, asked) = Api((_, _) => Busy(503), TimeSpan.FromMinutes(2));
+        var start = clock.UtcNow;
+        await Assert.ThrowsAsync<EsServerException>(() => api.Retrying(TimeSpan.FromSeconds(4)).SendAsync(EsRequest.Get("/_cat/nodes"), default));
+        Assert.Equal(TimeSpan.FromSeconds(0.5 + 1 + 2), clock.UtcNow - start);
         Assert.Equal(4, asked.Count);
     }
 
@@ -95,6 +123,8 @@ public class TransientTests
     [InlineData("POST", "/logs/_doc", false)]
     [InlineData("PUT", "/_snapshot/backups", true)]
     [InlineData("POST", "/_snapshot/backups/_verify", true)]
+    [InlineData("POST", "/_aliases", false)]
+    [InlineData("POST", "/logs-write/_rollover", false)]
     [InlineData("PUT", "/_cluster/settings", true)]
     [InlineData("POST", "/_flush", true)]
     [InlineData("GET", "/_cat/shards", true)]

@@ -137,7 +137,8 @@ function Add-EsEmulatorFault {
 function Get-EsEmulatorFault {
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Emulator)
-    Invoke-RestMethod "$($Emulator.control)/faults"
+    $faults = Invoke-RestMethod "$($Emulator.control)/faults"
+    $faults   # one object per fault (Invoke-RestMethod writes a JSON array as one object)
 }
 
 function Clear-EsEmulatorFault {

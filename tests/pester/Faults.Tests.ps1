@@ -50,11 +50,22 @@ Describe 'Long-running commands under transient faults' {
         (Get-EsEmulatorFault -Emulator $es) | Should -BeNullOrEmpty -Because "both faults ($($unavailable.id), $($reset.id)) were counted out"
     }
 
-    It 'a reindex starts and is followed through 429s, and copies every document once' {
+    It 'a reindex refused with 429s is started once it is accepted, and followed to its end' {
+        # A latency of 0 on POST /_reindex counts the requests that reached a node.
+        $sent = Add-EsEmulatorFault -Emulator $es -Kind Latency -LatencyMs 0 -Method POST -Path '^/_reindex'
         Add-EsEmulatorFault -Emulator $es -Kind Rejected -Path '^/_(reindex|tasks)' -Count 3 | Out-Null
         $result = Invoke-EsReindex logs logs-copy -Confirm:$false
         ($result.SourceDocuments, $result.DestinationDocuments, $result.CountsMatch) | Should -Be @(1000, 1000, $true)
-        @(Invoke-EsRequest '/_tasks?actions=*reindex&detailed').nodes.PSObject.Properties.Value.tasks.PSObject.Properties | Should -BeNullOrEmpty -Because 'no second reindex task was started'
+        $refused = @(Get-EsEmulatorFault -Emulator $es | Where-Object id -EQ $sent.id)[0].hits
+        $refused | Should -BeGreaterThan 1 -Because 'the refusals were asked again'
+    }
+
+    It 'a call that starts work is never sent twice after its answer was cut off, not even to the other node' {
+        $sent = Add-EsEmulatorFault -Emulator $es -Kind Latency -LatencyMs 0 -Method PUT -Path '^/_snapshot/faulty/lost'
+        Add-EsEmulatorFault -Emulator $es -Kind Truncated -Method PUT -Path '^/_snapshot/faulty/lost' -Count 1 | Out-Null
+        New-EsSnapshot faulty lost -Wait -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].CategoryInfo.Category | Should -Be 'ConnectionError' -Because $failed[0].Exception.Message
+        @(Get-EsEmulatorFault -Emulator $es | Where-Object id -EQ $sent.id)[0].hits | Should -Be 1 -Because 'the transport must not fail over a PUT that creates a snapshot'
     }
 }
 

@@ -122,6 +122,8 @@ Import-Module '$env:ESUPGRADE_MODULE'
         [EsUpgrade.Loader.ModuleLoader]::PathFor($lib, 'System.Memory') | Should -Be (Join-Path $lib 'System.Memory.dll')
         [EsUpgrade.Loader.ModuleLoader]::PathFor($lib, 'System.Runtime.CompilerServices.Unsafe') | Should -Be (Join-Path $lib 'System.Runtime.CompilerServices.Unsafe.dll')
         [EsUpgrade.Loader.ModuleLoader]::PathFor($lib, 'Newtonsoft.Json') | Should -BeNullOrEmpty
-        [EsUpgrade.Loader.ModuleLoader]::PathFor($lib, '..\evil') | Should -BeNullOrEmpty
+        New-Item -ItemType File (Join-Path (Split-Path $lib) 'evil.dll') -Force | Out-Null
+        [EsUpgrade.Loader.ModuleLoader]::PathFor($lib, '../evil') | Should -BeNullOrEmpty -Because 'a name is a file name, never a path out of lib/'
+        Remove-Item (Join-Path (Split-Path $lib) 'evil.dll')
     }
 }

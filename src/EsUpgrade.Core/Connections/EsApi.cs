@@ -21,30 +21,41 @@ public sealed class EsApi
         Connection = connection;
         Log = log ?? NullLog.Instance;
         Clock = clock ?? SystemClock.Instance;
+        RetryTimeout = connection.RetryTimeout;
     }
+
+    /// <summary>How long a call is asked again after a transient fault: the connection's, unless narrowed.</summary>
+    public TimeSpan RetryTimeout { get; private set; }
+
+    /// <summary>
+    /// The same API with retries bounded by <paramref name="retryTimeout"/> when that is shorter: for a loop with a
+    /// deadline of its own (a wait for a node, for health), whose next poll is the retry.
+    /// </summary>
+    public EsApi Retrying(TimeSpan retryTimeout) =>
+        new EsApi(Connection, Log, Clock) { RetryTimeout = retryTimeout < RetryTimeout ? retryTimeout : RetryTimeout };
 
     public EsConnection Connection { get; }
     public IEsLog Log { get; }
     public IClock Clock { get; }
 
     /// <summary>
-    /// Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws. A transient fault — 429 (the node
-    /// rejected the work before doing it), 503, and for calls that are safe to repeat also 502, 504 and an answer
-    /// that never came — is asked again with backoff (0.5 s doubling to 10 s, or the server's <c>Retry-After</c>),
-    /// each time said on the verbose stream, until the connection's <see cref="EsConnection.RetryTimeout"/> is spent.
+    /// Sends; a status outside 2xx and <paramref name="alsoAccept"/> throws. A transient fault — 429, 502, 503, 504
+    /// or an answer that never came — is asked again with backoff (0.5 s doubling to 10 s, or a longer <c>Retry-After</c>),
+    /// each time said on the verbose stream, until <see cref="RetryTimeout"/> is spent. A call that starts work (see
+    /// <see cref="EsRequest.Idempotent"/>) is sent again only after a refusal that proves nothing was done.
     /// </summary>
     public async Task<EsResponse> SendAsync(EsRequest request, CancellationToken ct, params int[] alsoAccept)
     {
-        if (!Connection.IsOpen)
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.ConnectionClosed,
-                $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
-                "Use Get-EsConnection for the open ones.", Connection.Name);
         Log.Verbose($"[{Connection.Name}] {request}");
         Connection.LastRequest = request.ToString();
         var first = Clock.UtcNow;
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
+            if (!Connection.IsOpen)
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.ConnectionClosed,
+                    $"The connection '{Connection.Name}' was closed (by Disconnect-EsCluster, or by a newer Connect-EsCluster with the same name). " +
+                    "Use Get-EsConnection for the open ones.", Connection.Name);
             var started = Clock.UtcNow;
             EsResponse response;
             try
@@ -63,7 +74,9 @@ public sealed class EsApi
                 Log.Debug($"[{Connection.Name}] Elasticsearch warning: {warning}");
             if (response.IsSuccess || alsoAccept.Contains(response.StatusCode)) return response;
             var error = ServerError(request, response);
-            var transient = response.StatusCode is 429 or 503 || (request.Idempotent && response.StatusCode is 502 or 504);
+            var transient = request.Idempotent
+                ? response.StatusCode is 429 or 502 or 503 or 504
+                : response.StatusCode is 429 or 503 && NothingDone(error, response);
             if (transient && RetryDelay(first, delay, RetryAfter(response)) is TimeSpan again)
             {
                 await AgainAsync(request, attempt, error.Message, again, ct).ConfigureAwait(false);
@@ -74,9 +87,30 @@ public sealed class EsApi
         }
     }
 
+    /// <summary>
+    /// A 429 or 503 that proves nothing was done: a thread pool's or a breaker's refusal, the master's queue timing out,
+    /// no master, or a balancer's page (the call never reached a node). A by-query or reindex answer with the same
+    /// status reports work already partly done (its <c>took</c> and <c>failures</c>): never sent again.
+    /// </summary>
+    static bool NothingDone(EsServerException error, EsResponse response)
+    {
+        if (error.ErrorType is string type)
+            return type is "es_rejected_execution_exception" or "circuit_breaking_exception" or "process_cluster_event_timeout_exception" or "master_not_discovered_exception";
+        if (response.IsEmpty) return true;
+        try
+        {
+            using var doc = JsonDocument.Parse(response.BodyBytes);
+            return doc.RootElement.ValueKind != JsonValueKind.Object || (!doc.RootElement.TryGetProperty("took", out _) && !doc.RootElement.TryGetProperty("failures", out _));
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+    }
+
     static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
     static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-    /// <summary>The longest <c>Retry-After</c> honoured; a longer one is a maintenance window, not a fault to wait out.</summary>
+    /// <summary>The longest wait a <c>Retry-After</c> gets: a server asking for more is asked again after a minute.</summary>
     static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
 
     static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
@@ -84,8 +118,9 @@ public sealed class EsApi
     /// <summary>How long to wait before asking again, or null when the connection's retry time would be spent.</summary>
     TimeSpan? RetryDelay(DateTimeOffset first, TimeSpan backoff, TimeSpan? retryAfter)
     {
-        var wait = retryAfter is TimeSpan asked ? (asked > MaxRetryAfter ? MaxRetryAfter : asked < TimeSpan.Zero ? TimeSpan.Zero : asked) : backoff;
-        return Clock.UtcNow + wait - first <= Connection.RetryTimeout ? wait : (TimeSpan?)null;
+        // Never shorter than the backoff (a Retry-After of 0, or a date already past by clock skew, would spin).
+        var wait = retryAfter is TimeSpan asked && asked > backoff ? (asked > MaxRetryAfter ? MaxRetryAfter : asked) : backoff;
+        return Clock.UtcNow + wait - first <= RetryTimeout ? wait : (TimeSpan?)null;
     }
 
     async Task AgainAsync(EsRequest request, int attempt, string why, TimeSpan wait, CancellationToken ct)

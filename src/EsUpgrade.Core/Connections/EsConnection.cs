@@ -29,18 +29,22 @@ public sealed class EsConnection : IDisposable
     internal ConnectionSettings Settings { get; }
 
     /// <summary>
-    /// The same cluster through one node's own HTTP address (<c>host:port</c> as _nodes publishes it), with the same
-    /// credentials and certificate trust: when the configured URIs (a balancer, say) no longer answer.
+    /// The same cluster through one node's own HTTP address as _nodes publishes it (<c>ip:port</c>, or
+    /// <c>hostname/ip:port</c> when the node knows its name: the name is used, so a certificate issued to it verifies),
+    /// with the same credentials and certificate trust: when the configured URIs (a balancer, say) no longer answer.
     /// </summary>
-    internal EsConnection Via(string httpAddress, TimeSpan retryTimeout)
+    internal EsConnection Via(string publishAddress, TimeSpan retryTimeout, TimeSpan requestTimeout)
     {
-        var scheme = Nodes[0].Scheme;
-        var settings = new ConnectionSettings(new[] { new Uri($"{scheme}://{httpAddress}") })
+        var slash = publishAddress.IndexOf('/');
+        var colon = publishAddress.LastIndexOf(':');
+        var host = slash > 0 ? publishAddress.Substring(0, slash) : colon > 0 ? publishAddress.Substring(0, colon) : publishAddress;
+        var port = colon > slash ? publishAddress.Substring(colon + 1) : "9200";
+        var settings = new ConnectionSettings(new[] { new UriBuilder(Nodes[0].Scheme, host.Trim('[', ']'), int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri })
         {
             Credential = Settings.Credential,
             ApiKey = Settings.ApiKey,
             Trust = Settings.Trust,
-            RequestTimeout = Settings.RequestTimeout,
+            RequestTimeout = requestTimeout,
             RetryTimeout = retryTimeout,
         };
         return new EsConnection(Name, settings, new TransportWire(settings), Server);

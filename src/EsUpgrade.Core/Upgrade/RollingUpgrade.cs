@@ -413,12 +413,13 @@ public sealed class RollingUpgrade
     async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct)
     {
         var deadline = api.Clock.UtcNow + options.SafetyTimeout;
+        var poll = api.Retrying(NodeWaiter.PollRetry);
         while (true)
         {
             string? problem;
             try
             {
-                problem = await SafetyProblemAsync(node, ct).ConfigureAwait(false);
+                problem = await SafetyProblemAsync(poll, node, ct).ConfigureAwait(false);
             }
             catch (EsException ex) when (ex.IsTransient)
             {
@@ -433,7 +434,7 @@ public sealed class RollingUpgrade
             EsClusterHealth? polled = null;
             try
             {
-                polled = Sample(await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false));
+                polled = Sample(await HealthReader.LongPollAsync(poll, new HealthCondition { Status = HealthStatus.Green, NoRelocatingShards = true }, HealthLevel.Cluster, slice, ct).ConfigureAwait(false));
             }
             catch (EsException ex) when (ex.IsTransient) { }
             // Green already: the problem is elsewhere (a node away, fetching): pause instead of asking again at once.
@@ -442,7 +443,7 @@ public sealed class RollingUpgrade
     }
 
     /// <summary>The first of <see cref="UpgradeSafety"/>'s objections to restarting the node now, reading only what it needs.</summary>
-    async Task<string?> SafetyProblemAsync(PlannedNode node, CancellationToken ct)
+    async Task<string?> SafetyProblemAsync(EsApi api, PlannedNode node, CancellationToken ct)
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name), nodes);
@@ -525,7 +526,7 @@ public sealed class RollingUpgrade
             Log.Verbose($"[{node.Name}] not settled yet: {why}");
             try
             {
-                Sample(await HealthReader.LongPollAsync(api, new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false));
+                Sample(await HealthReader.LongPollAsync(api.Retrying(NodeWaiter.PollRetry), new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false));
             }
             catch (EsException ex) when (ex.IsTransient)
             {
@@ -577,8 +578,7 @@ public sealed class RollingUpgrade
     async Task<string> RestoreAsync()
     {
         var said = new List<string>();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var allocation = await EverywhereAsync(a => ShardAllocation.RestoreAsync(a, Original, cts.Token)).ConfigureAwait(false);
+        var allocation = await EverywhereAsync((a, ct) => ShardAllocation.RestoreAsync(a, Original, ct)).ConfigureAwait(false);
         if (allocation is null)
         {
             said.Add($"Shard allocation was put back ({Original}).");
@@ -591,7 +591,7 @@ public sealed class RollingUpgrade
         }
         if (state.MlUpgradeModeSetByRun)
         {
-            var ml = await EverywhereAsync(a => MlUpgradeMode.SetAsync(a, false, cts.Token)).ConfigureAwait(false);
+            var ml = await EverywhereAsync((a, ct) => MlUpgradeMode.SetAsync(a, false, ct)).ConfigureAwait(false);
             if (ml is null)
             {
                 state.MlUpgradeModeSetByRun = false;
@@ -606,32 +606,46 @@ public sealed class RollingUpgrade
         return string.Join(" ", said);
     }
 
-    /// <summary>Runs <paramref name="call"/> through the connection, then through each known node's address; the last error, or null once it worked.</summary>
-    async Task<string?> EverywhereAsync(Func<EsApi, Task> call)
+    /// <summary>How long putting things back may try through the connection, then through each node.</summary>
+    static readonly TimeSpan ThroughConnection = TimeSpan.FromSeconds(60), ThroughNode = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> through the connection (up to a minute), then, if the connection is what failed,
+    /// through each known node's own address (15 s each); the last error, or null once it worked.
+    /// </summary>
+    async Task<string?> EverywhereAsync(Func<EsApi, CancellationToken, Task> call)
     {
         string? error;
-        try
-        {
-            await call(api).ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex)
-        {
-            error = ex.Message;
-            if (ex is not EsException { IsTransient: true }) return error;
-        }
-        foreach (var address in plan.Nodes.Select(n => n.Node?.HttpAddress).OfType<string>().Distinct())
+        using (var cts = new CancellationTokenSource(ThroughConnection))
         {
             try
             {
-                using var via = api.Connection.Via(address, TimeSpan.FromSeconds(3));
-                Log.Verbose($"[{api.Connection.Name}] trying again through {address}");
-                await call(new EsApi(via, api.Log, api.Clock)).ConfigureAwait(false);
+                await call(api.Retrying(ThroughConnection - TimeSpan.FromSeconds(10)), cts.Token).ConfigureAwait(false);
                 return null;
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                error = $"no answer within {ThroughConnection.TotalSeconds:0} s";
             }
             catch (Exception ex)
             {
                 error = ex.Message;
+                if (ex is not EsException { IsTransient: true }) return error;
+            }
+        }
+        foreach (var address in plan.Nodes.Select(n => n.Node?.HttpAddress).OfType<string>().Distinct())
+        {
+            using var cts = new CancellationTokenSource(ThroughNode);
+            try
+            {
+                using var via = api.Connection.Via(address, TimeSpan.FromSeconds(5), ThroughNode);
+                Log.Verbose($"[{api.Connection.Name}] trying again through {address}");
+                await call(new EsApi(via, api.Log, api.Clock), cts.Token).ConfigureAwait(false);
+                return null;
+            }
+            catch (Exception ex)
+            {
+                error = ex is OperationCanceledException && cts.IsCancellationRequested ? $"{address}: no answer within {ThroughNode.TotalSeconds:0} s" : ex.Message;
             }
         }
         return error;

@@ -26,11 +26,14 @@ public sealed class EsRequest
     }
 
     /// <summary>
-    /// Calls that start work each time they arrive: a reindex, a restore, a snapshot, a by-query update, a document
-    /// without an id. Asked again after an answer that never came (or a proxy's 502/504), they could run twice.
+    /// Calls that do something each time they arrive, or fail the second time for having succeeded the first: a
+    /// reindex, a restore, a snapshot (or its clone), a by-query update, bulk and document writes, an alias swap, a
+    /// rollover, a shrink, split or clone, an API key. Asked again after an answer that never came (or a proxy's
+    /// 502/504), they could run twice.
     /// </summary>
     static readonly System.Text.RegularExpressions.Regex StartsWork = new System.Text.RegularExpressions.Regex(
-        @"^(POST [^?]*/(_reindex|_restore|_update_by_query|_delete_by_query|_bulk|_doc)([?/]|$)|(PUT|POST) /_snapshot/[^/?]+/[^/?_][^/?]*(\?|$))",
+        @"^((POST|PUT) [^?]*/(_reindex|_restore|_update_by_query|_delete_by_query|_bulk|_doc|_create|_update|_rollover|_shrink|_split|_clone|_aliases)([?/]|$)" +
+        @"|(PUT|POST) /_snapshot/[^/?]+/[^/?_][^/?]*(\?|$)|(PUT|POST) /_security/api_key)",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Whether sending this again after a lost answer does no harm (reads, settings, flushes); see <see cref="StartsWork"/>.</summary>

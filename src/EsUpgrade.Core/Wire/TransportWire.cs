@@ -85,6 +85,8 @@ public sealed class TransportWire : IEsWire
         // The fluent descriptor, not init-only properties: those bind differently across the package's target frameworks.
         var config = new RequestConfigurationDescriptor().Accept(request.Accept).ContentType(Json);
         if (request.Timeout is TimeSpan timeout) config = config.RequestTimeout(timeout);
+        // The transport moves to the next node after a 502/503/504 or a lost answer: never for a call that starts work.
+        if (!request.Idempotent) config = config.MaxRetries(0);
         var body = request.Body is null ? null : PostData.String(request.Body);
         BytesResponse response;
         var seenBefore = Volatile.Read(ref certificatesSeen);

@@ -187,6 +187,9 @@ public static class FaultAnswers
             http.Response.ContentLength = bytes.Length;
             await http.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
             await http.Response.Body.FlushAsync();
+            // The first half on the wire before the drop: the client has begun reading an answer (an HTTP client resends
+            // by itself only a request whose reused connection closed before any byte of an answer).
+            await Task.Delay(50);
             Abort(http);
             return true;
         }
