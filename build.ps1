@@ -11,7 +11,7 @@ dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Package', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -129,6 +129,17 @@ function Invoke-Soak {
     if ($LASTEXITCODE -ne 0) { throw "A resume after a kill did not complete: see $Out/soak.md." }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    # A versioned .nupkg of the built module, as a gallery serves it: Install-PSResource takes it from any folder repository.
+    $packages = Join-Path $Out 'packages'
+    if (Test-Path $packages) { Remove-Item -Recurse -Force $packages }
+    New-Item -ItemType Directory -Path $packages | Out-Null
+    Invoke-FreshPwsh @('-Command', "Compress-PSResource -Path '$ModuleOut' -DestinationPath '$packages'")
+    if ($LASTEXITCODE -ne 0) { throw 'Packing the module failed.' }
+    Get-ChildItem $packages -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+}
+
 function Invoke-Clean {
     foreach ($dir in @($Out) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Where-Object FullName -NotMatch '[\\/]\.git[\\/]').FullName) {
         if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
@@ -141,5 +152,6 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Soak' { Invoke-Soak }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }
