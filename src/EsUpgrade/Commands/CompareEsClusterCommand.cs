@@ -24,6 +24,7 @@ public sealed class CompareEsClusterCommand : EsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     /// <summary>Compare hidden and dot-indices too.</summary>

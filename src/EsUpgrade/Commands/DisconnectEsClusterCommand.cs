@@ -10,6 +10,7 @@ public sealed class DisconnectEsClusterCommand : EsCmdlet
 {
     [Parameter(Position = 0, Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Connection")]

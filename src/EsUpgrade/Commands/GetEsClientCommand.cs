@@ -20,6 +20,7 @@ public sealed class GetEsClientCommand : EsClusterCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[]? Node { get; set; }
 
     /// <summary>Only clients judged so.</summary>

@@ -13,6 +13,7 @@ public sealed class GetEsClusterHealthCommand : EsClusterCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     [Parameter]

@@ -12,6 +12,7 @@ public sealed class GetEsClusterSettingCommand : EsClusterCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SettingNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter]

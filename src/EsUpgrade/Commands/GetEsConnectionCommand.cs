@@ -10,6 +10,7 @@ public sealed class GetEsConnectionCommand : EsCmdlet
 {
     [Parameter(Position = 0, ParameterSetName = "Name")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = "Current")]

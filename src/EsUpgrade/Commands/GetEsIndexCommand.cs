@@ -13,6 +13,7 @@ public sealed class GetEsIndexCommand : EsClusterCmdlet
     [Alias("Index")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Also hidden indices (7.x system indices such as .security-7 and .tasks are hidden).</summary>

@@ -16,6 +16,7 @@ public sealed class GetEsNodeCommand : EsClusterCmdlet
     [Alias("Node")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Only nodes with one of these roles.</summary>

@@ -13,6 +13,7 @@ public sealed class GetEsNodeStatsCommand : EsClusterCmdlet
     [Alias("Node")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

@@ -16,6 +16,7 @@ public sealed class GetEsShardCommand : EsClusterCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     /// <summary>Only these shard numbers; from the pipeline, a shard's Shard.</summary>

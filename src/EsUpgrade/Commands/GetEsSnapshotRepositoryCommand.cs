@@ -13,6 +13,7 @@ public sealed class GetEsSnapshotRepositoryCommand : EsClusterCmdlet
     [Alias("Repository")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

@@ -14,6 +14,7 @@ public sealed class InvokeEsFlushCommand : EsClusterCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     /// <summary>7.x synced flush (deprecated, removed in 8.0).</summary>

@@ -16,6 +16,7 @@ public sealed class InvokeEsIndexUpgradeCommand : EsClusterCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[] Index { get; set; } = null!;
 
     /// <summary>The new index's name (one index only); reindexed-v8-(name) by default.</summary>

@@ -26,6 +26,7 @@ public sealed class InvokeEsSnapshotMigrationCommand : EsCmdlet
     /// <summary>The source's snapshot repository; the destination must reach the same storage (it is registered there read-only when missing).</summary>
     [Parameter(Mandatory = true, Position = 2)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string Repository { get; set; } = "";
 
     /// <summary>The snapshot's name; esupgrade-(date-time) by default.</summary>
@@ -37,6 +38,7 @@ public sealed class InvokeEsSnapshotMigrationCommand : EsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     /// <summary>The checkpoint file; by default one per pair of clusters in the user's local application data. In Azure Automation, a path on storage that outlives the sandbox.</summary>

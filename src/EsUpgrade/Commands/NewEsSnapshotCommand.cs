@@ -12,6 +12,7 @@ public sealed class NewEsSnapshotCommand : EsClusterCmdlet
     /// <summary>The repository; from the pipeline, a repository's (or a snapshot's) Repository.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string Repository { get; set; } = "";
 
     /// <summary>The snapshot's name (lowercase); esupgrade-(date-time) by default.</summary>
@@ -23,6 +24,7 @@ public sealed class NewEsSnapshotCommand : EsClusterCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     /// <summary>Include the cluster's global state (persistent settings, templates, ILM policies); $true by default.</summary>

@@ -11,11 +11,13 @@ public sealed class RemoveEsSnapshotCommand : EsClusterCmdlet
     /// <summary>The snapshot; from the pipeline, a snapshot's Name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SnapshotNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>The repository; from the pipeline, a snapshot's Repository. When omitted, the one repository that holds the snapshot.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string? Repository { get; set; }
 
     protected override void ProcessRecord() =>

@@ -21,11 +21,13 @@ public sealed class RestoreEsSnapshotCommand : EsClusterCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SnapshotNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>The repository; from the pipeline, a snapshot's Repository. When omitted, the one repository that holds the snapshot.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string? Repository { get; set; }
 
     /// <summary>The cluster that took the snapshot, when it is not the target and the snapshot was not piped from it: its repository is registered on the target read-only and its indices' versions checked.</summary>

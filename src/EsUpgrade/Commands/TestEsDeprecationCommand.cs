@@ -18,6 +18,7 @@ public sealed class TestEsDeprecationCommand : EsClusterCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     /// <summary>Only findings of these levels.</summary>

@@ -12,6 +12,7 @@ public sealed class TestEsSnapshotRepositoryCommand : EsClusterCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Repository")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string[] Name { get; set; } = null!;
 
     protected override void ProcessRecord()

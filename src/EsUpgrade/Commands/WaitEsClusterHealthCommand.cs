@@ -31,6 +31,7 @@ public sealed class WaitEsClusterHealthCommand : EsClusterCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IndexNameCompleter))]
     public string[]? Index { get; set; }
 
     [Parameter]

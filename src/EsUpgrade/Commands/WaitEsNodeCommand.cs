@@ -14,6 +14,7 @@ public sealed class WaitEsNodeCommand : EsClusterCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Node")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>The version the node must run, e.g. 8.19.0; any version when omitted.</summary>
