@@ -1,6 +1,6 @@
 # The words of EsUpgrade's help. build.ps1 joins them with each cmdlet's real parameters and writes
-# en-US/EsUpgrade.dll-Help.xml (MAML) into the built module. Every cmdlet, every parameter and at least
-# one example must be here: the build fails otherwise.
+# en-US/EsUpgrade.dll-Help.xml (MAML) into the built module. Every cmdlet, every parameter and at least two examples each
+# must be here: the build fails otherwise (Conventions.Tests.ps1 counts the examples).
 @{
     # The tasks an admin does with the module: each cmdlet's RELATED LINKS are the other cmdlets of its tasks.
     Tasks = @{
@@ -155,6 +155,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsIndex | Where-Object { $_.CreatedVersion -lt [version]''7.0'' }'; Remarks = 'Returns the EsIndex objects that block an upgrade to 8.x.' }
+            @{ Code = 'Get-EsIndex logs-* -IncludeHidden | Sort-Object DocsCount -Descending | Select-Object -First 5 Name, DocsCount, Health'; Remarks = 'The five largest log indices, hidden ones included.' }
         )
     }
     'Get-EsShard' = @{
@@ -168,6 +169,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsShard -State UNASSIGNED'; Remarks = 'Returns an EsShard for each unassigned copy, with the reason.' }
+            @{ Code = 'Get-EsShard -State UNASSIGNED | Group-Object Index'; Remarks = 'Which indices have unassigned copies, and how many.' }
         )
     }
     'Disable-EsShardAllocation' = @{
@@ -180,6 +182,7 @@
         }
         Examples    = @(
             @{ Code = "Disable-EsShardAllocation`n# restart the node`nEnable-EsShardAllocation"; Remarks = 'The manual round of one node of a rolling upgrade: Disable returns an AllocationChange, Invoke-EsFlush a FlushResult, Wait-EsNode the EsNode, Enable an AllocationSetting.' }
+            @{ Code = 'Disable-EsShardAllocation -Mode none -Transient -WhatIf'; Remarks = 'Shows what would be set (allocation off, as a transient setting that a full-cluster restart forgets) without changing anything.' }
         )
     }
     'Enable-EsShardAllocation' = @{
@@ -204,6 +207,7 @@
         }
         Examples    = @(
             @{ Code = 'Invoke-EsFlush'; Remarks = 'Flushes every index; returns one FlushResult (copies flushed and failed).' }
+            @{ Code = 'Get-EsIndex logs-2026.* | Invoke-EsFlush'; Remarks = 'Flushes just the piped indices (piped objects narrow: nothing else is flushed).' }
         )
     }
     'Set-EsMlUpgradeMode' = @{
@@ -215,6 +219,7 @@
         }
         Examples    = @(
             @{ Code = 'Set-EsMlUpgradeMode -Enabled $false'; Remarks = 'After an interrupted upgrade: jobs run again. Returns $false, the mode now.' }
+            @{ Code = 'Set-EsMlUpgradeMode $false'; Remarks = 'Turns ML upgrade mode off after an upgrade that stopped and could not turn it off itself.' }
         )
     }
     'Wait-EsNode' = @{
@@ -228,6 +233,7 @@
         }
         Examples    = @(
             @{ Code = 'Wait-EsNode es-02 -Version 8.19.0 -Timeout 600'; Remarks = 'Waits up to 10 minutes for es-02 to come back on 8.19.0; returns its EsNode, or stops with NodeRejoinTimeout or NodeVersionMismatch.' }
+            @{ Code = 'Wait-EsNode es-02 -Timeout 00:05:00'; Remarks = 'Waits up to five minutes for es-02 to be in the cluster, at any version.' }
         )
     }
     'New-EsUpgradePlan' = @{
@@ -327,6 +333,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsClient -Compatibility Incompatible, CompatibilityMode'; Remarks = 'Returns an EsClient for each client to upgrade or reconfigure before the cluster, with Reason.' }
+            @{ Code = 'Get-EsClient -TargetMajor 8 | Where-Object Compatibility -ne Compatible | Format-Table Product, Version, Agent, Reason'; Remarks = 'The clients that would break after the upgrade, and why.' }
         )
     }
     'Get-EsDeprecationLog' = @{
@@ -338,6 +345,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsDeprecationLog -Since (Get-Date).AddDays(-1)'; Remarks = 'Returns a DeprecationLogGroup per message and client seen in the last day.' }
+            @{ Code = 'Get-EsDeprecationLog -Since (Get-Date).AddDays(-1) | Sort-Object Count -Descending | Select-Object -First 10'; Remarks = 'The ten most frequent deprecated calls of the last day, with the clients that made them.' }
         )
     }
     'Set-EsDeprecationLogging' = @{
@@ -349,6 +357,7 @@
         }
         Examples    = @(
             @{ Code = 'Set-EsDeprecationLogging -Enabled $true'; Remarks = 'Returns a DeprecationLoggingState with IndexingEnabled True and LoggerLevel WARN.' }
+            @{ Code = 'Set-EsDeprecationLogging $false'; Remarks = 'Turns the deprecation log off again once the clients were updated.' }
         )
     }
     'Export-EsUpgradeReport' = @{
@@ -391,6 +400,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsSystemFeature | Where-Object Status -NE NO_MIGRATION_NEEDED'; Remarks = 'Returns the EsSystemFeature objects that need migrating, or failed.' }
+            @{ Code = 'Get-EsSystemFeature | Where-Object Status -ne NO_MIGRATION_NEEDED'; Remarks = 'The system features whose indices must be migrated before 8.x.' }
         )
     }
     'Start-EsSystemFeatureMigration' = @{
@@ -403,6 +413,7 @@
         }
         Examples    = @(
             @{ Code = 'Start-EsSystemFeatureMigration -Wait'; Remarks = 'Migrates and waits; returns an EsSystemFeature per feature.' }
+            @{ Code = 'Start-EsSystemFeatureMigration -Wait -Timeout 02:00:00 -Connection $prod'; Remarks = 'Migrates the system indices of a named connection and waits up to two hours.' }
         )
     }
     'Update-EsMlModelSnapshot' = @{
@@ -416,6 +427,7 @@
         }
         Examples    = @(
             @{ Code = 'Test-EsDeprecation -Category MachineLearning | Update-EsMlModelSnapshot -Wait'; Remarks = 'Upgrades each snapshot the deprecation API reports; returns a ModelSnapshotChange each.' }
+            @{ Code = 'Update-EsMlModelSnapshot farequote 1575402236 -Wait'; Remarks = 'Upgrades one model snapshot to the current version and waits for it.' }
         )
     }
     'Remove-EsMlModelSnapshot' = @{
@@ -428,6 +440,7 @@
         }
         Examples    = @(
             @{ Code = 'Remove-EsMlModelSnapshot -JobId fraud -SnapshotId 1575402236 -Confirm:$false'; Remarks = 'Deletes it; returns a ModelSnapshotChange with Action Deleted.' }
+            @{ Code = 'Test-EsDeprecation -Category MachineLearning | Where-Object SnapshotId | ForEach-Object { Remove-EsMlModelSnapshot $_.JobId $_.SnapshotId }'; Remarks = 'Removes each old model snapshot the deprecation API reports (when it is not needed: Update-EsMlModelSnapshot keeps it instead).' }
         )
     }
     'Invoke-EsIndexUpgrade' = @{
@@ -444,6 +457,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsIndex -IncludeHidden | Where-Object { $_.CreatedVersion -lt [version]''7.0'' -and -not $_.IsHidden } | Invoke-EsIndexUpgrade -Confirm:$false'; Remarks = 'Reindexes every index created before 7.0; returns an IndexUpgradeResult each, with documents before and after and the steps.' }
+            @{ Code = 'Invoke-EsIndexUpgrade old-logs -StatePath C:\Upgrade\old-logs.json -Timeout 06:00:00'; Remarks = 'A long reindex a runbook can resume: run the same command again after a restart and it goes on from its state file.' }
         )
     }
     'Register-EsSnapshotRepository' = @{
@@ -460,6 +474,7 @@
         }
         Examples    = @(
             @{ Code = 'Register-EsSnapshotRepository nightly -Location \\filer\es-backups\nightly -Verify'; Remarks = 'Registers a shared folder (inside path.repo on every node); returns the EsSnapshotRepository.' }
+            @{ Code = 'Register-EsSnapshotRepository migration -Location \\nas\es-migration -ReadOnly -Connection $new'; Remarks = 'Registers the old cluster''s repository read-only on the new cluster, so both can use it without corrupting it.' }
         )
     }
     'Get-EsSnapshotRepository' = @{
@@ -471,6 +486,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsSnapshotRepository'; Remarks = 'Returns an EsSnapshotRepository for each.' }
+            @{ Code = 'Get-EsSnapshotRepository | Test-EsSnapshotRepository'; Remarks = 'Verifies every registered repository from every node.' }
         )
     }
     'Test-EsSnapshotRepository' = @{
@@ -482,6 +498,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsSnapshotRepository | Test-EsSnapshotRepository'; Remarks = 'Returns a RepositoryVerification per repository with the nodes that passed.' }
+            @{ Code = 'Test-EsSnapshotRepository nightly, offsite'; Remarks = 'Verifies two repositories by name; a name that matches none is an ObjectNotFound error.' }
         )
     }
     'Unregister-EsSnapshotRepository' = @{
@@ -493,6 +510,7 @@
         }
         Examples    = @(
             @{ Code = 'Unregister-EsSnapshotRepository old-nightly -Confirm:$false'; Remarks = 'Returns nothing.' }
+            @{ Code = 'Get-EsSnapshotRepository migration-* | Unregister-EsSnapshotRepository -WhatIf'; Remarks = 'Shows which migration repositories would be unregistered (their snapshots stay where they are).' }
         )
     }
     'New-EsSnapshot' = @{
@@ -511,6 +529,7 @@
         }
         Examples    = @(
             @{ Code = 'New-EsSnapshot nightly before-8 -Wait'; Remarks = 'Returns the EsSnapshot with State SUCCESS, or fails naming the shards that did not make it.' }
+            @{ Code = 'New-EsSnapshot nightly before-8 -Index logs-*, orders -FeatureState security -Wait -Timeout 04:00:00'; Remarks = 'A snapshot of chosen indices and the security feature state, waited for with per-shard progress.' }
         )
     }
     'Get-EsSnapshot' = @{
@@ -523,6 +542,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsSnapshot -Repository nightly'; Remarks = 'Returns an EsSnapshot per snapshot in the repository.' }
+            @{ Code = 'Get-EsSnapshot nightly | Where-Object State -eq SUCCESS | Sort-Object End | Select-Object -Last 1'; Remarks = 'The newest successful snapshot in the nightly repository.' }
         )
     }
     'Wait-EsSnapshot' = @{
@@ -536,6 +556,7 @@
         }
         Examples    = @(
             @{ Code = 'New-EsSnapshot nightly | Wait-EsSnapshot'; Remarks = 'Starts a snapshot, then returns the EsSnapshot once it succeeded.' }
+            @{ Code = 'New-EsSnapshot nightly manual | Wait-EsSnapshot -Timeout 01:00:00'; Remarks = 'Starts a snapshot, then waits for exactly that one to end.' }
         )
     }
     'Remove-EsSnapshot' = @{
@@ -548,6 +569,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsSnapshot nightly esupgrade-2026.* | Remove-EsSnapshot -Confirm:$false'; Remarks = 'Deletes those snapshots; returns nothing.' }
+            @{ Code = 'Get-EsSnapshot nightly | Where-Object End -lt (Get-Date).AddDays(-30) | Remove-EsSnapshot -WhatIf'; Remarks = 'Shows which snapshots older than 30 days would be deleted.' }
         )
     }
     'Restore-EsSnapshot' = @{
@@ -589,6 +611,7 @@
         }
         Examples    = @(
             @{ Code = 'Invoke-EsReindex orders orders -SourceConnection $old -Connection $new -Confirm:$false'; Remarks = 'Copies the 6.x index orders from the old cluster into the new one; returns an EsReindexResult with the counts on both sides.' }
+            @{ Code = 'Invoke-EsReindex orders orders -SourceConnection $old -Connection $new -Slices 4'; Remarks = 'Reindexes from the old cluster into the new one (reindex from remote), in four slices, and compares the counts.' }
         )
     }
     'Compare-EsCluster' = @{
@@ -603,6 +626,7 @@
         }
         Examples    = @(
             @{ Code = 'Compare-EsCluster -Reference $old -Difference $new'; Remarks = 'Returns one ClusterDifference per difference; nothing when every index, count, alias, template and policy arrived.' }
+            @{ Code = 'Compare-EsCluster $old $new -Index logs-* | Group-Object Kind | Select-Object Name, Count'; Remarks = 'After a migration of the log indices: how many differences of each kind (missing indices, counts, aliases, mappings) remain.' }
         )
     }
     'Invoke-EsSnapshotMigration' = @{
@@ -633,6 +657,7 @@
         }
         Examples    = @(
             @{ Code = 'Export-EsClusterBaseline before-8.json'; Remarks = 'Writes the baseline; returns it (nodes, indices, TotalDocuments).' }
+            @{ Code = 'Export-EsClusterBaseline C:\Upgrade\before.json -Force; Test-EsUpgradeResult 8.19.0 -Baseline C:\Upgrade\before.json'; Remarks = 'Replaces an older baseline, then, after the upgrade, checks the cluster against it.' }
         )
     }
     'Test-EsUpgradeResult' = @{
@@ -657,6 +682,7 @@
         }
         Examples    = @(
             @{ Code = 'Get-EsClusterStats'; Remarks = 'One line: status, nodes, versions, indices, documents, heap and disk in percent.' }
+            @{ Code = 'Get-EsClusterStats -Connection $new | Select-Object Nodes, Versions, Indices, Documents'; Remarks = 'Sums up another cluster (the new 8.x one of a migration).' }
         )
     }
     'Get-EsNodeStats' = @{
@@ -698,6 +724,7 @@
         }
         Examples    = @(
             @{ Code = 'Export-EsDiagnostic .\case-1234.zip -StatePath D:\upgrade\state.json'; Remarks = 'Writes the bundle; its Failed property lists the APIs that did not answer.' }
+            @{ Code = 'Export-EsDiagnostic .\after-failure.zip -StatePath C:\Upgrade\prod.json -Force'; Remarks = 'After a stopped upgrade: the cluster''s diagnostics and the run''s state file in one zip for support, secrets removed.' }
         )
     }
 }

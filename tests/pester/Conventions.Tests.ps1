@@ -36,10 +36,16 @@ Describe '<Name>' -ForEach $commands {
             $viewed | Should -Contain $type.FullName -Because "$($type.FullName) is written by $Name"
         }
     }
-    It 'has help with a synopsis, every parameter described, and an example' {
+    It 'has help with a synopsis, every parameter described, and at least two examples' {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^\s*$Name"
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.Examples.Example) {
+            $code = ($example.Code -split "`n" | Where-Object { $_ -notmatch '^\s*(PS>|#)' }) -join "`n"
+            $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($code, [ref]$null, [ref]$errors)
+            $errors | Should -BeNullOrEmpty -Because "the example '$code' must parse"
+        }
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         $hidden = $Command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow } } | ForEach-Object Name
         foreach ($p in $Command.Parameters.Keys | Where-Object { $common -notcontains $_ -and $hidden -notcontains $_ }) {
