@@ -87,5 +87,19 @@ Describe 'Help' {
         $about = Get-Help about_EsUpgrade | Out-String
         foreach ($word in 'CONNECT', 'PLAN', 'BACK UP', 'UPGRADE', 'RUNBOOKS', 'PROVE') { $about | Should -Match $word }
     }
+    It 'every sample in examples/ parses and calls only commands that exist (EsUpgrade''s, PowerShell''s, Windows'' scheduled tasks)' {
+        $samples = Get-ChildItem "$PSScriptRoot/../../examples" -Recurse -Filter *.ps1
+        $samples | Should -Not -BeNullOrEmpty
+        $windowsOnly = 'New-ScheduledTaskAction', 'New-ScheduledTaskTrigger', 'New-ScheduledTaskSettingsSet', 'Register-ScheduledTask'
+        foreach ($sample in $samples) {
+            $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($sample.FullName, [ref]$null, [ref]$errors)
+            $errors | Should -BeNullOrEmpty -Because $sample.Name
+            $called = $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() } | Where-Object { $_ -match '^\w+-\w+$' } | Sort-Object -Unique
+            foreach ($command in $called | Where-Object { $_ -notin $windowsOnly }) {
+                Get-Command $command -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "$($sample.Name) calls $command"
+            }
+        }
+    }
 }
 
