@@ -152,8 +152,10 @@ public abstract class EsCmdlet : PSCmdlet
             return false;
         var core = typeof(EsConnection).Assembly;
         var thrownIn = ex.TargetSite?.DeclaringType?.Assembly;
-        return thrownIn == core || thrownIn?.GetName().Name is "System.Text.Json" or "System.Private.CoreLib" or "mscorlib" && new System.Diagnostics.StackTrace(ex).GetFrames()?
-            .Any(f => f.GetMethod()?.DeclaringType?.Assembly == core) == true;
+        if (thrownIn == core) return true;
+        // Thrown by System.Text.Json or the runtime (a JsonElement of another kind, a dictionary without the key) for the core.
+        return thrownIn?.GetName().Name is "System.Text.Json" or "System.Private.CoreLib" or "mscorlib"
+               && new System.Diagnostics.StackTrace(ex).GetFrames()?.Any(f => f.GetMethod()?.DeclaringType?.Assembly == core) == true;
     }
 
     public static ErrorRecord ToErrorRecord(EsException ex, object? target = null) =>

@@ -147,4 +147,59 @@ function Clear-EsEmulatorFault {
     Invoke-RestMethod -Method Delete -Uri "$($Emulator.control)/faults" | Out-Null
 }
 
-Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorNodeLog, Get-EsEmulatorPath, Add-EsEmulatorFault, Get-EsEmulatorFault, Clear-EsEmulatorFault
+function Get-PwshCommand {
+    <#
+    .SYNOPSIS
+    What starts a fresh pwsh like this one: the executable, then the arguments that come before the script's own
+    (pwsh.dll when this pwsh runs as a dotnet tool).
+    #>
+    $self = (Get-Process -Id $PID).Path
+    if ($self -match 'dotnet(\.exe)?$') { @($self, "$PSHOME/pwsh.dll") } else { @($self) }
+}
+
+function Start-PwshScript {
+    <#
+    .SYNOPSIS
+    Starts a script file in a separate pwsh, as a scheduled task or a runbook worker would; its output and errors go to
+    <script>.out and <script>.err beside it. Returns the process (to kill, or to wait for).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Path)
+    $pwsh = Get-PwshCommand
+    Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Path)) -PassThru `
+        -RedirectStandardOutput ([IO.Path]::ChangeExtension($Path, '.out')) -RedirectStandardError ([IO.Path]::ChangeExtension($Path, '.err'))
+}
+
+function Start-EsUpgradeRunbook {
+    <#
+    .SYNOPSIS
+    A runbook in a separate pwsh: Invoke-EsRollingUpgrade -StatePath against the emulator, each node stopped and started at
+    the target through the control API, then -AfterAction (script text) inside the node action. Returns the process;
+    its output and errors are run.out and run.err in the emulator's folder.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $ModulePath,
+        [Parameter(Mandatory)] [string] $StatePath,
+        [string] $TargetVersion = '8.19.0',
+        [switch] $MlUpgradeMode,
+        [string] $AfterAction = ''
+    )
+    $runner = Join-Path $Emulator.Directory 'run.ps1'
+    Set-Content $runner @"
+Import-Module '$ModulePath'
+Import-Module '$PSScriptRoot/EsEmulator.psm1'
+`$es = Get-Content -Raw '$($Emulator.Directory)/ready.json' | ConvertFrom-Json
+Connect-EsCluster -Uri `$es.nodes.uri
+Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$StatePath' -MlUpgradeMode:`$$([bool]$MlUpgradeMode) -Confirm:`$false -NodeAction {
+    param(`$Node, `$TargetVersion)
+    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action stop | Out-Null
+    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action start -Version `$TargetVersion | Out-Null
+    $AfterAction
+}
+"@
+    Start-PwshScript $runner
+}
+
+Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorNodeLog, Get-EsEmulatorPath, Add-EsEmulatorFault, Get-EsEmulatorFault, Clear-EsEmulatorFault, Get-PwshCommand, Start-PwshScript, Start-EsUpgradeRunbook

@@ -23,7 +23,7 @@ namespace $($fake.Name) { public static class OtherModules { public static strin
         if (-not $emitted.Success) { throw "The fake $($fake.Name) did not compile: $($emitted.Diagnostics -join '; ')" }
     }
     Set-Content (Join-Path $work 'legacy.yml') "cluster.name: prod`ndiscovery.zen.minimum_master_nodes: 2`n"
-    $script:pwsh = if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { @((Get-Process -Id $PID).Path, "$PSHOME/pwsh.dll") } else { @((Get-Process -Id $PID).Path) }
+    $script:pwsh = Get-PwshCommand
 
     # A fresh pwsh runs the script; its last line of output is JSON.
     function Invoke-Fresh([string] $Script) {

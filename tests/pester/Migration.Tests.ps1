@@ -95,9 +95,7 @@ Import-Module '$env:ESUPGRADE_MODULE'
 `$d = Connect-EsCluster -Uri '$($new.Uris[0])' -Name new -PassThru
 Invoke-EsSnapshotMigration `$s `$d move -SnapshotName runbook -StatePath '$state' -Confirm:`$false
 "@
-        $pwsh = if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { @((Get-Process -Id $PID).Path, "$PSHOME/pwsh.dll") } else { @((Get-Process -Id $PID).Path) }
-        $run = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner)) -PassThru `
-            -RedirectStandardOutput (Join-Path $old.Directory 'migrate.out') -RedirectStandardError (Join-Path $old.Directory 'migrate.err')
+        $run = Start-PwshScript $runner
         # Killed once the restore was sent: the snapshot is taken, the destination is filling.
         $watcher = [IO.FileSystemWatcher]::new($repoRoot, 'migration.json*')
         try {
@@ -105,7 +103,7 @@ Invoke-EsSnapshotMigration `$s `$d move -SnapshotName runbook -StatePath '$state
                 $null = $watcher.WaitForChanged([IO.WatcherChangeTypes]::All, 250)
             }
         } finally { $watcher.Dispose() }
-        $run.HasExited | Should -BeFalse -Because "the run must still be restoring when it is killed: $(Get-Content -Raw (Join-Path $old.Directory 'migrate.err'))"
+        $run.HasExited | Should -BeFalse -Because "the run must still be restoring when it is killed: $(Get-Content -Raw ([IO.Path]::ChangeExtension($runner, '.err')))"
         $run.Kill($true); $run.WaitForExit()
         (Get-EsIndex orders -Connection $destination -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty -Because 'the reindex had not started'
 

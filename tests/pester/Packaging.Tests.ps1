@@ -9,7 +9,7 @@ BeforeAll {
     # What build.ps1 -Task Package does.
     Compress-PSResource -Path (Split-Path $env:ESUPGRADE_MODULE) -DestinationPath "$work/repository"
     $script:es = Start-EsEmulator -Name packaged -Nodes 1 -Version 8.19.0
-    $script:pwsh = if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { @((Get-Process -Id $PID).Path, "$PSHOME/pwsh.dll") } else { @((Get-Process -Id $PID).Path) }
+    $script:pwsh = Get-PwshCommand
 
     # A fresh pwsh as a user whose home is empty: no module, no repository registered; its last line of output is JSON.
     function Invoke-AsNewUser([string] $Script) {

@@ -205,23 +205,9 @@ Describe 'Invoke-EsRollingUpgrade' {
     It 'a run killed mid-upgrade resumes from the state file in a new process without restarting a node twice' {
         $script:es = Start-EsEmulator -Nodes 3 -TimeScale 60 -BootSeconds 20 -Index 'logs:2:1:1000'
         $state = Join-Path $es.Directory 'killed.json'
-        $runner = Join-Path $es.Directory 'run.ps1'
         # The runbook: a separate pwsh, killed once the second node's action has started.
-        Set-Content $runner @"
-Import-Module '$env:ESUPGRADE_MODULE'
-Import-Module '$PSScriptRoot/EsEmulator.psm1'
-`$es = Get-Content -Raw '$($es.Directory)/ready.json' | ConvertFrom-Json
-Connect-EsCluster -Uri `$es.nodes.uri
-Invoke-EsRollingUpgrade -TargetVersion $target -StatePath '$state' -Confirm:`$false -NodeAction {
-    param(`$Node, `$TargetVersion)
-    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action stop | Out-Null
-    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action start -Version `$TargetVersion | Out-Null
-    if (`$Node.Position -eq 2) { Set-Content '$($es.Directory)/killme' 'now'; Start-Sleep -Seconds 600 }
-}
-"@
-        $pwsh = if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { @((Get-Process -Id $PID).Path, "$PSHOME/pwsh.dll") } else { @((Get-Process -Id $PID).Path) }
-        $run = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner)) -PassThru `
-            -RedirectStandardOutput (Join-Path $es.Directory 'run.out') -RedirectStandardError (Join-Path $es.Directory 'run.err')
+        $run = Start-EsUpgradeRunbook -Emulator $es -ModulePath $env:ESUPGRADE_MODULE -StatePath $state -TargetVersion $target `
+            -AfterAction ('if ($Node.Position -eq 2) {{ Set-Content ''{0}/killme'' now; Start-Sleep -Seconds 600 }}' -f $es.Directory)
         $watcher = [IO.FileSystemWatcher]::new($es.Directory, 'killme')
         try { while (-not (Test-Path "$($es.Directory)/killme") -and -not $run.HasExited) { $null = $watcher.WaitForChanged('Created', 500) } } finally { $watcher.Dispose() }
         $run.Kill($true); $run.WaitForExit()

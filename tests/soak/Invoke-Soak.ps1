@@ -16,7 +16,6 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 Import-Module $ModulePath
 Import-Module "$PSScriptRoot/../pester/EsEmulator.psm1"
 
-$pwsh = if ((Get-Process -Id $PID).Path -match 'dotnet(\.exe)?$') { @((Get-Process -Id $PID).Path, "$PSHOME/pwsh.dll") } else { @((Get-Process -Id $PID).Path) }
 $nodeAction = {
     param($Node, $TargetVersion)
     Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
@@ -61,26 +60,13 @@ $rows = foreach ($k in $Checkpoint) {
     $row = [ordered]@{ Checkpoint = $k; Reached = -1; KilledAt = ''; Resumed = $false; Restarts = ''; Problem = '' }
     try {
         $state = Join-Path $es.Directory 'state.json'
-        $runner = Join-Path $es.Directory 'run.ps1'
-        Set-Content $runner @"
-Import-Module '$ModulePath'
-Import-Module '$PSScriptRoot/../pester/EsEmulator.psm1'
-`$es = Get-Content -Raw '$($es.Directory)/ready.json' | ConvertFrom-Json
-Connect-EsCluster -Uri `$es.nodes.uri
-Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$state' -MlUpgradeMode -Confirm:`$false -NodeAction {
-    param(`$Node, `$TargetVersion)
-    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action stop | Out-Null
-    Invoke-EsEmulatorControl -Emulator `$es -NodeName `$Node.Name -Action start -Version `$TargetVersion | Out-Null
-}
-"@
         Connect-EsCluster -Uri $es.Uris -Name soak | Out-Null
         $documents = (Invoke-EsRequest /_count).count
         # Every call to the cluster answers half a second late (an emulator fault), so that the run cannot pass a further
         # checkpoint before the kill lands on the k-th — unless two checkpoints follow each other with no call between
         # (a node's last step and its done mark; the action's start and the step before it).
         Add-EsEmulatorFault -Emulator $es -Kind Latency -LatencyMs 500 | Out-Null
-        $run = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner)) -PassThru `
-            -RedirectStandardOutput (Join-Path $es.Directory 'run.out') -RedirectStandardError (Join-Path $es.Directory 'run.err')
+        $run = Start-EsUpgradeRunbook -Emulator $es -ModulePath $ModulePath -StatePath $state -TargetVersion $TargetVersion -MlUpgradeMode
         $watcher = [IO.FileSystemWatcher]::new($es.Directory, '*.json')
         try {
             while (-not $run.HasExited -and ($progress = Get-Progress $state) -lt $k) {

@@ -34,6 +34,12 @@ public sealed class EsApi
     public EsApi Retrying(TimeSpan retryTimeout) =>
         new EsApi(Connection, Log, Clock) { RetryTimeout = retryTimeout < RetryTimeout ? retryTimeout : RetryTimeout };
 
+    /// <summary>How long one poll of a wait retries a transient fault before the wait's own loop takes over.</summary>
+    public static readonly TimeSpan PollRetry = TimeSpan.FromSeconds(10);
+
+    /// <summary>For a loop that polls until a deadline of its own: each poll is the retry, so none runs minutes past it.</summary>
+    public EsApi Polling() => Retrying(PollRetry);
+
     public EsConnection Connection { get; }
     public IEsLog Log { get; }
     public IClock Clock { get; }

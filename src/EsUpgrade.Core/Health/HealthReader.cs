@@ -54,7 +54,7 @@ public static class HealthReader
     public static async Task<EsClusterHealth> WaitAsync(EsApi api, HealthCondition condition, HealthLevel level, TimeSpan timeout, CancellationToken ct)
     {
         Validate(condition, timeout);
-        api = api.Retrying(Inventory.NodeWaiter.PollRetry);
+        api = api.Polling();
         var clock = api.Clock;
         var deadline = clock.UtcNow + timeout;
         var activity = $"Waiting for {api.Connection.Name}: {condition}";

@@ -25,17 +25,13 @@ public static class NodeWaiter
     /// except, for <paramref name="staleGrace"/>, at <paramref name="staleVersion"/>: right after a node was killed
     /// the master still lists the old instance until its follower checks give up (about 30 s).
     /// </summary>
-    /// <summary>How long one poll of a wait retries a transient fault before the wait's own loop takes over.</summary>
-    public static readonly TimeSpan PollRetry = TimeSpan.FromSeconds(10);
-
     public static async Task<EsNode> WaitAsync(EsApi api, string name, string? version, TimeSpan timeout, CancellationToken ct,
         string? staleVersion = null, TimeSpan staleGrace = default)
     {
         var started = api.Clock.UtcNow;
         var deadline = started + timeout;
         var activity = $"Waiting for node {name} to join {api.Connection.Name}" + (version is null ? "" : $" at {version}");
-        // Each poll is the retry: a call that fails is not asked again for minutes past the deadline.
-        api = api.Retrying(PollRetry);
+        api = api.Polling();
         try
         {
             while (true)

@@ -81,8 +81,7 @@ public static class ClusterWatch
     public static async Task<EsClusterStatus?> RunAsync(EsApi api, WatchOptions options, Func<EsClusterStatus, Task> onStatus, CancellationToken ct)
     {
         var deadline = options.Timeout is TimeSpan t ? api.Clock.UtcNow + t : (DateTimeOffset?)null;
-        // Each interval is the retry: a poll that fails is said, and the next one comes on time.
-        api = api.Retrying(Inventory.NodeWaiter.PollRetry);
+        api = api.Polling();
         EsClusterStatus? last = null;
         while (true)
         {

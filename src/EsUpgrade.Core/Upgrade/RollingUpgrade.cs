@@ -413,7 +413,7 @@ public sealed class RollingUpgrade
     async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct)
     {
         var deadline = api.Clock.UtcNow + options.SafetyTimeout;
-        var poll = api.Retrying(NodeWaiter.PollRetry);
+        var poll = api.Polling();
         while (true)
         {
             string? problem;
@@ -526,7 +526,7 @@ public sealed class RollingUpgrade
             Log.Verbose($"[{node.Name}] not settled yet: {why}");
             try
             {
-                Sample(await HealthReader.LongPollAsync(api.Retrying(NodeWaiter.PollRetry), new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false));
+                Sample(await HealthReader.LongPollAsync(api.Polling(), new HealthCondition { Status = HealthStatus.Green }, HealthLevel.Cluster, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false));
             }
             catch (EsException ex) when (ex.IsTransient)
             {

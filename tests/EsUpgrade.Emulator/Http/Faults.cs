@@ -111,7 +111,7 @@ public static class FaultAnswers
     static readonly Random Jitter = new();
 
     /// <summary>Waits out the latency faults; answers for a fault that replaces the node's answer and returns true.</summary>
-    public static async Task<bool> BeforeAsync(HttpContext http, IReadOnlyList<FaultRule> faults, string method, string uri, EmulatedNode node)
+    public static async Task<bool> BeforeAsync(HttpContext http, IReadOnlyList<FaultRule> faults, string uri, EmulatedNode node)
     {
         foreach (var latency in faults.Where(f => f.Kind == FaultKind.Latency))
         {
@@ -151,7 +151,7 @@ public static class FaultAnswers
                 return true;
             case FaultKind.ClusterEventTimeout:
                 await ErrorAsync(http, node, new EsError(503, "process_cluster_event_timeout_exception",
-                    $"failed to process cluster event ({(method == "GET" ? "cluster_health (wait_for_events [LANGUID])" : "update-settings []")}) within 30s"));
+                    "failed to process cluster event (update-settings []) within 30s"));
                 return true;
             case FaultKind.Unauthorized:
                 response.Headers.WWWAuthenticate = SecurityRealm.Challenges(node.Profile);

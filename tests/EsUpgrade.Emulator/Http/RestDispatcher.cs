@@ -62,7 +62,7 @@ public static class RestDispatcher
         var path = http.Request.Path.Value ?? "/";
         var uri = path + http.Request.QueryString.Value;
         var faults = faultTable?.Take(node.Name, method, uri, cluster.Clock.UtcNow) ?? new List<FaultRule>();
-        if (faults.Count > 0 && await FaultAnswers.BeforeAsync(http, faults, method, uri, node)) return;
+        if (faults.Count > 0 && await FaultAnswers.BeforeAsync(http, faults, uri, node)) return;
         var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
         var pretty = query.TryGetValue("pretty", out var p) && p is "" or "true";
         int? compat = null;
