@@ -24,6 +24,11 @@ public sealed class RestRequest
     public string? Param(string name) => PathParams.TryGetValue(name, out var v) ? v : null;
     public string? Q(string name) => Query.TryGetValue(name, out var v) ? v : null;
 
+    /// <summary>A whole-number query parameter; 400 as Elasticsearch answers a value that is not one.</summary>
+    public long? Long(string name) => Q(name) is not { } text ? null
+        : long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+        : throw new EsError(400, "illegal_argument_exception", $"Failed to parse long parameter [{name}] with value [{text}]");
+
     public bool Flag(string name, bool fallback = false) =>
         Query.TryGetValue(name, out var v) ? v is "" or "true" : fallback;
 

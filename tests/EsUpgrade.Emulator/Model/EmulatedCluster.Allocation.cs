@@ -27,6 +27,7 @@ public sealed partial class EmulatedCluster
             if (replica is null) continue;
             replica.Primary = true;
             primary.Primary = false;
+            replica.Index.PrimaryTerms[replica.Shard] = replica.Index.PrimaryTermOf(replica.Shard) + 1;
         }
     }
 

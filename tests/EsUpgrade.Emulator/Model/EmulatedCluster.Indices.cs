@@ -76,39 +76,64 @@ public sealed partial class EmulatedCluster
     }
 
     /// <summary>Writes one document; null id makes one. Returns (created, id) or throws when the primary is not active.</summary>
-    public (bool Created, string Id) IndexDocument(EmulatedIndex index, string? id)
+    /// <summary>
+    /// Writes a document: a new id is created, an existing one replaced (version + 1). <paramref name="condition"/> is
+    /// op_type=create (409 when the id exists) or if_seq_no/if_primary_term (409 unless they are the document's now).
+    /// </summary>
+    public (bool Created, string Id, StoredDocument Stored) IndexDocument(EmulatedIndex index, string? id, string? source = null, WriteCondition? condition = null)
     {
         lock (Sync)
         {
             id ??= SecurityRealm.NewId(20);
-            var shard = index.ShardOf(id);
-            if (!index.Copies.Any(c => c.Shard == shard && c.Primary && c.IsActive))
-                throw new EsError(503, "unavailable_shards_exception",
-                    $"[{index.Name}][{shard}] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{index.Name}][{shard}]] containing [1] requests]");
+            var shard = WritableShard(index, id);
             if (index.Settings.GetValueOrDefault("index.blocks.read_only_allow_delete") == "true")
                 throw new EsError(429, "cluster_block_exception", $"index [{index.Name}] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];");
-            if (index.Settings.GetValueOrDefault("index.blocks.write") == "true")
-                throw new EsError(403, "cluster_block_exception", $"index [{index.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
-            var created = index.WrittenIds.Add(id);
+            var existing = index.Written.GetValueOrDefault(id);
+            condition?.Check(index, shard, id, existing);
+            var stored = new StoredDocument((existing?.Version ?? 0) + 1, index.NextSeqNo++, index.PrimaryTermOf(shard), source);
+            index.Written[id] = stored;
             index.LastWriteAt = Clock.UtcNow;
-            return (created, id);
+            return (existing is null, id, stored);
         }
     }
 
-    /// <summary>Deletes a document written through the API (seed documents have no ids to name); false when there is none.</summary>
-    public bool DeleteDocument(EmulatedIndex index, string id)
+    /// <summary>Deletes a document written through the API (seed documents have no ids to name); null when there is none.</summary>
+    public StoredDocument? DeleteDocument(EmulatedIndex index, string id, WriteCondition? condition = null)
+    {
+        lock (Sync)
+        {
+            var shard = WritableShard(index, id);
+            var existing = index.Written.GetValueOrDefault(id);
+            condition?.Check(index, shard, id, existing);
+            if (existing is null) return null;
+            index.Written.Remove(id);
+            index.LastWriteAt = Clock.UtcNow;
+            return existing with { Version = existing.Version + 1, SeqNo = index.NextSeqNo++ };
+        }
+    }
+
+    /// <summary>A realtime GET: the document as last written, from any active copy of its shard; null when there is none.</summary>
+    public StoredDocument? GetDocument(EmulatedIndex index, string id)
     {
         lock (Sync)
         {
             var shard = index.ShardOf(id);
-            if (!index.Copies.Any(c => c.Shard == shard && c.Primary && c.IsActive))
-                throw new EsError(503, "unavailable_shards_exception", $"[{index.Name}][{shard}] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{index.Name}][{shard}]] containing [1] requests]");
-            if (index.Settings.GetValueOrDefault("index.blocks.write") == "true")
-                throw new EsError(403, "cluster_block_exception", $"index [{index.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
-            var removed = index.WrittenIds.Remove(id);
-            if (removed) index.LastWriteAt = Clock.UtcNow;
-            return removed;
+            if (!index.Copies.Any(c => c.Shard == shard && c.IsActive))
+                throw new EsError(503, "no_shard_available_action_exception", "No shard available for [get [" + index.Name + "][" + id + "]: routing [null]]");
+            return index.Written.GetValueOrDefault(id);
         }
+    }
+
+    /// <summary>The shard a write goes to: its primary must be active and the index not write-blocked.</summary>
+    static int WritableShard(EmulatedIndex index, string id)
+    {
+        var shard = index.ShardOf(id);
+        if (!index.Copies.Any(c => c.Shard == shard && c.Primary && c.IsActive))
+            throw new EsError(503, "unavailable_shards_exception",
+                $"[{index.Name}][{shard}] primary shard is not active Timeout: [1m], request: [BulkShardRequest [[{index.Name}][{shard}]] containing [1] requests]");
+        if (index.Settings.GetValueOrDefault("index.blocks.write") == "true")
+            throw new EsError(403, "cluster_block_exception", $"index [{index.Name}] blocked by: [FORBIDDEN/8/index write (api)];");
+        return shard;
     }
 
     /// <summary>Flushes the given indices: their copies can then recover from operations after a restart.</summary>

@@ -37,8 +37,14 @@ public sealed class EmulatedIndex
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
     /// <summary>Documents the index was made with, plus those written since (by id).</summary>
     public long SeedDocuments { get; }
-    public HashSet<string> WrittenIds { get; } = new(StringComparer.Ordinal);
-    public long Documents => SeedDocuments + WrittenIds.Count + CopiedDocuments;
+    /// <summary>Documents written through the API, by id, with their source and sequence numbers (seed documents have neither).</summary>
+    public Dictionary<string, StoredDocument> Written { get; } = new(StringComparer.Ordinal);
+    /// <summary>The next operation's sequence number (one sequence per index here; Elasticsearch keeps one per shard).</summary>
+    public long NextSeqNo { get; set; }
+    /// <summary>Each shard's primary term: 1 at creation, one more each time a replica is promoted.</summary>
+    public Dictionary<int, long> PrimaryTerms { get; } = new();
+    public long PrimaryTermOf(int shard) => PrimaryTerms.GetValueOrDefault(shard, 1);
+    public long Documents => SeedDocuments + Written.Count + CopiedDocuments;
     /// <summary>Documents a reindex copied in (counted, not stored, like the seed documents).</summary>
     public long CopiedDocuments { get; set; }
     /// <summary>The aliases that point at this index.</summary>
@@ -89,7 +95,7 @@ public sealed class EmulatedIndex
     public long DocumentsInShard(int shard)
     {
         var counted = SeedDocuments + CopiedDocuments;
-        return counted / NumberOfShards + (shard == 0 ? counted % NumberOfShards : 0) + WrittenIds.Count(id => ShardOf(id) == shard);
+        return counted / NumberOfShards + (shard == 0 ? counted % NumberOfShards : 0) + Written.Keys.Count(id => ShardOf(id) == shard);
     }
 
     public int ShardOf(string id) => (int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)NumberOfShards);
@@ -147,3 +153,6 @@ public sealed class ShardCopy
     public bool IsActive => State is ShardState.Started or ShardState.Relocating;
     public bool IsDelayed(DateTimeOffset now) => State == ShardState.Unassigned && DelayedUntil > now;
 }
+
+/// <summary>A document written through the API: what GET returns, and what if_seq_no / if_primary_term compare with.</summary>
+public sealed record StoredDocument(long Version, long SeqNo, long PrimaryTerm, string? Source);

@@ -115,12 +115,19 @@ public static class IndexHandlers
         return s;
     }
 
-    /// <summary>A document: POST /{index}/_doc, PUT|POST /{index}/_doc/{id}. Creates the index if needed (action.auto_create_index).</summary>
+    /// <summary>
+    /// A document: POST /{index}/_doc, PUT|POST /{index}/_doc/{id} (op_type, if_seq_no, if_primary_term) and
+    /// PUT|POST /{index}/_create/{id}. Creates the index if needed (action.auto_create_index).
+    /// </summary>
     public static Task<Reply> IndexDocument(RestRequest r)
     {
+        var create = r.Path.Contains("/_create/", StringComparison.Ordinal) || r.Q("op_type") == "create";
+        if (r.Q("op_type") is { } opType && opType is not ("create" or "index"))
+            throw EsError.IllegalArgument($"opType must be 'create' or 'index', found: [{opType}]");
         var index = IndexForWrite(r.Cluster, r.Param("index")!);
-        var (created, id) = r.Cluster.IndexDocument(index, r.Param("id"));
-        return Task.FromResult(Reply.Of(created ? 201 : 200, WriteResult(index, id, created)));
+        var source = r.JsonBody()?.ToJsonString();
+        var (created, id, stored) = r.Cluster.IndexDocument(index, r.Param("id"), source, WriteCondition.Of(create, r.Long("if_seq_no"), r.Long("if_primary_term")));
+        return Task.FromResult(Reply.Of(created ? 201 : 200, WriteResult(r, index, id, stored, created ? "created" : "updated")));
     }
 
     /// <summary>DELETE /{index}/_doc/{id}: a document written through the API goes; another id is 404 with "result": "not_found".</summary>
@@ -129,10 +136,33 @@ public static class IndexHandlers
         EmulatedIndex index;
         lock (r.Cluster.Sync) index = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.Open).Single();
         var id = r.Param("id")!;
-        var deleted = r.Cluster.DeleteDocument(index, id);
-        var body = WriteResult(index, id, created: false);
-        body["result"] = deleted ? "deleted" : "not_found";
-        return Task.FromResult(Reply.Of(deleted ? 200 : 404, body));
+        var deleted = r.Cluster.DeleteDocument(index, id, WriteCondition.Of(false, r.Long("if_seq_no"), r.Long("if_primary_term")));
+        var body = WriteResult(r, index, id, deleted ?? new StoredDocument(1, index.NextSeqNo++, index.PrimaryTermOf(index.ShardOf(id)), null), deleted is null ? "not_found" : "deleted");
+        return Task.FromResult(Reply.Of(deleted is null ? 404 : 200, body));
+    }
+
+    /// <summary>GET /{index}/_doc/{id}: found with _source, _seq_no and _primary_term; 404 with found false when there is none.</summary>
+    public static Task<Reply> GetDocument(RestRequest r)
+    {
+        EmulatedIndex index;
+        lock (r.Cluster.Sync)
+            index = r.Cluster.Index(r.Param("index")!) ?? r.Cluster.IndicesOfAlias(r.Param("index")!).FirstOrDefault() ?? throw EsError.IndexNotFound(r.Param("index")!);
+        var id = r.Param("id")!;
+        var stored = r.Cluster.GetDocument(index, id);
+        var body = new Dictionary<string, object?> { ["_index"] = index.Name };
+        if (r.Node.Profile.Major == 7) body["_type"] = "_doc";
+        body["_id"] = id;
+        if (stored is null)
+        {
+            body["found"] = false;
+            return Task.FromResult(Reply.Of(404, body));
+        }
+        body["_version"] = stored.Version;
+        body["_seq_no"] = stored.SeqNo;
+        body["_primary_term"] = stored.PrimaryTerm;
+        body["found"] = true;
+        body["_source"] = stored.Source is null ? new JsonObject() : JsonNode.Parse(stored.Source);
+        return Task.FromResult(Reply.Ok(body));
     }
 
     static EmulatedIndex IndexForWrite(EmulatedCluster cluster, string name)
@@ -149,16 +179,19 @@ public static class IndexHandlers
         }
     }
 
-    static Dictionary<string, object?> WriteResult(EmulatedIndex index, string id, bool created) => new()
+    /// <summary>A write's answer, as the node that took the request gives it (7.x adds "_type": "_doc").</summary>
+    static Dictionary<string, object?> WriteResult(RestRequest r, EmulatedIndex index, string id, StoredDocument stored, string result)
     {
-        ["_index"] = index.Name,
-        ["_id"] = id,
-        ["_version"] = 1,
-        ["result"] = created ? "created" : "updated",
-        ["_shards"] = Shards(1 + index.NumberOfReplicas, 1 + index.Copies.Count(c => c.Shard == index.ShardOf(id) && !c.Primary && c.IsActive)),
-        ["_seq_no"] = index.WrittenIds.Count - 1,
-        ["_primary_term"] = 1,
-    };
+        var body = new Dictionary<string, object?> { ["_index"] = index.Name };
+        if (r.Node.Profile.Major == 7) body["_type"] = "_doc";
+        body["_id"] = id;
+        body["_version"] = stored.Version;
+        body["result"] = result;
+        body["_shards"] = Shards(1 + index.NumberOfReplicas, 1 + index.Copies.Count(c => c.Shard == index.ShardOf(id) && !c.Primary && c.IsActive));
+        body["_seq_no"] = stored.SeqNo;
+        body["_primary_term"] = stored.PrimaryTerm;
+        return body;
+    }
 
     /// <summary>_bulk: NDJSON action/source pairs; index and create are applied, others are refused per item.</summary>
     public static Task<Reply> Bulk(RestRequest r)
@@ -179,8 +212,9 @@ public static class IndexHandlers
                 if (op is not ("index" or "create"))
                     throw EsError.IllegalArgument($"the emulator does not model bulk [{op}]");
                 var index = IndexForWrite(r.Cluster, indexName);
-                var (created, docId) = r.Cluster.IndexDocument(index, id);
-                var result = WriteResult(index, docId, created);
+                var source = n < lines.Length && op is "index" or "create" ? lines[n] : null;
+                var (created, docId, stored) = r.Cluster.IndexDocument(index, id, source, WriteCondition.Of(op == "create", null, null));
+                var result = WriteResult(r, index, docId, stored, created ? "created" : "updated");
                 result["status"] = created ? 201 : 200;
                 items.Add(new Dictionary<string, object?> { [op] = result });
             }
