@@ -17,21 +17,24 @@ public class RollingUpgradeTests
     /// Kills the run right after its Nth save, as a killed process would: from then on nothing it does reaches
     /// the cluster (its wire is dead) or the state file.
     /// </summary>
-    sealed class CrashingStore : IUpgradeStateStore
+    internal sealed class CrashingStore : IUpgradeStateStore
     {
-        readonly FileUpgradeStateStore file;
+        readonly IUpgradeStateStore file;
         readonly int crashAfter;
         readonly FakeWire wire;
         int saves;
-        public CrashingStore(string path, int crashAfter, FakeWire wire) { file = new FileUpgradeStateStore(path); this.crashAfter = crashAfter; this.wire = wire; }
+        public CrashingStore(string path, int crashAfter, FakeWire wire) : this(new FileUpgradeStateStore(path), crashAfter, wire) { }
+        public CrashingStore(IUpgradeStateStore inner, int crashAfter, FakeWire wire) { file = inner; this.crashAfter = crashAfter; this.wire = wire; }
         public int Saves => saves;
-        public UpgradeState? Load() => file.Load();
+        public Task<UpgradeState?> LoadAsync(CancellationToken ct) => file.LoadAsync(ct);
         public string? ResumeArgument => file.ResumeArgument;
-        public IDisposable Hold() => file.Hold();    // released when the "killed" run unwinds, as the system frees a dead process's lock
-        public void Save(UpgradeState state)
+        public Task<IDisposable> HoldAsync(CancellationToken ct) => file.HoldAsync(ct);    // a file lock is released when the "killed" run unwinds, as the system frees a dead process's lock
+        public Task<EsUpgrade.Verification.EsClusterBaseline?> LoadBaselineAsync(CancellationToken ct) => file.LoadBaselineAsync(ct);
+        public Task<string?> SaveBaselineAsync(EsUpgrade.Verification.EsClusterBaseline baseline, CancellationToken ct) => file.SaveBaselineAsync(baseline, ct);
+        public async Task SaveAsync(UpgradeState state, CancellationToken ct)
         {
             if (wire.Dead) return;
-            file.Save(state);
+            await file.SaveAsync(state, ct);
             if (++saves == crashAfter)
             {
                 wire.Dead = true;
@@ -203,7 +206,7 @@ public class RollingUpgradeTests
 
             AssertUpgraded(es); // every node restarted exactly once
             Assert.Equal(before, await CountAsync(api2));
-            Assert.NotNull(new FileUpgradeStateStore(path).Load()!.CompletedAt);
+            Assert.NotNull((await new FileUpgradeStateStore(path).LoadAsync(default))!.CompletedAt);
         }
         dir.Delete(recursive: true);
     }
@@ -249,7 +252,7 @@ public class RollingUpgradeTests
         Assert.Equal("NodeRejoinTimeout", ((EsException)ex.InnerException!).ErrorId);
         lock (es.Host.Cluster.Sync) Assert.Empty(es.Host.Cluster.Persistent);
         Assert.Equal(NodeUpgradeStatus.Failed, host.Results.Last().Status);
-        Assert.Empty(new FileUpgradeStateStore(path).Load()!.Nodes[1].Completed);    // the next run sets allocation again, then acts unless the node is back
+        Assert.Empty((await new FileUpgradeStateStore(path).LoadAsync(default))!.Nodes[1].Completed);    // the next run sets allocation again, then acts unless the node is back
 
         // Once the node is fixed, the same state file resumes without restarting anything twice.
         // (A node still booting when the run resumes gets the action again: NeverStart would stop it, so wait for the join.)
@@ -337,7 +340,7 @@ public class RollingUpgradeTests
     public async Task A_state_file_of_another_cluster_is_refused()
     {
         var path = Path.Combine(Path.GetTempPath(), $"other-{Guid.NewGuid():N}.json");
-        new FileUpgradeStateStore(path).Save(new UpgradeState { ClusterUuid = "someone-else", ClusterName = "other", TargetVersion = Target });
+        await new FileUpgradeStateStore(path).SaveAsync(new UpgradeState { ClusterUuid = "someone-else", ClusterName = "other", TargetVersion = Target }, default);
         await using var es = await Emulated.StartAsync(ThreeNodes());
         var (api, plan) = await PlanAsync(es);
         var ex = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, new EmulatorHostActions(es), new FileUpgradeStateStore(path)).RunAsync(default));
@@ -389,9 +392,9 @@ public class RollingUpgradeTests
     }
 
     [Fact]
-    public void A_state_path_that_is_a_folder_is_refused()
+    public async Task A_state_path_that_is_a_folder_is_refused()
     {
-        var ex = Assert.Throws<EsException>(() => new FileUpgradeStateStore(Path.GetTempPath()).Load());
+        var ex = await Assert.ThrowsAsync<EsException>(() => new FileUpgradeStateStore(Path.GetTempPath()).LoadAsync(default));
         Assert.Equal(ErrorIds.InvalidStateFile, ex.ErrorId);
         Assert.Contains("is a folder", ex.Message);
     }

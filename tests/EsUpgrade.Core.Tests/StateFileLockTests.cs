@@ -9,17 +9,17 @@ public class StateFileLockTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
-    public void A_second_run_on_a_held_state_file_is_refused_naming_the_holder_and_a_released_one_is_free()
+    public async Task A_second_run_on_a_held_state_file_is_refused_naming_the_holder_and_a_released_one_is_free()
     {
         var path = Path.Combine(dir, "state.json");
         var first = new FileUpgradeStateStore(path);
-        using (first.Hold())
+        using (await first.HoldAsync(default))
         {
-            var refused = Assert.Throws<EsException>(() => new FileUpgradeStateStore(path).Hold());
+            var refused = await Assert.ThrowsAsync<EsException>(() => new FileUpgradeStateStore(path).HoldAsync(default));
             Assert.Equal((ErrorIds.StateFileInUse, EsErrorKind.InvalidState), (refused.ErrorId, refused.Kind));
             Assert.Contains($"in use by {Environment.MachineName} process {Environment.ProcessId} since", refused.Message);
         }
-        using (new FileUpgradeStateStore(path).Hold()) { }
+        using (await new FileUpgradeStateStore(path).HoldAsync(default)) { }
         Assert.False(File.Exists(path + ".lock"), "a run that ended leaves no lock file behind");
     }
 }

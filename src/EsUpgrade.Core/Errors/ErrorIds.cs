@@ -91,6 +91,7 @@ public static class ErrorIds
     public const string InvalidStateFile = nameof(InvalidStateFile);
     public const string StateMismatch = nameof(StateMismatch);
     public const string StateFileInUse = nameof(StateFileInUse);
+    public const string StateStoreUnsuitable = nameof(StateStoreUnsuitable);
     public const string RunInProgress = nameof(RunInProgress);
     public const string UnsafeToRestart = nameof(UnsafeToRestart);
     public const string AllocationBlocked = nameof(AllocationBlocked);

@@ -1,6 +1,11 @@
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using EsUpgrade.Verification;
+
 namespace EsUpgrade.Upgrade;
 
-/// <summary>The rolling upgrade's state in a JSON file, replaced atomically on every save.</summary>
+/// <summary>The rolling upgrade's state in a JSON file, replaced atomically on every save; the baseline beside it.</summary>
 public sealed class FileUpgradeStateStore : IUpgradeStateStore
 {
     readonly JsonStateFile<UpgradeState> file;
@@ -11,9 +16,26 @@ public sealed class FileUpgradeStateStore : IUpgradeStateStore
 
     public string ResumeArgument => $"-StatePath '{Path}'";
 
-    public UpgradeState? Load() => file.Load();
+    public Task<UpgradeState?> LoadAsync(CancellationToken ct) => Task.FromResult(file.Load());
 
-    public void Save(UpgradeState state) => file.Save(state);
+    public Task SaveAsync(UpgradeState state, CancellationToken ct)
+    {
+        file.Save(state);
+        return Task.CompletedTask;
+    }
 
-    public System.IDisposable Hold() => file.Hold();
+    public Task<System.IDisposable> HoldAsync(CancellationToken ct) => Task.FromResult(file.Hold());
+
+    public Task<EsClusterBaseline?> LoadBaselineAsync(CancellationToken ct)
+    {
+        var path = ClusterBaselines.BesideStateFile(Path);
+        return Task.FromResult(File.Exists(path) ? ClusterBaselines.Load(path) : null);
+    }
+
+    public Task<string?> SaveBaselineAsync(EsClusterBaseline baseline, CancellationToken ct)
+    {
+        var path = ClusterBaselines.BesideStateFile(Path);
+        ClusterBaselines.Save(baseline, path);
+        return Task.FromResult<string?>(path);
+    }
 }

@@ -55,8 +55,8 @@ public sealed class RollingUpgrade
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var held = store.Hold();
-        state = LoadOrStart();
+        using var held = await store.HoldAsync(ct).ConfigureAwait(false);
+        state = await LoadOrStartAsync(ct).ConfigureAwait(false);
         if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
         await ClaimAsync(ct).ConfigureAwait(false);
         try
@@ -148,12 +148,12 @@ public sealed class RollingUpgrade
                     await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
                     nodeState.Completed.Add(s);
                     nodeState.StepEndedAt[s] = api.Clock.UtcNow;
-                    Checkpoint();
+                    await CheckpointAsync().ConfigureAwait(false);
                 }
                 step = null;
                 nodeState.Done = true;
                 nodeState.EndedAt = api.Clock.UtcNow;
-                Checkpoint();
+                await CheckpointAsync().ConfigureAwait(false);
                 Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
                 host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
             }
@@ -211,7 +211,7 @@ public sealed class RollingUpgrade
         var restored = await RestoreAsync().ConfigureAwait(false);
         var why = ex is OperationCanceledException ? "the run was stopped" : ex.Message;
         state.LastError = $"{node.Name}, {at}: {why}";
-        try { Checkpoint(); }
+        try { await CheckpointAsync().ConfigureAwait(false); }
         catch (Exception saveError) { Log.Warning($"The state file could not be updated: {saveError.Message}"); }
         var failed = Result(node, nodeState, NodeUpgradeStatus.Failed);
         failed.Error = why;
@@ -223,9 +223,9 @@ public sealed class RollingUpgrade
             $"The rolling upgrade stopped at node {node.Name}, {at}: {why} {restored} {resume}", node.Name, ex);
     }
 
-    UpgradeState LoadOrStart()
+    async Task<UpgradeState> LoadOrStartAsync(CancellationToken ct)
     {
-        var loaded = store.Load();
+        var loaded = await store.LoadAsync(ct).ConfigureAwait(false);
         if (loaded != null)
         {
             if (loaded.ClusterUuid != plan.ClusterUuid || loaded.TargetVersion != Target)
@@ -245,7 +245,7 @@ public sealed class RollingUpgrade
             StartedAt = api.Clock.UtcNow,
             Nodes = plan.Nodes.Select(UpgradeState.NodeState.Of).ToList(),
         };
-        store.Save(fresh);
+        await store.SaveAsync(fresh, ct).ConfigureAwait(false);
         return fresh;
     }
 
@@ -273,10 +273,11 @@ public sealed class RollingUpgrade
         state.AllocationCaptured = true;
         if (allocation.Effective != "all")
             Log.Warning($"Shard allocation is '{allocation.Effective}' before the upgrade. Between nodes it is set back to all so replicas can recover; at the end it is put back to '{allocation.Effective}'.");
-        Checkpoint();
+        await CheckpointAsync().ConfigureAwait(false);
     }
 
-    void Checkpoint() => store.Save(state);
+    /// <summary>Saves the state whatever stops the run: a stop request (Ctrl+C) must not lose what was done.</summary>
+    Task CheckpointAsync() => store.SaveAsync(state, CancellationToken.None);
 
     /// <summary>Keeps each change of health the run saw (saved with the next checkpoint): the report draws it under the timeline.</summary>
     EsClusterHealth Sample(EsClusterHealth health)
@@ -552,7 +553,7 @@ public sealed class RollingUpgrade
         {
             // Some nodes were skipped (-Confirm): put things back but leave the run open for a later resume.
             await RestoreAsync().ConfigureAwait(false);
-            Checkpoint();
+            await CheckpointAsync().ConfigureAwait(false);
             return;
         }
         await ShardAllocation.RestoreAsync(api, Original, ct).ConfigureAwait(false);
@@ -567,7 +568,7 @@ public sealed class RollingUpgrade
             Log.Warning($"Nodes not at {Target} after the upgrade: {string.Join(", ", behind)}.");
         state.CompletedAt = api.Clock.UtcNow;
         state.LastError = null;
-        Checkpoint();
+        await CheckpointAsync().ConfigureAwait(false);
     }
 
     /// <summary>

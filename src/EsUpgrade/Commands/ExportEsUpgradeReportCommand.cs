@@ -79,7 +79,12 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             UpgradeReport.IsJson(path);    // the extension is checked before any work
             RefuseToOverwrite(path, Force);
             Upgrade.UpgradeState? state = null;
-            if (StatePath != null)
+            if (Upgrade.ClusterUpgradeStateStore.NameIn(StatePath) is string inCluster)
+            {
+                state = OffPipeline(call => new Upgrade.ClusterUpgradeStateStore(call.Api, inCluster).LoadAsync(call.Cancellation))
+                    ?? throw new EsException(EsErrorKind.NotFound, ErrorIds.InvalidStateFile, $"There is no upgrade state '{StatePath}' in the cluster.", StatePath);
+            }
+            else if (StatePath != null)
             {
                 var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
                 state = new Upgrade.JsonStateFile<Upgrade.UpgradeState>(statePath).Load()

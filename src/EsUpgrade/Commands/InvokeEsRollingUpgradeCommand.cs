@@ -54,28 +54,33 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
             var plan = Plan ?? OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
             if (Plan != null && Connection != null && !ReferenceEquals(Plan.Connection, Connection))
                 throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.PlanOfAnotherConnection, "The plan was made for another connection than -Connection.", Plan.ClusterName);
-            var statePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
-            // When resuming, the run follows the first run's plan; today's view may lack a node that is down.
-            if (statePath is null || !System.IO.File.Exists(statePath))
-                foreach (var warning in plan.Warnings) WriteWarning(warning);
-
             if (IsWhatIf())
             {
+                foreach (var warning in plan.Warnings) WriteWarning(warning);
                 foreach (var node in plan.Nodes) ShouldProcess(Target(node, plan.TargetVersion), Action(plan.TargetVersion));
                 WriteObject(plan);
                 return;
             }
-
-            if (statePath != null && !System.IO.File.Exists(statePath) && !System.IO.File.Exists(Verification.ClusterBaselines.BesideStateFile(statePath)))
-            {
-                // What the cluster held before: Test-EsUpgradeResult -Baseline checks against it afterwards.
-                var baselinePath = Verification.ClusterBaselines.BesideStateFile(statePath);
-                Verification.ClusterBaselines.Save(OffPipeline(call => Verification.ClusterBaselines.TakeAsync(call.Api, call.Cancellation)), baselinePath);
-                WriteVerbose($"Baseline written to {baselinePath}");
-            }
-            IUpgradeStateStore store = statePath is null ? new MemoryUpgradeStateStore() : new FileUpgradeStateStore(statePath);
+            var inCluster = ClusterUpgradeStateStore.NameIn(StatePath);
+            var statePath = StatePath is null || inCluster != null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
             var options = new RollingUpgradeOptions { UseMlUpgradeMode = MlUpgradeMode, NodeTimeout = NodeTimeout, HealthTimeout = HealthTimeout };
-            OffPipeline(call => new RollingUpgrade(call.Api, plan, new PipelineHost(this, call), store, options).RunAsync(call.Cancellation));
+            OffPipeline(async call =>
+            {
+                IUpgradeStateStore store = inCluster != null ? new ClusterUpgradeStateStore(call.Api, inCluster)
+                    : statePath != null ? new FileUpgradeStateStore(statePath) : new MemoryUpgradeStateStore();
+                // When resuming, the run follows the first run's plan; today's view may lack a node that is down.
+                if (await store.LoadAsync(call.Cancellation).ConfigureAwait(false) is null)
+                {
+                    foreach (var warning in plan.Warnings) call.Log.Warning(warning);
+                    if (store.ResumeArgument != null && await store.LoadBaselineAsync(call.Cancellation).ConfigureAwait(false) is null)
+                    {
+                        // What the cluster held before: Test-EsUpgradeResult -Baseline checks against it afterwards.
+                        var baseline = await Verification.ClusterBaselines.TakeAsync(call.Api, call.Cancellation).ConfigureAwait(false);
+                        call.Log.Verbose($"Baseline written to {await store.SaveBaselineAsync(baseline, call.Cancellation).ConfigureAwait(false)}");
+                    }
+                }
+                await new RollingUpgrade(call.Api, plan, new PipelineHost(this, call), store, options).RunAsync(call.Cancellation).ConfigureAwait(false);
+            });
         }, Plan?.ClusterName ?? TargetVersion);
     }
 

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using EsUpgrade.Assessment;
+using EsUpgrade.Errors;
 using EsUpgrade.Verification;
 
 namespace EsUpgrade.Commands;
@@ -33,11 +34,16 @@ public sealed class TestEsUpgradeResultCommand : EsClusterCmdlet
         WriteErrorOnFailure(() =>
         {
             var target = ReadinessChecker.ParseTarget(TargetVersion, minimumMajor: 7);    // a 7.x-to-7.17 upgrade is checked too
-            var baseline = (Baseline is PSObject ps ? ps.BaseObject : Baseline) switch
+            var given = Baseline is PSObject ps ? ps.BaseObject : Baseline;
+            var baseline = given switch
             {
                 null => null,
                 EsClusterBaseline b => b,
                 System.IO.FileInfo f => ClusterBaselines.Load(f.FullName),
+                // The baseline a rolling upgrade with its state in the cluster kept there.
+                _ when Upgrade.ClusterUpgradeStateStore.NameIn(given.ToString()) is string inCluster =>
+                    OffPipeline(call => new Upgrade.ClusterUpgradeStateStore(call.Api, inCluster).LoadBaselineAsync(call.Cancellation))
+                    ?? throw new EsException(EsErrorKind.NotFound, ErrorIds.InvalidBaseline, $"There is no baseline '{given}' in the cluster: a rolling upgrade with -StatePath '{given}' keeps one there when it starts.", given.ToString()),
                 var other => ClusterBaselines.Load(GetUnresolvedProviderPathFromPSPath(other.ToString()!)),
             };
             var checks = OffPipeline(call => UpgradeResultChecker.RunAsync(call.Api, target, baseline, call.Cancellation));
