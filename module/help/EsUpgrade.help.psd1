@@ -257,7 +257,7 @@
             TargetVersion = 'The 8.x version to upgrade to, such as 8.19.0.'
             Plan          = 'A plan from New-EsUpgradePlan.'
             NodeAction    = 'A script block run for each node: param($Node, $TargetVersion); $Node has Name, Host, Roles, CurrentVersion. It should stop the node, install the new version (carrying config/), and start it; it need not wait for the node to join. It runs in your session ($_ is the node too). What it outputs goes to the verbose stream (-Verbose), prefixed with the node name; its warnings, information and non-terminating errors are written as this cmdlet''s own (so -ErrorVariable, 2>&1 and a runbook''s error stream keep them); a terminating error (throw) stops the run at that node with NodeActionFailed inside RollingUpgradeFailed, allocation put back.'
-            StatePath     = 'The checkpoint file. A second run with the same path resumes where the first stopped.'
+            StatePath     = 'Where the checkpoints go. A file path: the state file, with the baseline beside it. cluster:NAME: the cluster itself (hidden index esupgrade-state), for an Azure Automation job in the cloud sandbox whose disk is lost when it is restarted; needs two data nodes or more. A second run with the same value resumes where the first stopped; while one run lives, another is refused, and a dead run''s state is taken over 60 s after its last heartbeat.'
             MlUpgradeMode = 'Turn ML upgrade mode on before the first node and off after the last.'
             NodeTimeout   = 'How long to wait for each node to join at the new version. Default 15 minutes.'
             HealthTimeout = 'How long to wait for each node''s shards to recover. Default 60 minutes.'
@@ -369,7 +369,7 @@
             TargetVersion = 'With nothing piped in: the release the checks are run for, in full (8.19.0).'
             Connection    = 'With nothing piped in: the cluster to check; default the current connection.'
             Title         = 'The page''s heading.'
-            StatePath     = 'A rolling upgrade''s state file: its timeline is drawn.'
+            StatePath     = 'A rolling upgrade''s state file, or cluster:NAME for state it kept in the cluster: its timeline is drawn.'
             Force         = 'Overwrite an existing file.'
         }
         Examples    = @(
@@ -665,7 +665,7 @@
         Description = 'One object per check, each Pass, Warning or Fail with the detail and the remedy: every node on the target version (NodeVersions) and every node of the baseline back (NodesPresent); health (green passes; yellow is a Warning giving, for each unassigned shard, the deciders that say no in allocation explain; red fails); against the baseline every index present (an index the upgrade reindexed counts through the alias that kept its name), no index with fewer documents (more is a Warning: still written to), every alias, shard allocation as it was; ML upgrade mode off; no transient settings left behind; the critical deprecations that stand between the cluster and the next major (a Warning); no node shutdown record left. After a snapshot migration, the baseline of the old cluster is accepted: indices, documents and aliases are compared by name. With -Quiet, $true when no check failed.'
         Parameters  = @{
             TargetVersion = 'The release every node must run, in full: 8.19.0.'
-            Baseline      = 'The baseline taken before: the path of a file Export-EsClusterBaseline wrote, or its object.'
+            Baseline      = 'The baseline taken before: the path of a file Export-EsClusterBaseline wrote, or its object, or cluster:NAME for the one Invoke-EsRollingUpgrade -StatePath cluster:NAME kept in the cluster.'
             Quiet         = 'Return only $true (nothing failed) or $false.'
             Connection    = 'The cluster; default the current connection.'
         }

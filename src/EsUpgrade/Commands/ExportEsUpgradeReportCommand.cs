@@ -43,7 +43,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Title { get; set; }
 
-    /// <summary>A rolling upgrade's state file: the page draws each node's timeline (the run's steps, restart, recovery).</summary>
+    /// <summary>A rolling upgrade's state file, or cluster:NAME: the page draws each node's timeline (the run's steps, restart, recovery).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
@@ -81,6 +81,7 @@ public sealed class ExportEsUpgradeReportCommand : EsCmdlet
             Upgrade.UpgradeState? state = null;
             if (Upgrade.ClusterUpgradeStateStore.NameIn(StatePath) is string inCluster)
             {
+                target ??= EsUpgrade.Connections.ConnectionRegistry.Session.Resolve(Connection);
                 state = OffPipeline(call => new Upgrade.ClusterUpgradeStateStore(call.Api, inCluster).LoadAsync(call.Cancellation))
                     ?? throw new EsException(EsErrorKind.NotFound, ErrorIds.InvalidStateFile, $"There is no upgrade state '{StatePath}' in the cluster.", StatePath);
             }

@@ -31,7 +31,7 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
     [Parameter(Mandatory = true)]
     public ScriptBlock NodeAction { get; set; } = null!;
 
-    /// <summary>The checkpoint file; a second run with the same path resumes at the first unfinished step.</summary>
+    /// <summary>The checkpoint file, or cluster:NAME for state kept in the cluster; a second run with the same value resumes at the first unfinished step.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
