@@ -92,6 +92,9 @@ public static class ErrorIds
     public const string StateMismatch = nameof(StateMismatch);
     public const string StateFileInUse = nameof(StateFileInUse);
     public const string StateStoreUnsuitable = nameof(StateStoreUnsuitable);
+    public const string InvalidPackage = nameof(InvalidPackage);
+    public const string WindowsNodeUnsafe = nameof(WindowsNodeUnsafe);
+    public const string InvalidInstallRoot = nameof(InvalidInstallRoot);
     public const string RunInProgress = nameof(RunInProgress);
     public const string UnsafeToRestart = nameof(UnsafeToRestart);
     public const string AllocationBlocked = nameof(AllocationBlocked);

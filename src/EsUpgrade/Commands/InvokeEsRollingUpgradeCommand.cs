@@ -27,8 +27,9 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
     public UpgradePlan? Plan { get; set; }
 
-    /// <summary>Run for each node in this session: param($Node, $TargetVersion). Stop the node, install the new version, start it.</summary>
+    /// <summary>Run for each node in this session: param($Node, $TargetVersion). Stop the node, install the new version, start it; or what New-EsWindowsNodeAction returns.</summary>
     [Parameter(Mandatory = true)]
+    [NodeActionTransformation]
     public ScriptBlock NodeAction { get; set; } = null!;
 
     /// <summary>The checkpoint file, or cluster:NAME for state kept in the cluster; a second run with the same value resumes at the first unfinished step.</summary>
