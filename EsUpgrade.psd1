@@ -43,6 +43,7 @@
         'Invoke-EsSnapshotMigration'
         'New-EsSnapshot'
         'New-EsUpgradePlan'
+        'New-EsWindowsNodeAction'
         'Register-EsSnapshotRepository'
         'Remove-EsMlModelSnapshot'
         'Remove-EsSnapshot'

@@ -263,7 +263,7 @@ function Invoke-EsNodeUpgrade {
     }
 }
 
-$script:LogPath = $Request.LogPath
+$script:LogPath = $Request['LogPath']
 if ($script:LogPath) {
     $logDir = Split-Path -Parent $script:LogPath
     if ($logDir -and -not (Test-Path -LiteralPath $logDir)) { New-Item -ItemType Directory -Path $logDir | Out-Null }

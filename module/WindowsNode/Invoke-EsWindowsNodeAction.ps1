@@ -28,6 +28,15 @@ if (-not $Action.IsLocal($computer)) {
     }
 }
 
+# The action's own refusals (EsWindowsNodeAction's methods) end the action, whatever the caller's error preference.
+function Invoke-ActionMethod([scriptblock] $Call) {
+    try { & $Call }
+    catch {
+        if ($_.Exception.InnerException) { throw $_.Exception.InnerException }
+        throw
+    }
+}
+
 function Invoke-NodeStep([hashtable] $Request) {
     if ($session) { Invoke-Command -Session $session -FilePath $Action.NodeScript -ArgumentList $Request }
     else { & $Action.NodeScript -Request $Request }
@@ -35,12 +44,12 @@ function Invoke-NodeStep([hashtable] $Request) {
 
 try {
     $seen = Invoke-NodeStep @{ Step = 'Inspect'; ServiceName = $Action.ServiceName }
-    $request = $Action.PlanUpgrade($Node.Name, $seen, $TargetVersion)
+    $request = Invoke-ActionMethod { $Action.PlanUpgrade($Node.Name, $seen, $TargetVersion) }
     foreach ($warning in $request['Warnings']) { Write-Warning "[$($Node.Name)] $warning" }
     foreach ($note in $request['Notes']) { Write-Verbose "[$($Node.Name)] $note" }
     $request.Remove('Warnings'); $request.Remove('Notes')
     if (-not $request['StartOnly']) {
-        $local = $Action.LocalPackage()
+        $local = Invoke-ActionMethod { $Action.LocalPackage() }
         if ($session) {
             $present = Invoke-Command -Session $session -ArgumentList $request['Package'], (Get-Item -LiteralPath $local).Length -ScriptBlock {
                 param($path, $length)

@@ -53,8 +53,8 @@ Describe '<Name>' -ForEach $commands {
         }
     }
     It 'supports ShouldProcess if it changes state' {
-        # New-EsUpgradePlan computes a plan and changes nothing.
-        if ($stateChanging -contains $Command.Verb -and $Name -ne 'New-EsUpgradePlan') {
+        # New-EsUpgradePlan computes a plan and New-EsWindowsNodeAction an action to run later; they change nothing.
+        if ($stateChanging -contains $Command.Verb -and $Name -notin 'New-EsUpgradePlan', 'New-EsWindowsNodeAction') {
             $Command.Parameters.Keys | Should -Contain 'WhatIf'
             $Command.Parameters.Keys | Should -Contain 'Confirm'
         }

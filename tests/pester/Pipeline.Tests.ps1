@@ -33,6 +33,8 @@ BeforeAll {
     Set-Content -Path $yml -Value "node.master: true`nxpack.security.enabled: false"
 
     # One object of every type the module emits.
+    $package = Join-Path (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "esupgrade-piped-$PID")) 'elasticsearch-8.19.0-windows-x86_64.zip'
+    Set-Content $package 'not opened by these tests'
     $script:samples = [ordered]@{
         EsConnection      = $conn
         EsCluster         = Get-EsCluster
@@ -73,6 +75,7 @@ BeforeAll {
         NodeConfigFinding = Test-EsNodeConfiguration $yml | Select-Object -First 1
         NodeConfigConversion = Convert-EsNodeConfiguration $yml -Destination "$yml.8x.yml" -Force -WarningAction SilentlyContinue
         NodeUpgradeResult = Invoke-EsRollingUpgrade 8.19.0 -Connection $done -NodeAction { throw 'not called' } -Confirm:$false -WarningAction SilentlyContinue
+        EsWindowsNodeAction = New-EsWindowsNodeAction $package -InstallRoot C:\Elastic -WarningAction SilentlyContinue
     }
 
     # What -WhatIf says goes to the host, not to a stream: a transcript hears it.
@@ -266,7 +269,7 @@ Describe 'Not found, said plainly' {
 }
 
 Describe 'Views at 120 columns' {
-    It '<_> fits in 120 columns without cutting a value short' -ForEach @('EsCluster', 'EsNode', 'EsClusterHealth', 'EsIndexHealth', 'EsClusterSetting', 'EsIndex', 'EsShard', 'FlushResult', 'AllocationChange', 'AllocationSetting', 'UpgradePlan', 'PlannedNode', 'NodeUpgradeResult') {
+    It '<_> fits in 120 columns without cutting a value short' -ForEach @('EsCluster', 'EsNode', 'EsClusterHealth', 'EsIndexHealth', 'EsClusterSetting', 'EsIndex', 'EsShard', 'FlushResult', 'AllocationChange', 'AllocationSetting', 'UpgradePlan', 'PlannedNode', 'NodeUpgradeResult', 'EsWindowsNodeAction') {
         $text = $samples[$_] | Out-String -Width 120
         $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
         $text | Should -Not -Match '…' -Because "a $_ column is too narrow:`n$text"

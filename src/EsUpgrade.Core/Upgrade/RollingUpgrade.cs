@@ -393,7 +393,7 @@ public sealed class RollingUpgrade
             actionOutput[node.Name] = await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { throw; }
-        catch (EsException) { throw; }
+        catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeActionFailed) { throw; }
         catch (Exception) when (ct.IsCancellationRequested)
         {
             // Ctrl+C stopped the action's pipeline: the action may have restarted the node; the next run looks first.
@@ -401,7 +401,8 @@ public sealed class RollingUpgrade
         }
         catch (Exception ex)
         {
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.NodeActionFailed, $"the node action failed: {ex.Message}", node.Name, ex);
+            // What the action threw, the module's own errors included (New-EsWindowsNodeAction refusing a node, say).
+            throw new EsException(ex is EsException e ? e.Kind : EsErrorKind.InvalidState, ErrorIds.NodeActionFailed, $"the node action failed: {ex.Message}", node.Name, ex);
         }
     }
 

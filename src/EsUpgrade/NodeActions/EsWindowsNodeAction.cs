@@ -107,7 +107,7 @@ public sealed class EsWindowsNodeAction
         var request = WindowsNodePlanner.Plan(node, inspected, options, targetVersion);
         var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (var pair in request.ToDictionary()) table[pair.Key] = pair.Value;
-        if (request.NeedsServiceCredential) table["ServiceCredential"] = ServiceCredential;
+        table["ServiceCredential"] = request.NeedsServiceCredential ? ServiceCredential : null;
         table["Warnings"] = request.Warnings.ToArray();
         table["Notes"] = request.Notes.ToArray();
         return table;
