@@ -87,10 +87,10 @@ Describe 'Help' {
         $about = Get-Help about_EsUpgrade | Out-String
         foreach ($word in 'CONNECT', 'PLAN', 'BACK UP', 'UPGRADE', 'RUNBOOKS', 'PROVE') { $about | Should -Match $word }
     }
-    It 'every sample in examples/ parses and calls only commands that exist (EsUpgrade''s, PowerShell''s, Windows'' scheduled tasks)' {
+    It 'every sample in examples/ parses and calls only commands that exist (EsUpgrade''s, PowerShell''s, Windows'' scheduled tasks, Azure Automation''s)' {
         $samples = Get-ChildItem "$PSScriptRoot/../../examples" -Recurse -Filter *.ps1
         $samples | Should -Not -BeNullOrEmpty
-        $windowsOnly = 'New-ScheduledTaskAction', 'New-ScheduledTaskTrigger', 'New-ScheduledTaskSettingsSet', 'Register-ScheduledTask'
+        $windowsOnly = 'New-ScheduledTaskAction', 'New-ScheduledTaskTrigger', 'New-ScheduledTaskSettingsSet', 'Register-ScheduledTask', 'Get-AutomationPSCredential', 'Start-AzAutomationRunbook'
         foreach ($sample in $samples) {
             $errors = $null
             $ast = [System.Management.Automation.Language.Parser]::ParseFile($sample.FullName, [ref]$null, [ref]$errors)
