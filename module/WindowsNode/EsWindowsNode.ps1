@@ -43,6 +43,7 @@ function Get-EsNodeServiceEnvironment {
         if (Test-Path -LiteralPath $key) {
             $java = Get-ItemProperty -LiteralPath $key
             foreach ($p in 'JvmMs', 'JvmMx', 'Options') { if ($java.PSObject.Properties[$p]) { $result[$p] = $java.$p } }
+            if ($result['Options']) { $result['Options'] = @($result['Options']) }
             break
         }
     }
@@ -56,7 +57,7 @@ function Get-EsNodeServiceEnvironment {
 
 function Stop-EsNodeService {
     param([string] $Name, [int] $TimeoutSeconds)
-    Stop-Service -Name $Name
+    Stop-Service -Name $Name -NoWait
     (Get-Service -Name $Name).WaitForStatus('Stopped', [TimeSpan]::FromSeconds($TimeoutSeconds))
 }
 
@@ -65,30 +66,49 @@ function Start-EsNodeService {
     Start-Service -Name $Name
 }
 
+function Set-EsNodeServiceAccount {
+    # The account is set through the service manager, not elasticsearch-service.bat: 8.x's installer wants a password
+    # for every account and logs its procrun command line, password included; the service manager takes a built-in,
+    # virtual or managed account without one.
+    param([string] $Name, [string] $Account, [pscredential] $Credential)
+    $password = if ($Credential) { $Credential.GetNetworkCredential().Password } else { $null }
+    $service = Get-CimInstance -ClassName Win32_Service -Filter ("Name='{0}'" -f ($Name -replace "'", "''"))
+    $result = Invoke-CimMethod -InputObject $service -MethodName Change -Arguments @{ StartName = $Account; StartPassword = $password }
+    if ($result.ReturnValue -ne 0) { throw "The service manager refused the account $Account for $Name (Win32_Service.Change returned $($result.ReturnValue))." }
+}
+
 function Invoke-EsNodeTool {
-    # A .bat of Elasticsearch, run by cmd.exe with the environment given; returns its exit code and output lines.
+    # A .bat of Elasticsearch run by cmd.exe, its command line passed as it is (no PowerShell quoting rules), with the
+    # environment given; returns its exit code and output lines. What it writes to stderr is output, not an error.
     param([string] $Path, [string[]] $Arguments, [hashtable] $Environment)
-    $saved = @{}
+    $info = New-Object System.Diagnostics.ProcessStartInfo
+    $info.FileName = Join-Path $env:SystemRoot 'System32\cmd.exe'
+    $quoted = @($Arguments | ForEach-Object { if ($_ -match '[\s()&^]') { '"' + $_ + '"' } else { $_ } })
+    $info.Arguments = '/d /c ""' + $Path + '" ' + ($quoted -join ' ') + '"'
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
     foreach ($name in $Environment.Keys) {
-        $saved[$name] = [Environment]::GetEnvironmentVariable($name, 'Process')
-        [Environment]::SetEnvironmentVariable($name, $Environment[$name], 'Process')
+        if ($null -eq $Environment[$name]) { $info.EnvironmentVariables.Remove($name) } else { $info.EnvironmentVariables[$name] = [string]$Environment[$name] }
     }
-    try {
-        $line = '"' + (@("`"$Path`"") + @($Arguments | ForEach-Object { if ($_ -match '[\s()&^]') { "`"$_`"" } else { $_ } }) -join ' ') + '"'
-        $output = & cmd.exe /d /c $line 2>&1 | ForEach-Object { "$_" }
-        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output) }
-    }
-    finally {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process') }
-    }
+    $process = [System.Diagnostics.Process]::Start($info)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $process.WaitForExit()
+    $lines = @(($stdout.Result + $stderr.Result) -split '\r?\n' | Where-Object { $_ })
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $lines }
 }
 
 function Get-EsShortPath {
     # elasticsearch-service.bat breaks on spaces and parentheses in its own path (es#89510): its 8.3 short form has neither.
     param([string] $Path)
     if ($Path -notmatch '[\s()]') { return $Path }
-    try { return (New-Object -ComObject Scripting.FileSystemObject).GetFolder($Path).ShortPath }
-    catch { throw "The path '$Path' has spaces or parentheses, which elasticsearch-service.bat cannot take, and it has no 8.3 short name (fsutil 8dot3name): install under a path without them (-InstallRoot)." }
+    $short = $null
+    try { $short = (New-Object -ComObject Scripting.FileSystemObject).GetFolder($Path).ShortPath } catch { }
+    if (-not $short -or $short -match '[\s()]') {
+        throw "The path '$Path' has spaces or parentheses, which Elasticsearch's .bat tools cannot take, and it has no 8.3 short name (fsutil 8dot3name): install under a path without them (-InstallRoot)."
+    }
+    $short
 }
 
 function Read-EsProperties {
@@ -102,15 +122,41 @@ function Read-EsProperties {
 
 function Get-EsNodeInspection {
     param([hashtable] $Request)
+    # A note of the old service, kept before it is removed: a run that stopped between removing it and installing the
+    # new one finds the node through it.
+    $record = Join-Path $Request.InstallRoot "esupgrade-$($Request.ServiceName).service.json"
     $service = Get-EsNodeService -Name $Request.ServiceName
-    if (-not $service) { throw "There is no service '$($Request.ServiceName)' on $env:COMPUTERNAME: give -ServiceName as services.msc names it." }
+    $missing = $false
+    if ($service) {
+        $environment = Get-EsNodeServiceEnvironment -Name $Request.ServiceName
+    }
+    elseif (Test-Path -LiteralPath $record) {
+        $kept = Get-Content -Raw -LiteralPath $record | ConvertFrom-Json
+        $service = $kept.Service
+        $environment = @{ Options = @($kept.Options); Environment = @($kept.Environment); JvmMs = $kept.JvmMs; JvmMx = $kept.JvmMx }
+        $missing = $true
+    }
+    else { throw "There is no service '$($Request.ServiceName)' on $env:COMPUTERNAME: give -ServiceName as services.msc names it." }
     # "C:\...\elasticsearch-7.17.9\bin\elasticsearch-service-x64.exe" //RS//name
     $exe = if ($service.PathName -match '^"([^"]+)"') { $Matches[1] } else { ($service.PathName -split '\s+')[0] }
     $home_ = Split-Path -Parent (Split-Path -Parent $exe)
-    $environment = Get-EsNodeServiceEnvironment -Name $Request.ServiceName
+    # The configuration folder: -Des.path.conf among the JVM options elasticsearch-service.bat gave procrun, else
+    # ES_PATH_CONF in the service's environment, else config\ of the home.
     $configDir = Join-Path $home_ 'config'
     foreach ($entry in @($environment['Environment'])) {
         if ("$entry" -match '^ES_PATH_CONF=(.+)$') { $configDir = $Matches[1].Trim('"') }
+    }
+    foreach ($entry in @($environment['Options'])) {
+        foreach ($option in "$entry" -split '[;#\r\n]') {
+            if ($option -match '^-Des\.path\.conf=(.+)$') { $configDir = $Matches[1].Trim('"') }
+        }
+    }
+    $marker = Join-Path $home_ '.esupgrade-expanded'
+    $expanded = if (Test-Path -LiteralPath $marker) { (Get-Content -LiteralPath $marker | Select-Object -First 1).Trim() } else { '' }
+    if (-not $missing -and -not $expanded) {
+        if (-not (Test-Path -LiteralPath $Request.InstallRoot)) { New-Item -ItemType Directory -Path $Request.InstallRoot | Out-Null }
+        @{ Service = $service; Options = @($environment['Options']); Environment = @($environment['Environment']); JvmMs = $environment['JvmMs']; JvmMx = $environment['JvmMx'] } |
+            ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $record -Encoding UTF8
     }
     $yml = Join-Path $configDir 'elasticsearch.yml'
     $plugins = @()
@@ -128,6 +174,8 @@ function Get-EsNodeInspection {
     @{
         Computer        = $env:COMPUTERNAME
         Home            = $home_
+        ExpandedVersion = $expanded
+        ServiceMissing  = $missing
         ConfigDir       = $configDir
         ConfigInHome    = $configDir.TrimEnd('\', '/').StartsWith($home_.TrimEnd('\', '/') + [IO.Path]::DirectorySeparatorChar, [StringComparison]::OrdinalIgnoreCase) -or $configDir -eq (Join-Path $home_ 'config')
         Yaml            = $(if (Test-Path -LiteralPath $yml) { [IO.File]::ReadAllText($yml) } else { '' })
@@ -137,11 +185,9 @@ function Get-EsNodeInspection {
         Plugins         = $plugins
         Account         = $service.StartName
         StartMode       = $service.StartMode
-        State           = $service.State
         JavaHome        = [Environment]::GetEnvironmentVariable('JAVA_HOME', 'Machine')
         EsJavaHome      = [Environment]::GetEnvironmentVariable('ES_JAVA_HOME', 'Machine')
         Keystore        = (Test-Path -LiteralPath (Join-Path $configDir 'elasticsearch.keystore'))
-        HomeExists      = (Test-Path -LiteralPath $home_)
     }
 }
 
@@ -218,8 +264,11 @@ function Invoke-EsNodeUpgrade {
         Write-EsNodeLog "expanded into $($Request.NewHome) (the old home $($Request.OldHome) is kept for rollback)"
     }
     Copy-EsConfiguration $Request
-    $bin = Join-Path $Request.NewHome 'bin'
+    $bin = Join-Path (Get-EsShortPath $Request.NewHome) 'bin'
     if ($Request.Keystore) {
+        # A configuration left where it is serves the old version again on a rollback: its keystore is kept as it was.
+        $keystore = Join-Path $Request.ConfigDir 'elasticsearch.keystore'
+        if (-not $Request.CarryConfig -and -not (Test-Path -LiteralPath "$keystore.7x")) { Copy-Item -LiteralPath $keystore -Destination "$keystore.7x" }
         Invoke-EsNodeToolChecked -Path (Join-Path $bin 'elasticsearch-keystore.bat') -Arguments @('upgrade') -Environment $toolEnvironment -What 'elasticsearch-keystore upgrade'
         Write-EsNodeLog 'keystore upgraded'
     }
@@ -231,19 +280,25 @@ function Invoke-EsNodeUpgrade {
         Write-EsNodeLog "plugin $name installed from $source"
     }
 
-    Write-EsNodeLog "stopping $($Request.ServiceName)"
-    Stop-EsNodeService -Name $Request.ServiceName -TimeoutSeconds $Request.StopTimeoutSeconds
-    Write-EsNodeLog 'stopped'
     $oldService = Join-Path (Join-Path (Get-EsShortPath $Request.OldHome) 'bin') 'elasticsearch-service.bat'
-    Invoke-EsNodeToolChecked -Path $oldService -Arguments @('remove', $Request.ServiceName) -Environment $toolEnvironment -What 'removing the old service'
+    if ($Request.ServiceMissing) {
+        Write-EsNodeLog "the old service was removed by a run that stopped before installing the new one"
+    }
+    else {
+        Write-EsNodeLog "stopping $($Request.ServiceName)"
+        Stop-EsNodeService -Name $Request.ServiceName -TimeoutSeconds $Request.StopTimeoutSeconds
+        Write-EsNodeLog 'stopped'
+        Invoke-EsNodeToolChecked -Path $oldService -Arguments @('remove', $Request.ServiceName) -Environment $toolEnvironment -What 'removing the old service'
+    }
     $install = $toolEnvironment.Clone()
     $install['ES_START_TYPE'] = $Request.StartType
-    # The old service's account: LocalSystem by default; a built-in, virtual or managed account by name; any other with its password.
-    if ($Request.ServiceCredential) { $install['SERVICE_USERNAME'] = $Request.ServiceCredential.UserName; $install['SERVICE_PASSWORD'] = $Request.ServiceCredential.GetNetworkCredential().Password }
-    elseif ($Request.ServiceAccount) { $install['SERVICE_USERNAME'] = $Request.ServiceAccount }
+    # The old service's account, set through the service manager: LocalSystem by default; a built-in, virtual or
+    # managed account by name; any other with its password.
+    $account = if ($Request.ServiceCredential) { $Request.ServiceCredential.UserName } elseif ($Request.ServiceAccount) { $Request.ServiceAccount } else { 'LocalSystem' }
     try {
-        Invoke-EsNodeToolChecked -Path (Join-Path (Join-Path (Get-EsShortPath $Request.NewHome) 'bin') 'elasticsearch-service.bat') -Arguments @('install', $Request.ServiceName) -Environment $install -What "installing the $($Request.TargetVersion) service"
-        Write-EsNodeLog "service $($Request.ServiceName) installed from $($Request.NewHome), start type $($Request.StartType), account $(if ($install.ContainsKey('SERVICE_USERNAME')) { $install['SERVICE_USERNAME'] } else { 'LocalSystem' })"
+        Invoke-EsNodeToolChecked -Path (Join-Path $bin 'elasticsearch-service.bat') -Arguments @('install', $Request.ServiceName) -Environment $install -What "installing the $($Request.TargetVersion) service"
+        if ($account -ne 'LocalSystem') { Set-EsNodeServiceAccount -Name $Request.ServiceName -Account $account -Credential $Request.ServiceCredential }
+        Write-EsNodeLog "service $($Request.ServiceName) installed from $($Request.NewHome), start type $($Request.StartType), account $account"
         Start-EsNodeService -Name $Request.ServiceName
         Write-EsNodeLog "started $($Request.ServiceName) at $($Request.TargetVersion)"
     }
@@ -251,10 +306,17 @@ function Invoke-EsNodeUpgrade {
         $why = $_.Exception.Message
         Write-EsNodeLog "FAILED: $why - putting the old service back"
         try {
-            $null = Invoke-EsNodeTool -Path (Join-Path (Join-Path (Get-EsShortPath $Request.NewHome) 'bin') 'elasticsearch-service.bat') -Arguments @('remove', $Request.ServiceName) -Environment $toolEnvironment
+            $null = Invoke-EsNodeTool -Path (Join-Path $bin 'elasticsearch-service.bat') -Arguments @('remove', $Request.ServiceName) -Environment $toolEnvironment
+            if (-not $Request.CarryConfig) {
+                # The configuration both versions use goes back to what the old version had.
+                foreach ($file in 'jvm.options', 'elasticsearch.yml', 'elasticsearch.keystore') {
+                    $kept = Join-Path $Request.ConfigDir "$file.7x"
+                    if (Test-Path -LiteralPath $kept) { Copy-Item -LiteralPath $kept -Destination (Join-Path $Request.ConfigDir $file) -Force }
+                }
+            }
             $old = $toolEnvironment.Clone(); $old['ES_PATH_CONF'] = $Request.OldConfigDir; $old['ES_START_TYPE'] = $Request.StartType
-            foreach ($name in 'SERVICE_USERNAME', 'SERVICE_PASSWORD') { if ($install.ContainsKey($name)) { $old[$name] = $install[$name] } }
             Invoke-EsNodeToolChecked -Path $oldService -Arguments @('install', $Request.ServiceName) -Environment $old -What 'reinstalling the old service'
+            if ($account -ne 'LocalSystem') { Set-EsNodeServiceAccount -Name $Request.ServiceName -Account $account -Credential $Request.ServiceCredential }
             Start-EsNodeService -Name $Request.ServiceName
             Write-EsNodeLog "the old service runs again from $($Request.OldHome)"
         }

@@ -43,13 +43,14 @@ function Invoke-NodeStep([hashtable] $Request) {
 }
 
 try {
-    $seen = Invoke-NodeStep @{ Step = 'Inspect'; ServiceName = $Action.ServiceName }
+    # The package first: checked here (a URL's download brings its .sha512), so that the node checks it too.
+    $local = Invoke-ActionMethod { $Action.LocalPackage() }
+    $seen = Invoke-NodeStep @{ Step = 'Inspect'; ServiceName = $Action.ServiceName; InstallRoot = $Action.InstallRoot }
     $request = Invoke-ActionMethod { $Action.PlanUpgrade($Node.Name, $seen, $TargetVersion) }
     foreach ($warning in $request['Warnings']) { Write-Warning "[$($Node.Name)] $warning" }
     foreach ($note in $request['Notes']) { Write-Verbose "[$($Node.Name)] $note" }
     $request.Remove('Warnings'); $request.Remove('Notes')
     if (-not $request['StartOnly']) {
-        $local = Invoke-ActionMethod { $Action.LocalPackage() }
         if ($session) {
             $present = Invoke-Command -Session $session -ArgumentList $request['Package'], (Get-Item -LiteralPath $local).Length -ScriptBlock {
                 param($path, $length)

@@ -125,4 +125,26 @@ public class ClusterStateStoreTests
         Assert.NotNull((await new ClusterUpgradeStateStore(api2, "job").LoadAsync(default))!.CompletedAt);
         Assert.DoesNotContain("job.lock", es.Host.Cluster.Index(ClusterUpgradeStateStore.IndexName)!.Written.Keys);
     }
+
+    [Fact]
+    public async Task A_run_whose_lock_was_taken_over_leaves_allocation_and_state_to_the_run_that_took_it()
+    {
+        await using var es = await Emulated.StartAsync(ThreeNodes());
+        var (api, plan) = await PlanAsync(es);
+        var host = new EmulatorHostActions(es);
+        // During the second node's action another run takes the lock over (this run's beats went unseen).
+        host.BeforeAction = node =>
+        {
+            if (node != plan.Nodes[1].Name) return;
+            lock (es.Host.Cluster.Sync)
+                es.Host.Cluster.IndexDocument(es.Host.Cluster.Index(ClusterUpgradeStateStore.IndexName)!, "job.lock", """{"owner":"runbook job 2","token":"other"}""");
+        };
+        var stopped = await Assert.ThrowsAsync<EsException>(() => new RollingUpgrade(api, plan, host, new ClusterUpgradeStateStore(api, "job", Fast)).RunAsync(default));
+        Assert.Equal(ErrorIds.RollingUpgradeFailed, stopped.ErrorId);
+        Assert.Contains("runbook job 2 holds it now", stopped.Message);
+        Assert.EndsWith("Allocation and the state were left to that run.", stopped.Message);
+        // Allocation stays as the run had set it for the node's restart: the run holding the state puts it back.
+        lock (es.Host.Cluster.Sync) Assert.Equal("primaries", es.Host.Cluster.Persistent["cluster.routing.allocation.enable"]);
+        Assert.Contains("job.lock", es.Host.Cluster.Index(ClusterUpgradeStateStore.IndexName)!.Written.Keys);
+    }
 }

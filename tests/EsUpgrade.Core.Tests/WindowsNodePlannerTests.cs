@@ -101,6 +101,10 @@ public class WindowsNodePlannerTests
         var seen = Zip();
         seen.Home = @"C:\Program Files (x86)\Elastic\elasticsearch-8.19.0";
         Assert.True(WindowsNodePlanner.Plan("es-01", seen, Options(), "8.19.0").StartOnly);
+        // The service was installed through the home's 8.3 short path: its marker file tells it.
+        seen.Home = @"C:\PROGRA~2\Elastic\ELASTI~1.0";
+        seen.ExpandedVersion = "8.19.0";
+        Assert.True(WindowsNodePlanner.Plan("es-01", seen, Options(), "8.19.0").StartOnly);
     }
 
     [Fact]

@@ -50,6 +50,9 @@ public class DocumentApiTests
             Assert.Equal("state", error.GetProperty("index").GetString());
         }
         Assert.Equal("job-1", (await c.GetJsonAsync("/state/_doc/lock")).GetProperty("_source").GetProperty("owner").GetString());
+        var (both, bothBody) = await c.SendAsync("PUT", "/state/_doc/other?op_type=create&if_seq_no=0&if_primary_term=1", "{}");
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("create operations do not support compare and set", bothBody);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ BeforeAll {
         Set-Content "$old/plugins/analysis-icu/plugin-descriptor.properties" "name=analysis-icu`nversion=7.17.27"
         Set-Content "$old/plugins/repository-s3/plugin-descriptor.properties" "name=repository-s3`nversion=7.17.27"
         $global:EsWinFake = @{
-            Home = $old; Account = $Account; Calls = [System.Collections.Generic.List[object]]::new(); FailInstall = $false
+            Home = $old; Account = $Account; Removed = $false; Calls = [System.Collections.Generic.List[object]]::new(); FailInstall = $false
             Environment = $(if ($Msi) { @{ Environment = @("ES_PATH_CONF=$config") } } else { @{} })
             Emulator = $es; Node = 'es-01'
         }
@@ -54,6 +54,7 @@ BeforeAll {
     # The Windows side, faked: what the service manager and the .bat tools would do, done to the emulator.
     function global:Get-FakeEsNodeService {
         param([string] $Name)
+        if ($global:EsWinFake.Removed) { return $null }
         [pscustomobject]@{ PathName = ('"{0}/bin/elasticsearch-service-x64.exe" //RS//{1}' -f $global:EsWinFake.Home, $Name); StartName = $global:EsWinFake.Account; StartMode = 'Auto'; State = 'Running' }
     }
     function global:Get-FakeEsNodeServiceEnvironment { param([string] $Name) $global:EsWinFake.Environment }
@@ -70,26 +71,32 @@ BeforeAll {
         $yml = Join-Path $global:EsWinFake.ConfigDir 'elasticsearch.yml'
         Invoke-EsEmulatorControl -Emulator $global:EsWinFake.Emulator -NodeName $global:EsWinFake.Node -Action start -Version $version -Config (Get-Content -Raw $yml) | Out-Null
     }
+    function global:Set-FakeEsNodeServiceAccount {
+        param([string] $Name, [string] $Account, [pscredential] $Credential)
+        $global:EsWinFake.Calls.Add("account $Name $Account$(if ($Credential) { ' with its password' })")
+    }
     function global:Get-FakeEsShortPath { param([string] $Path) $Path -replace 'Program Files \(x86\)', 'PROGRA~2' }
     function global:Invoke-FakeEsNodeTool {
         param([string] $Path, [string[]] $Arguments, [hashtable] $Environment)
         $global:EsWinFake.Calls.Add([pscustomobject]@{ Tool = Split-Path -Leaf $Path; Path = $Path; Arguments = $Arguments; Environment = $Environment.Clone() })
         $home_ = (Split-Path (Split-Path $Path)) -replace 'PROGRA~2', 'Program Files (x86)'
+        if ((Split-Path -Leaf $Path) -eq 'elasticsearch-service.bat' -and $Arguments[0] -eq 'remove') { $global:EsWinFake.Removed = $true }
         if ((Split-Path -Leaf $Path) -eq 'elasticsearch-service.bat' -and $Arguments[0] -eq 'install') {
             if ($global:EsWinFake.FailInstall -and $home_ -match '8\.19\.0') { return [pscustomobject]@{ ExitCode = 1; Output = @("'C:\Program' is not recognized", "ERROR: Failed installing '$($Arguments[1])' service") } }
             $global:EsWinFake.Home = $home_
             $global:EsWinFake.ConfigDir = $Environment.ES_PATH_CONF
+            $global:EsWinFake.Removed = $false
         }
         [pscustomobject]@{ ExitCode = 0; Output = @("$(Split-Path -Leaf $Path) $($Arguments -join ' '): done") }
     }
-    foreach ($name in 'Get-EsNodeService', 'Get-EsNodeServiceEnvironment', 'Stop-EsNodeService', 'Start-EsNodeService', 'Get-EsShortPath', 'Invoke-EsNodeTool') {
+    foreach ($name in 'Get-EsNodeService', 'Get-EsNodeServiceEnvironment', 'Stop-EsNodeService', 'Start-EsNodeService', 'Set-EsNodeServiceAccount', 'Get-EsShortPath', 'Invoke-EsNodeTool') {
         Set-Alias -Scope Global -Name $name -Value ($name -replace '^(\w+)-Es', '$1-FakeEs')
     }
     function Get-ToolCalls { $global:EsWinFake.Calls | Where-Object { $_ -isnot [string] } }
 }
 
 AfterAll {
-    foreach ($name in 'Get-EsNodeService', 'Get-EsNodeServiceEnvironment', 'Stop-EsNodeService', 'Start-EsNodeService', 'Get-EsShortPath', 'Invoke-EsNodeTool') {
+    foreach ($name in 'Get-EsNodeService', 'Get-EsNodeServiceEnvironment', 'Stop-EsNodeService', 'Start-EsNodeService', 'Set-EsNodeServiceAccount', 'Get-EsShortPath', 'Invoke-EsNodeTool') {
         Remove-Item "alias:$name" -ErrorAction SilentlyContinue
     }
     Remove-Variable -Scope Global EsWinFake -ErrorAction SilentlyContinue
@@ -147,11 +154,11 @@ Describe 'New-EsWindowsNodeAction' {
         $install = $tools[-1]
         $install.Path | Should -Match 'PROGRA~2' -Because 'the .bat cannot take spaces or parentheses in its own path'
         $install.Environment.ES_START_TYPE | Should -Be 'auto'
-        $install.Environment.SERVICE_USERNAME | Should -Be 'NT SERVICE\elasticsearch'
+        $install.Environment.ContainsKey('SERVICE_USERNAME') | Should -BeFalse -Because 'the account is set through the service manager, with no password on a command line'
         $install.Environment.ES_PATH_CONF | Should -Be "$new/config"
         $install.Environment.ContainsKey('JAVA_HOME') -and -not $install.Environment.JAVA_HOME | Should -BeTrue -Because 'JAVA_HOME is cleared, the bundled JDK used'
         $tools[2].Path | Should -Match 'elasticsearch-7\.17\.27'
-        $global:EsWinFake.Calls | Where-Object { $_ -is [string] } | Should -Be @('stop elasticsearch-service-x64', 'start elasticsearch-service-x64')
+        $global:EsWinFake.Calls | Where-Object { $_ -is [string] } | Should -Be @('stop elasticsearch-service-x64', 'account elasticsearch-service-x64 NT SERVICE\elasticsearch', 'start elasticsearch-service-x64')
         $log = Get-Content -Raw (Join-Path $root 'esupgrade-elasticsearch-service-x64.log')
         foreach ($step in 'SHA-512 matches', 'expanded into', 'carried config.elasticsearch.keystore', 'plugin analysis-icu installed', 'stopped', 'installed from', 'started') { $log | Should -Match $step }
     }
@@ -191,7 +198,7 @@ Describe 'New-EsWindowsNodeAction' {
         Test-Path "$config/elasticsearch.yml.7x" | Should -BeTrue
         $install = (Get-ToolCalls)[-1]
         $install.Environment.ES_PATH_CONF | Should -Be $config
-        $install.Environment.ContainsKey('SERVICE_USERNAME') | Should -BeFalse -Because 'LocalSystem is the default account'
+        $global:EsWinFake.Calls | Where-Object { $_ -like 'account *' } | Should -BeNullOrEmpty -Because 'LocalSystem is the default account'
     }
 
     It 'resumed after the switch, only starts the service' {
@@ -203,6 +210,25 @@ Describe 'New-EsWindowsNodeAction' {
         $global:EsWinFake.Calls.Clear()
         & $action.ScriptBlock $node $target | Should -Match 'already runs .*elasticsearch-8\.19\.0: starting it'
         $global:EsWinFake.Calls | Should -Be @('start elasticsearch-service-x64')
+    }
+
+    It 'resumes a node whose old service a stopped run had removed, from the note it kept' {
+        New-FakeNode -Root $root -Yaml "cluster.name: emulated`nxpack.security.enabled: false" | Out-Null
+        $action = New-EsWindowsNodeAction $package -InstallRoot $root -ComputerName @{ '*' = '.' }
+        $node = (New-EsUpgradePlan $target).Nodes | Where-Object Name -EQ 'es-01'
+        # The first run read the node (keeping its note), stopped it and removed its service, then died.
+        $global:EsWinFake.FailInstall = $true
+        { & $action.ScriptBlock $node $target } | Should -Throw
+        Invoke-EsEmulatorControl -Emulator $es -NodeName es-01 -Action stop | Out-Null
+        $global:EsWinFake.Removed = $true
+        $global:EsWinFake.FailInstall = $false
+        $global:EsWinFake.Calls.Clear()
+
+        "$(& $action.ScriptBlock $node $target)" | Should -Match 'removed by a run that stopped before installing the new one'
+        # Nothing to stop or remove: straight to installing the new service.
+        (Get-ToolCalls | Where-Object Tool -EQ 'elasticsearch-service.bat' | ForEach-Object { $_.Arguments -join ' ' }) | Should -Be @('install elasticsearch-service-x64')
+        $global:EsWinFake.Calls | Where-Object { $_ -like 'stop *' } | Should -BeNullOrEmpty
+        (Wait-EsNode es-01 -Version $target -Timeout 60).VersionNumber | Should -Be $target
     }
 
     It 'refuses a package that is not Elastic''s, a damaged one and a relative install root' {

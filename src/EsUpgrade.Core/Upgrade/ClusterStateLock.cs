@@ -84,7 +84,12 @@ public sealed class ClusterStateLock : IDisposable
                 return;
             }
             var seen = await ReadAsync(ct).ConfigureAwait(false);
-            if (seen is null) continue;                 // released in between: take it
+            if (seen is null)
+            {
+                // Released in between: take it (after a pause, should the cluster keep answering both ways).
+                await Task.Delay(timing.Poll, ct).ConfigureAwait(false);
+                continue;
+            }
             if (seen.Token == token) { Adopt(seen.SeqNo, seen.PrimaryTerm); return; }
             var owner = seen.Owner ?? "another run";
             if (!announced)
@@ -93,7 +98,7 @@ public sealed class ClusterStateLock : IDisposable
                     $"Waiting up to {timing.StaleAfter.TotalSeconds:0} s: a live run's heartbeat moves and this run stops; a dead run's does not and this run takes over.");
                 announced = true;
             }
-            var watchedFrom = DateTimeOffset.UtcNow;
+            var watched = System.Diagnostics.Stopwatch.StartNew();
             var (watchedSeq, watchedTerm) = (seen.SeqNo, seen.PrimaryTerm);
             while (true)
             {
@@ -102,7 +107,7 @@ public sealed class ClusterStateLock : IDisposable
                 if (now is null) break;
                 if (now.SeqNo != watchedSeq || now.PrimaryTerm != watchedTerm)
                     throw InUse(now.Owner ?? owner, "its heartbeat moved while this run waited, so that run is alive");
-                if (DateTimeOffset.UtcNow - watchedFrom < timing.StaleAfter) continue;
+                if (watched.Elapsed < timing.StaleAfter) continue;
                 var taken = await api.SendAsync(new EsRequest("PUT", $"{path}?if_seq_no={watchedSeq}&if_primary_term={watchedTerm}", Body()), ct, 409).ConfigureAwait(false);
                 if (taken.StatusCode == 409)
                     throw InUse(owner, "another run took it over first");
@@ -142,11 +147,17 @@ public sealed class ClusterStateLock : IDisposable
     {
         while (!stop.IsCancellationRequested)
         {
-            try { await Task.Delay(timing.HeartbeatEvery, stop.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-            try { await BeatAsync(stop.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-            catch (EsException ex) { api.Log.Verbose($"{describes}: a heartbeat failed ({ex.Message}); the next one follows in {timing.HeartbeatEvery.TotalSeconds:0} s."); }
+            try
+            {
+                await Task.Delay(timing.HeartbeatEvery, stop.Token).ConfigureAwait(false);
+                await BeatAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                // A missed beat is no failure: the lock goes stale only after several.
+                api.Log.Verbose($"{describes}: a heartbeat failed ({ex.Message}); the next one follows in {timing.HeartbeatEvery.TotalSeconds:0} s.");
+            }
         }
     }
 
@@ -168,6 +179,9 @@ public sealed class ClusterStateLock : IDisposable
         finally { gate.Release(); }
     }
 
+    /// <summary>How long a write made while holding the lock may keep trying: well inside the time after which another run may take it over.</summary>
+    public TimeSpan WriteWithin => TimeSpan.FromTicks(timing.StaleAfter.Ticks / 2);
+
     /// <summary>Before each save: the lock must still be this run's (a beat, on condition), or the run stops without writing.</summary>
     public async Task EnsureHeldAsync(CancellationToken ct)
     {
@@ -183,7 +197,7 @@ public sealed class ClusterStateLock : IDisposable
     public void Dispose()
     {
         stop.Cancel();
-        try { heartbeat?.GetAwaiter().GetResult(); } catch (OperationCanceledException) { }
+        try { heartbeat?.GetAwaiter().GetResult(); } catch (Exception) { /* the loop ends on its own; nothing of it is needed now */ }
         try
         {
             gate.Wait();
@@ -191,7 +205,7 @@ public sealed class ClusterStateLock : IDisposable
                 api.Retrying(TimeSpan.FromSeconds(15)).SendAsync(new EsRequest("DELETE", $"{path}?if_seq_no={seqNo}&if_primary_term={primaryTerm}"), CancellationToken.None, 404, 409)
                     .GetAwaiter().GetResult();
         }
-        catch (EsException ex)
+        catch (Exception ex)
         {
             api.Log.Warning($"{describes}: the lock could not be released ({ex.Message}); the next run takes it over {timing.StaleAfter.TotalSeconds:0} s after its last heartbeat.");
         }

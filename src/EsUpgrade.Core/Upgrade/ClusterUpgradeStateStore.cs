@@ -49,23 +49,25 @@ public sealed class ClusterUpgradeStateStore : IUpgradeStateStore
     public string Name { get; }
     public string ResumeArgument => $"-StatePath '{Prefix}{Name}'";
     string Describes => $"The upgrade state '{Prefix}{Name}' (index {IndexName} of {api.Connection.ClusterName})";
-    string DocPath(string id) => $"/{IndexName}/_doc/{Uri.EscapeDataString(id)}";
+    static string DocPath(string id) => $"/{IndexName}/_doc/{Uri.EscapeDataString(id)}";
 
     public async Task<UpgradeState?> LoadAsync(CancellationToken ct) =>
         await ReadAsync<UpgradeState>(Name, "state", ct).ConfigureAwait(false);
 
     public async Task SaveAsync(UpgradeState state, CancellationToken ct)
     {
-        if (held != null) await held.EnsureHeldAsync(ct).ConfigureAwait(false);
-        await WriteAsync(Name, "state", state, ct).ConfigureAwait(false);
+        if (held is null)
+        {
+            await WriteAsync(api, Name, "state", state, ct).ConfigureAwait(false);
+            return;
+        }
+        await held.EnsureHeldAsync(ct).ConfigureAwait(false);
+        // Bounded well inside the lock's stale time: a write still retrying then could land after another run took over.
+        await WriteAsync(api.Retrying(held.WriteWithin), Name, "state", state, ct).ConfigureAwait(false);
     }
 
     public async Task<IDisposable> HoldAsync(CancellationToken ct)
     {
-        var health = await api.GetJsonAsync(EsRequest.Get("/_cluster/health"), ct).ConfigureAwait(false);
-        if (health.Int("number_of_data_nodes") < 2)
-            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.StateStoreUnsuitable,
-                $"{api.Connection.ClusterName} has {health.Int("number_of_data_nodes")} data node(s): while it restarts, state kept in the cluster could not be written. Keep the state in a file (-StatePath with a path) instead.", Prefix + Name);
         await EnsureIndexAsync(ct).ConfigureAwait(false);
         held = await ClusterStateLock.AcquireAsync(api, IndexName, Name + ".lock", Describes, timing, ct).ConfigureAwait(false);
         return new Release(this);
@@ -87,13 +89,20 @@ public sealed class ClusterUpgradeStateStore : IUpgradeStateStore
     public async Task<string?> SaveBaselineAsync(EsClusterBaseline baseline, CancellationToken ct)
     {
         await EnsureIndexAsync(ct).ConfigureAwait(false);
-        await WriteAsync(Name + ".baseline", "baseline", baseline, ct).ConfigureAwait(false);
+        await WriteAsync(api, Name + ".baseline", "baseline", baseline, ct).ConfigureAwait(false);
         return $"{Prefix}{Name} (document {Name}.baseline of index {IndexName})";
     }
 
-    /// <summary>Hidden, one shard, a replica where there are two data nodes; not mapped (the documents are kept, not searched).</summary>
+    /// <summary>
+    /// Hidden, one shard, a replica where there are two data nodes; not mapped (the documents are kept, not searched).
+    /// Refused on a cluster of one data node, before anything is written: there the state could not be written while it restarts.
+    /// </summary>
     async Task EnsureIndexAsync(CancellationToken ct)
     {
+        var health = await api.GetJsonAsync(EsRequest.Get("/_cluster/health"), ct).ConfigureAwait(false);
+        if (health.Int("number_of_data_nodes") < 2)
+            throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.StateStoreUnsuitable,
+                $"{api.Connection.ClusterName} has {health.Int("number_of_data_nodes")} data node(s): while it restarts, state kept in the cluster could not be written. Keep the state in a file (-StatePath with a path) instead.", Prefix + Name);
         var body = "{\"settings\":{\"index.hidden\":true,\"index.number_of_shards\":1,\"index.auto_expand_replicas\":\"0-1\"},\"mappings\":{\"dynamic\":false}}";
         var response = await api.SendAsync(new EsRequest("PUT", "/" + IndexName, body), ct, 400).ConfigureAwait(false);
         if (response.StatusCode == 400 && !response.Body.Contains("resource_already_exists_exception"))
@@ -120,7 +129,7 @@ public sealed class ClusterUpgradeStateStore : IUpgradeStateStore
     }
 
     /// <summary>A whole document by id: sent again after a lost answer, it writes the same thing.</summary>
-    Task WriteAsync(string id, string field, object value, CancellationToken ct)
+    static Task WriteAsync(EsApi api, string id, string field, object value, CancellationToken ct)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["kind"] = "esupgrade." + field, ["format"] = 1, [field] = value }, Options);
         return api.SendAsync(new EsRequest("PUT", DocPath(id), body).SafeToRepeat(), ct);

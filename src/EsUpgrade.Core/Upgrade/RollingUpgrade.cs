@@ -190,6 +190,14 @@ public sealed class RollingUpgrade
     {
         var nodeState = state.Nodes.First(n => n.Name == node.Name);
         var at = step is UpgradeStep failedStep ? $"step {failedStep} ({Describe(failedStep)})" : "its confirmation";
+        if (ex is EsException { ErrorId: ErrorIds.StateFileInUse } lost)
+        {
+            // Another run holds the state now (it took over a lock this run could not beat): that run owns the cluster's
+            // allocation and the state, so this one touches neither and stops.
+            host.Emit(Result(node, nodeState, NodeUpgradeStatus.Failed));
+            return new EsException(EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
+                $"The rolling upgrade stopped at node {node.Name}, {at}: {lost.Message} Allocation and the state were left to that run.", node.Name, ex);
+        }
         if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
         {
             // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.

@@ -15,6 +15,10 @@ public sealed class WindowsNodeInspection
     public string Computer { get; set; } = "";
     /// <summary>The home folder the service runs from (the folder above bin\elasticsearch-service-x64.exe).</summary>
     public string Home { get; set; } = "";
+    /// <summary>The version of a home this action expanded (its marker file); empty for any other home.</summary>
+    public string ExpandedVersion { get; set; } = "";
+    /// <summary>The service was removed by a run that stopped before installing the new one; what it was comes from the note kept on the node.</summary>
+    public bool ServiceMissing { get; set; }
     public string ConfigDir { get; set; } = "";
     /// <summary>config\ of the home (the zip layout); false for an MSI install or ES_PATH_CONF elsewhere.</summary>
     public bool ConfigInHome { get; set; }
@@ -53,6 +57,8 @@ public sealed class WindowsNodeUpgradeRequest
     public string TargetVersion { get; set; } = "";
     public string ServiceName { get; set; } = "";
     public bool StartOnly { get; set; }
+    /// <summary>Nothing to stop or remove: a run that stopped half-way removed the old service already.</summary>
+    public bool ServiceMissing { get; set; }
     public string Package { get; set; } = "";
     public string? Sha512 { get; set; }
     public string OldHome { get; set; } = "";
@@ -78,7 +84,7 @@ public sealed class WindowsNodeUpgradeRequest
 
     public Dictionary<string, object?> ToDictionary() => new Dictionary<string, object?>
     {
-        ["Step"] = "Upgrade", ["TargetVersion"] = TargetVersion, ["ServiceName"] = ServiceName, ["StartOnly"] = StartOnly,
+        ["Step"] = "Upgrade", ["TargetVersion"] = TargetVersion, ["ServiceName"] = ServiceName, ["StartOnly"] = StartOnly, ["ServiceMissing"] = ServiceMissing,
         ["Package"] = Package, ["Sha512"] = Sha512, ["OldHome"] = OldHome, ["NewHome"] = NewHome, ["OldConfigDir"] = OldConfigDir,
         ["ConfigDir"] = ConfigDir, ["CarryConfig"] = CarryConfig, ["Yaml"] = Yaml, ["HeapOptions"] = HeapOptions, ["Keystore"] = Keystore,
         ["Plugins"] = Plugins.ToArray(), ["StartType"] = StartType, ["ServiceAccount"] = ServiceAccount, ["EsJavaHome"] = EsJavaHome,
@@ -113,13 +119,14 @@ public static class WindowsNodePlanner
             StopTimeoutSeconds = options.StopTimeoutSeconds,
             LogPath = Join(options.InstallRoot, $"esupgrade-{options.ServiceName}.log"),
         };
-        if (SamePath(seen.Home, request.NewHome))
+        if (seen.ExpandedVersion == targetVersion || SamePath(seen.Home, request.NewHome))
         {
             // A run that stopped after the switch (and is resumed): the service is the new one already.
             request.StartOnly = true;
             request.Notes.Add($"the service already runs {request.NewHome}");
             return request;
         }
+        request.ServiceMissing = seen.ServiceMissing;
         request.CarryConfig = seen.ConfigInHome;
         request.ConfigDir = seen.ConfigInHome ? Join(request.NewHome, "config") : seen.ConfigDir;
         if (!seen.ConfigInHome) request.Notes.Add($"the configuration stays in {seen.ConfigDir} (an MSI install or ES_PATH_CONF): the service is installed with ES_PATH_CONF there");

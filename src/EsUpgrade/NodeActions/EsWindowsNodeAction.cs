@@ -65,10 +65,9 @@ public sealed class EsWindowsNodeAction
     public bool IsLocal(string computer) =>
         computer == "." || computer.Equals("localhost", StringComparison.OrdinalIgnoreCase) || computer.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The -Session to that computer; the only one when one was given for a single machine.</summary>
+    /// <summary>The -Session to that computer (matched by its computer name); null when none was given for it.</summary>
     public PSSession? SessionFor(string computer) =>
-        Session.FirstOrDefault(s => string.Equals(s.ComputerName, computer, StringComparison.OrdinalIgnoreCase))
-        ?? (Session.Length == 1 && ComputerName is null ? Session[0] : null);
+        Session.FirstOrDefault(s => string.Equals(s.ComputerName, computer, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The package on this machine: downloaded once (with its .sha512) when a URL was given; checked against its hash once.</summary>
     public string LocalPackage()
@@ -94,7 +93,7 @@ public sealed class EsWindowsNodeAction
         };
         var inspected = new WindowsNodeInspection
         {
-            Computer = Str("Computer"), Home = Str("Home"), ConfigDir = Str("ConfigDir"), ConfigInHome = LanguagePrimitives.IsTrue(read["ConfigInHome"]),
+            Computer = Str("Computer"), Home = Str("Home"), ExpandedVersion = Str("ExpandedVersion"), ServiceMissing = LanguagePrimitives.IsTrue(read["ServiceMissing"]), ConfigDir = Str("ConfigDir"), ConfigInHome = LanguagePrimitives.IsTrue(read["ConfigInHome"]),
             Yaml = Str("Yaml"), JvmOptions = Str("JvmOptions"), JvmOptionsD = List("JvmOptionsD"), ServiceHeap = List("ServiceHeap"), Plugins = List("Plugins"),
             Account = Str("Account"), StartMode = Str("StartMode"), JavaHome = read["JavaHome"]?.ToString(), EsJavaHome = read["EsJavaHome"]?.ToString(),
             Keystore = LanguagePrimitives.IsTrue(read["Keystore"]),

@@ -8,8 +8,12 @@ namespace EsUpgrade.Emulator.Model;
 /// </summary>
 public sealed record WriteCondition(bool Create, long? IfSeqNo, long? IfPrimaryTerm)
 {
-    public static WriteCondition? Of(bool create, long? ifSeqNo, long? ifPrimaryTerm) =>
-        create || ifSeqNo is not null || ifPrimaryTerm is not null ? new WriteCondition(create, ifSeqNo, ifPrimaryTerm) : null;
+    public static WriteCondition? Of(bool create, long? ifSeqNo, long? ifPrimaryTerm)
+    {
+        if (create && ifSeqNo is not null)
+            throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: create operations do not support compare and set. use index instead;");
+        return create || ifSeqNo is not null || ifPrimaryTerm is not null ? new WriteCondition(create, ifSeqNo, ifPrimaryTerm) : null;
+    }
 
     public void Check(EmulatedIndex index, int shard, string id, StoredDocument? existing)
     {

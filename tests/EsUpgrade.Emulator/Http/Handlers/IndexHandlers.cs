@@ -137,7 +137,7 @@ public static class IndexHandlers
         lock (r.Cluster.Sync) index = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.Open).Single();
         var id = r.Param("id")!;
         var deleted = r.Cluster.DeleteDocument(index, id, WriteCondition.Of(false, r.Long("if_seq_no"), r.Long("if_primary_term")));
-        var body = WriteResult(r, index, id, deleted ?? new StoredDocument(1, index.NextSeqNo++, index.PrimaryTermOf(index.ShardOf(id)), null), deleted is null ? "not_found" : "deleted");
+        var body = WriteResult(r, index, id, deleted ?? new StoredDocument(1, index.NextSeqNo, index.PrimaryTermOf(index.ShardOf(id)), null), deleted is null ? "not_found" : "deleted");
         return Task.FromResult(Reply.Of(deleted is null ? 404 : 200, body));
     }
 
