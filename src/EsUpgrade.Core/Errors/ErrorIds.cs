@@ -95,6 +95,7 @@ public static class ErrorIds
     public const string InvalidPackage = nameof(InvalidPackage);
     public const string WindowsNodeUnsafe = nameof(WindowsNodeUnsafe);
     public const string InvalidInstallRoot = nameof(InvalidInstallRoot);
+    public const string BatchUnsafe = nameof(BatchUnsafe);
     public const string RunInProgress = nameof(RunInProgress);
     public const string UnsafeToRestart = nameof(UnsafeToRestart);
     public const string AllocationBlocked = nameof(AllocationBlocked);

@@ -9,7 +9,8 @@ public static class EmulatorCommandLine
           --name NAME               cluster name (default emulated)
           --nodes N                 N nodes, all roles (default 3)
           --version V               their version (default 7.17.27)
-          --node NAME=VERSION[:ROLE,ROLE...]   one node (repeat; replaces --nodes)
+          --node NAME=VERSION[:ROLE,ROLE...][@ATTR=VALUE,...]   one node (repeat; replaces --nodes); @zone=a gives node.attr.zone
+          --setting KEY=VALUE       a persistent cluster setting it starts with (repeat)
           --index NAME:SHARDS:REPLICAS:DOCS[:CREATED_VERSION[:TIER_PREFERENCE[:hidden]]]   an index (repeat); tiers like data_warm,data_hot
           --user NAME:PASSWORD      a user; any user turns security on (repeat)
           --tls                     HTTPS with a generated CA (see --cert-dir)
@@ -49,13 +50,23 @@ public static class EmulatorCommandLine
                 case "--nodes": nodes = int.Parse(Next()); break;
                 case "--version": version = Next(); break;
                 case "--node":
-                    var text = Next();
+                    var full = Next();
+                    var at = full.IndexOf('@');
+                    var text = at < 0 ? full : full[..at];
                     var eq = text.IndexOf('=');
-                    if (eq <= 0) throw new ArgumentException($"--node {text}: use NAME=VERSION[:ROLES]");
+                    if (eq <= 0) throw new ArgumentException($"--node {full}: use NAME=VERSION[:ROLES][@ATTR=VALUE,...]");
                     var rest = text[(eq + 1)..].Split(':', 2);
                     var node = new NodeSpec { Name = text[..eq], Version = rest[0] };
                     if (rest.Length > 1) node.Roles = rest[1].Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+                    if (at >= 0)
+                        foreach (var pair in full[(at + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+                            node.Attributes[pair.Split('=', 2)[0]] = pair.Split('=', 2) is { Length: 2 } kv ? kv[1] : throw new ArgumentException($"--node {full}: an attribute is ATTR=VALUE");
                     spec.Nodes.Add(node);
+                    break;
+                case "--setting":
+                    var setting = Next().Split('=', 2);
+                    if (setting.Length != 2) throw new ArgumentException("--setting KEY=VALUE");
+                    spec.PersistentSettings[setting[0]] = setting[1];
                     break;
                 case "--index":
                     var p = Next().Split(':');

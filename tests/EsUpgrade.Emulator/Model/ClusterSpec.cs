@@ -43,6 +43,8 @@ public sealed class ClusterSpec
     public long SnapshotBytesPerSecond { get; set; } = 200L * 1024 * 1024;
     /// <summary>path.repo: the folders fs repositories may live in (empty: no fs repository can be registered).</summary>
     public List<string> PathRepo { get; set; } = new();
+    /// <summary>Persistent cluster settings the cluster starts with (say, shard allocation awareness).</summary>
+    public Dictionary<string, string> PersistentSettings { get; set; } = new(StringComparer.Ordinal);
     public List<IlmPolicySpec> IlmPolicies { get; set; } = new();
     public string License { get; set; } = "basic";
     /// <summary>How long migrating one system feature takes (emulated time).</summary>

@@ -66,6 +66,7 @@ public sealed partial class EmulatedCluster
         var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
         if (group.Any(c => c.NodeId == node.Id || c.RelocatingNodeId == node.Id) || (moving && copy.NodeId == node.Id))
             return "[same_shard] a copy of this shard is already allocated to this node";
+        if (Awareness(copy, node, group) is string awareness) return awareness;
         var tier = ChosenTier(copy.Index);
         if (tier != null && !node.HoldsTier(tier))
             return $"[data_tier] index has a preference for tiers [{string.Join(",", copy.Index.TierPreference)}] and node does not meet the required [{tier}] tier";
@@ -93,6 +94,41 @@ public sealed partial class EmulatedCluster
             return $"[throttling] reached the limit of incoming shard recoveries [{limit}]";
         if (copy.IsDelayed(Clock.UtcNow) && copy.LastNodeId != node.Id)
             return "[delayed_allocation] the node holding this copy left less than index.unassigned.node_left.delayed_timeout ago";
+        return null;
+    }
+
+    /// <summary>
+    /// AwarenessAllocationDecider (canAllocate; elastic/elasticsearch server/.../decider/AwarenessAllocationDecider.java,
+    /// 8.x, whose words 7.17 shares): for each attribute of cluster.routing.allocation.awareness.attributes the node must
+    /// have it, and the copies of the shard on nodes with its value (this one included) may be at most
+    /// ceil(copies / values), the values being those of the nodes in the cluster now plus any forced ones. With forced
+    /// values a zone that is away keeps its share: its copies wait for it rather than crowd the other zones.
+    /// </summary>
+    string? Awareness(ShardCopy copy, EmulatedNode node, List<ShardCopy> others)
+    {
+        var attributes = Setting("cluster.routing.allocation.awareness.attributes").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (attributes.Length == 0) return null;
+        var copies = copy.Index.NumberOfReplicas + 1;
+        foreach (var attribute in attributes)
+        {
+            if (!node.Attributes.TryGetValue(attribute, out var value))
+                return $"[awareness] node does not contain the awareness attribute [{attribute}]; required attributes cluster setting [cluster.routing.allocation.awareness.attributes={string.Join(",", attributes)}]";
+            var actual = RunningNodes.Where(n => n.State == NodeState.Joined && n.IsDataNode && n.Attributes.ContainsKey(attribute))
+                .Select(n => n.Attributes[attribute]).Distinct(StringComparer.Ordinal).OrderBy(v => v, StringComparer.Ordinal).ToList();
+            var forcedSetting = Setting(SettingsRegistry.ForcedAwarenessPrefix + attribute + ".values");
+            var forced = forcedSetting.Length == 0 ? null
+                : forcedSetting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(v => v, StringComparer.Ordinal).ToList();
+            var valueCount = forced is null ? actual.Count : actual.Concat(forced).Distinct(StringComparer.Ordinal).Count();
+            // Copies started or recovering on nodes with this value, then this copy, unless it is already there.
+            var here = others.Count(c => c.NodeId is { } id && c.State != ShardState.Unassigned && NodeById(id)?.Attributes.GetValueOrDefault(attribute) == value);
+            var from = copy.NodeId is { } at ? NodeById(at)?.Attributes.GetValueOrDefault(attribute) : null;
+            if (from != value) here++;
+            var most = (copies + valueCount - 1) / valueCount;
+            if (here > most)
+                return $"[awareness] there are [{copies}] copies of this shard and [{valueCount}] values for attribute [{attribute}] ([{string.Join(", ", actual)}] from nodes in the cluster and " +
+                    $"{(forced is null ? "no forced awareness" : "[" + string.Join(", ", forced) + "] from forced awareness")}) so there may be at most [{most}] copies of this shard allocated to nodes with each value, " +
+                    $"but (including this copy) there would be [{here}] copies allocated to nodes with [node.attr.{attribute}: {value}]";
+        }
         return null;
     }
 

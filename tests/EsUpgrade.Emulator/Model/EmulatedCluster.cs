@@ -35,6 +35,7 @@ public sealed partial class EmulatedCluster
                 node.ConfigYaml = spec.SecurityEnabled ? "xpack.security.enabled: true\nxpack.security.transport.ssl.enabled: true\n" : "xpack.security.enabled: false\n";
             nodes.Add(node);
         }
+        foreach (var (key, value) in spec.PersistentSettings) Persistent[key] = value;
         lock (Sync)
         {
             Elect(now: true);

@@ -20,6 +20,8 @@ public static class SettingsRegistry
         ["cluster.routing.allocation.exclude._name"] = "",
         ["cluster.routing.allocation.exclude._id"] = "",
         ["cluster.routing.allocation.exclude._ip"] = "",
+        // AwarenessAllocationDecider: the attributes copies are spread over; force.<attribute>.values below.
+        ["cluster.routing.allocation.awareness.attributes"] = "",
         ["cluster.max_shards_per_node"] = "1000",
         ["indices.recovery.max_bytes_per_sec"] = "40mb",
         ["action.destructive_requires_name"] = "false",
@@ -57,7 +59,11 @@ public static class SettingsRegistry
 
     public static bool IsKnown(string key, int major) =>
         Defaults.ContainsKey(key) || (major >= 8 ? Only8 : Only7).ContainsKey(key) || key.StartsWith("logger.", StringComparison.Ordinal)
-        || key.StartsWith("cluster.metadata.", StringComparison.Ordinal);    // user metadata: any key under it
+        || key.StartsWith("cluster.metadata.", StringComparison.Ordinal)    // user metadata: any key under it
+        || key.StartsWith(ForcedAwarenessPrefix, StringComparison.Ordinal);
+
+    /// <summary>cluster.routing.allocation.awareness.force.&lt;attribute&gt;.values: the values a zone attribute has even when no node has them now.</summary>
+    public const string ForcedAwarenessPrefix = "cluster.routing.allocation.awareness.force.";
 
     /// <summary>A setting the older major knew and this one removed: a restored global state keeps it as archived.*.</summary>
     public static bool IsRemoved(string key, int major) => major >= 8 && Only7.ContainsKey(key) && !Only8.ContainsKey(key);
@@ -67,6 +73,9 @@ public static class SettingsRegistry
     {
         if (!IsKnown(key, major))
             throw EsError.IllegalArgument($"{scope} setting [{key}], not recognized");
+        // AwarenessAllocationDecider.validateForceAwarenessSettings: only <attribute>.values under the group.
+        if (key.StartsWith(ForcedAwarenessPrefix, StringComparison.Ordinal) && key[ForcedAwarenessPrefix.Length..].Split('.') is var parts && (parts.Length != 2 || parts[1] != "values"))
+            throw EsError.IllegalArgument($"invalid forced awareness setting [{key}]");
         if (value is null) return;
         if (major >= 8 && key == "cluster.routing.allocation.disk.watermark.enable_for_single_data_node" && value != "true")
             throw EsError.IllegalArgument($"setting [{key}=false] is not allowed, only true is valid");
