@@ -47,7 +47,7 @@ public class BatchPlannerTests
     {
         await using var es = await Emulated.StartAsync(Zoned());
         var (plan, shards) = await ReadAsync(es);
-        var batches = BatchPlanner.Plan(plan.Nodes, shards, new BatchOptions { ZoneAttribute = "zone" });
+        var batches = BatchPlanner.Plan(plan.Nodes, shards, new BatchOptions { ByZone = true, ZoneAttribute = "zone" });
 
         Assert.Equal(new[] { "a", "b", "c" }, batches.Take(3).Select(b => b.Zone));
         Assert.Equal(new[] { "data-a1,data-a2", "data-b1,data-b2", "data-c1,data-c2" }, batches.Take(3).Select(b => string.Join(",", b.Nodes.Select(n => n.Name))));
@@ -63,14 +63,14 @@ public class BatchPlannerTests
     {
         await using var es = await Emulated.StartAsync(Zoned(more: new IndexSpec { Name = "scratch", Shards = 1, Replicas = 0, Documents = 10 }));
         var (plan, shards) = await ReadAsync(es);
-        var refused = Assert.Throws<EsException>(() => BatchPlanner.Plan(plan.Nodes, shards, new BatchOptions { ZoneAttribute = "zone" }));
+        var refused = Assert.Throws<EsException>(() => BatchPlanner.Plan(plan.Nodes, shards, new BatchOptions { ByZone = true, ZoneAttribute = "zone" }));
         Assert.Equal((ErrorIds.BatchUnsafe, EsErrorKind.InvalidState), (refused.ErrorId, refused.Kind));
         Assert.Contains("scratch [0]", refused.Message);
         Assert.Contains("(scratch has no replicas)", refused.Message);
         Assert.Contains("-FallbackToSerial", refused.Message);
 
         var holder = shards.Single(s => s.Index == "scratch").Node!;
-        var fallback = BatchPlanner.Plan(plan.Nodes, shards, new BatchOptions { ZoneAttribute = "zone", FallbackToSerial = true });
+        var fallback = BatchPlanner.Plan(plan.Nodes, shards, new BatchOptions { ByZone = true, ZoneAttribute = "zone", FallbackToSerial = true });
         Assert.Contains(fallback, b => b.Nodes.Count == 1 && b.Nodes[0].Name == holder && b.Why.Contains("one at a time"));
         Assert.Equal(2, fallback.Count(b => b.Nodes.Count == 2));     // the other two zones still go together
     }
@@ -82,7 +82,7 @@ public class BatchPlannerTests
         await using var es = await Emulated.StartAsync(Zoned());
         var (plan, shards) = await ReadAsync(es);
         var crowded = shards.Select(s => Copy(s, s.Node is null ? null : "data-a" + (s.Primary ? "1" : "2"))).Where(s => s.Index == "logs").ToList();
-        var refused = Assert.Throws<EsException>(() => BatchPlanner.Plan(plan.Nodes, crowded, new BatchOptions { ZoneAttribute = "zone" }));
+        var refused = Assert.Throws<EsException>(() => BatchPlanner.Plan(plan.Nodes, crowded, new BatchOptions { ByZone = true, ZoneAttribute = "zone" }));
         Assert.Contains("zone a of the hot tier (data-a1, data-a2): 6 shard(s) would have no started copy outside it: logs [0,1,2,3,4,5]", refused.Message);
         Assert.Contains("their copies are all on these nodes", refused.Message);
     }

@@ -20,7 +20,9 @@ public sealed class UpgradeBatch
 /// <summary>How the data nodes may be batched: by the value of a zone attribute, or up to N at a time.</summary>
 public sealed class BatchOptions
 {
-    /// <summary>The node attribute that names a node's zone (-ByZone); null batches by <see cref="MaxUnavailable"/>.</summary>
+    /// <summary>Batch by zone (-ByZone): the data nodes with one value of <see cref="ZoneAttribute"/> together.</summary>
+    public bool ByZone { get; set; }
+    /// <summary>The node attribute that names a node's zone; by default the cluster's first awareness attribute.</summary>
     public string? ZoneAttribute { get; set; }
     /// <summary>At most this many data nodes down at once when not by zone.</summary>
     public int MaxUnavailable { get; set; } = 1;
@@ -40,24 +42,11 @@ public static class BatchPlanner
 {
     public static IReadOnlyList<UpgradeBatch> Plan(IReadOnlyList<PlannedNode> nodes, IReadOnlyList<EsShard> shards, BatchOptions options)
     {
-        var copies = shards.Where(s => s.Node != null).GroupBy(s => (s.Index, s.Shard)).ToDictionary(g => g.Key, g => g.ToList());
-        var onNode = shards.Where(s => s.Node != null).GroupBy(s => s.Node!).ToDictionary(g => g.Key, g => g.Select(s => (s.Index, s.Shard)).Distinct().ToList(), StringComparer.Ordinal);
+        var (copies, onNode) = (Copies(shards), OnNode(shards));
         var batches = new List<UpgradeBatch>();
         var refusals = new List<string>();
 
-        // Why a set of nodes cannot go down together: the shards left with no started copy outside it; null when none.
-        string? Unsafe(IReadOnlyCollection<PlannedNode> batch)
-        {
-            var names = new HashSet<string>(batch.Select(n => n.Name), StringComparer.Ordinal);
-            var lost = batch.SelectMany(n => onNode.TryGetValue(n.Name, out var held) ? held : new List<(string, int)>()).Distinct()
-                .Where(key => !copies[key].Any(c => (c.State == ShardState.Started || c.State == ShardState.Relocating) && !names.Contains(c.Node!)))
-                .OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2).ToList();
-            if (lost.Count == 0) return null;
-            var byIndex = lost.GroupBy(k => k.Item1).Select(g => $"{g.Key} [{string.Join(",", g.Select(k => k.Item2))}]");
-            var noReplicas = lost.Select(k => k.Item1).Distinct().Where(i => copies.Where(c => c.Key.Item1 == i).All(c => c.Value.Count == 1)).ToList();
-            return $"{lost.Count} shard(s) would have no started copy outside it: {string.Join("; ", byIndex.Take(10))}{(lost.Count > 10 ? "; ..." : "")}" +
-                (noReplicas.Count > 0 ? $" ({string.Join(", ", noReplicas)} has no replicas)" : " (their copies are all on these nodes)");
-        }
+        string? Unsafe(IReadOnlyCollection<PlannedNode> batch) => Exposed(new HashSet<string>(batch.Select(n => n.Name), StringComparer.Ordinal), copies, onNode);
 
         void Add(IReadOnlyList<PlannedNode> members, string? zone, string why) =>
             batches.Add(new UpgradeBatch { Number = batches.Count + 1, Nodes = members, Zone = zone, Why = why });
@@ -69,7 +58,7 @@ public static class BatchPlanner
                 foreach (var n in group) Add(new[] { n }, null, n.IsMasterEligible ? "master-eligible: one at a time" : "not a data node: one at a time");
                 continue;
             }
-            if (options.ZoneAttribute is string attribute)
+            if (options.ByZone && options.ZoneAttribute is string attribute)
             {
                 foreach (var zone in group.GroupBy(n => n.Node?.Attributes.TryGetValue(attribute, out var v) == true ? v : null).OrderBy(z => z.Key, StringComparer.Ordinal))
                 {
@@ -109,6 +98,29 @@ public static class BatchPlanner
                 "These nodes cannot be restarted together safely: " + string.Join(" | ", refusals) +
                 ". Add replicas (or spread them across zones), or pass -FallbackToSerial to take these nodes one at a time.", nodes.FirstOrDefault()?.Name);
         return batches;
+    }
+
+    /// <summary>Why these nodes cannot go down together: the shards left with no started copy outside them; null when none.</summary>
+    public static string? Exposed(ISet<string> names, IReadOnlyList<EsShard> shards) => Exposed(names, Copies(shards), OnNode(shards));
+
+    /// <summary>The assigned copies of each shard.</summary>
+    static Dictionary<(string Index, int Shard), List<EsShard>> Copies(IReadOnlyList<EsShard> shards) =>
+        shards.Where(s => s.Node != null).GroupBy(s => (s.Index, s.Shard)).ToDictionary(g => g.Key, g => g.ToList());
+
+    /// <summary>The shards each node holds a copy of.</summary>
+    static Dictionary<string, List<(string Index, int Shard)>> OnNode(IReadOnlyList<EsShard> shards) =>
+        shards.Where(s => s.Node != null).GroupBy(s => s.Node!).ToDictionary(g => g.Key, g => g.Select(s => (s.Index, s.Shard)).Distinct().ToList(), StringComparer.Ordinal);
+
+    static string? Exposed(ISet<string> names, Dictionary<(string Index, int Shard), List<EsShard>> copies, Dictionary<string, List<(string Index, int Shard)>> onNode)
+    {
+        var lost = names.SelectMany(n => onNode.TryGetValue(n, out var held) ? held : new List<(string, int)>()).Distinct()
+            .Where(key => !copies[key].Any(c => (c.State == ShardState.Started || c.State == ShardState.Relocating) && !names.Contains(c.Node!)))
+            .OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2).ToList();
+        if (lost.Count == 0) return null;
+        var byIndex = lost.GroupBy(k => k.Item1).Select(g => $"{g.Key} [{string.Join(",", g.Select(k => k.Item2))}]");
+        var noReplicas = lost.Select(k => k.Item1).Distinct().Where(i => copies.Where(c => c.Key.Item1 == i).All(c => c.Value.Count == 1)).ToList();
+        return $"{lost.Count} shard(s) would have no started copy outside it: {string.Join("; ", byIndex.Take(10))}{(lost.Count > 10 ? "; ..." : "")}" +
+            (noReplicas.Count > 0 ? $" ({string.Join(", ", noReplicas)} has no replicas)" : " (their copies are all on these nodes)");
     }
 
     static string Why(IReadOnlyCollection<PlannedNode> batch, string group) => batch.Count == 1

@@ -20,6 +20,8 @@ public sealed class PlannedNode
     public string Group { get; internal set; } = "";
     public string Reason { get; internal set; } = "";
     public bool AlreadyUpgraded { get; internal set; }
+    /// <summary>The batch the node restarts with (-ByZone, -MaxUnavailable); 0 when nodes go one at a time.</summary>
+    public int Batch { get; internal set; }
     /// <summary>How long this node is expected to take, and what that rests on (New-EsUpgradePlan).</summary>
     public NodeEstimate? Estimate { get; internal set; }
     public double? EstimatedMinutes => Estimate is null ? (double?)null : Math.Round(Estimate.Total.TotalMinutes, 1);

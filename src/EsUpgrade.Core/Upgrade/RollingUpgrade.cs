@@ -114,48 +114,12 @@ public sealed class RollingUpgrade
     {
         await CaptureOriginalsAsync(ct).ConfigureAwait(false);
         var total = state.Nodes.Count;
-        PlannedNode? current = null;
-        UpgradeStep? step = null;
         try
         {
-            foreach (var nodeState in state.Nodes.ToList())
+            foreach (var unit in Units())
             {
-                var planned = Planned(nodeState);
-                current = planned;
-                var done = state.Nodes.Count(n => n.Done);
-                Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
-                    $"{done} of {total} nodes upgraded; next {planned.Name}", done * 100 / total));
-                if (nodeState.Done)
-                {
-                    host.Emit(Result(planned, nodeState, NodeUpgradeStatus.AlreadyUpgraded));
-                    continue;
-                }
-                if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false))
-                {
-                    host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
-                    continue;
-                }
-                await HeartbeatAsync(ct).ConfigureAwait(false);
-                nodeState.StartedAt ??= api.Clock.UtcNow;
-                foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
-                {
-                    step = s;
-                    if (nodeState.Completed.Contains(s)) continue;
-                    ct.ThrowIfCancellationRequested();
-                    Log.Progress(new EsProgress(NodeProgressActivityId, $"{planned.Name} ({planned.Position}/{total})", Describe(s),
-                        (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
-                    Log.Verbose($"[{planned.Name}] {Describe(s)}");
-                    await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
-                    nodeState.Completed.Add(s);
-                    nodeState.StepEndedAt[s] = api.Clock.UtcNow;
-                    await CheckpointAsync().ConfigureAwait(false);
-                }
-                step = null;
-                nodeState.Done = true;
-                nodeState.EndedAt = api.Clock.UtcNow;
-                await CheckpointAsync().ConfigureAwait(false);
-                Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
-                host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
+                if (unit.Count == 1) await RunNodeAsync(unit[0], total, ct).ConfigureAwait(false);
+                else await RunBatchAsync(unit, total, ct).ConfigureAwait(false);
             }
             current = null;
             try
@@ -179,6 +143,174 @@ public sealed class RollingUpgrade
             Log.Progress(new EsProgress(NodeProgressActivityId, "node", "Done", 100, ProgressActivityId, completed: true));
             Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}", "Done", 100, completed: true));
         }
+    }
+
+    /// <summary>The node the run is at and its step, for the failure handling; null between nodes.</summary>
+    PlannedNode? current;
+    UpgradeStep? step;
+
+    /// <summary>The state's nodes in order, those of one batch together (a batch's nodes are consecutive in the plan).</summary>
+    List<List<UpgradeState.NodeState>> Units()
+    {
+        var units = new List<List<UpgradeState.NodeState>>();
+        foreach (var n in state.Nodes)
+        {
+            if (n.Batch > 0 && units.Count > 0 && units[units.Count - 1][0].Batch == n.Batch) units[units.Count - 1].Add(n);
+            else units.Add(new List<UpgradeState.NodeState> { n });
+        }
+        return units;
+    }
+
+    async Task RunNodeAsync(UpgradeState.NodeState nodeState, int total, CancellationToken ct)
+    {
+        var planned = Planned(nodeState);
+        current = planned;
+        var done = state.Nodes.Count(n => n.Done);
+        Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
+            $"{done} of {total} nodes upgraded; next {planned.Name}", done * 100 / total));
+        if (nodeState.Done)
+        {
+            host.Emit(Result(planned, nodeState, NodeUpgradeStatus.AlreadyUpgraded));
+            current = null;
+            return;
+        }
+        if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false))
+        {
+            host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
+            current = null;
+            return;
+        }
+        await HeartbeatAsync(ct).ConfigureAwait(false);
+        nodeState.StartedAt ??= api.Clock.UtcNow;
+        foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
+        {
+            step = s;
+            if (nodeState.Completed.Contains(s)) continue;
+            ct.ThrowIfCancellationRequested();
+            Log.Progress(new EsProgress(NodeProgressActivityId, $"{planned.Name} ({planned.Position}/{total})", Describe(s),
+                (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
+            Log.Verbose($"[{planned.Name}] {Describe(s)}");
+            await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
+            nodeState.Completed.Add(s);
+            nodeState.StepEndedAt[s] = api.Clock.UtcNow;
+            await CheckpointAsync().ConfigureAwait(false);
+        }
+        step = null;
+        nodeState.Done = true;
+        nodeState.EndedAt = api.Clock.UtcNow;
+        await CheckpointAsync().ConfigureAwait(false);
+        Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
+        host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
+        current = null;
+    }
+
+    /// <summary>
+    /// Nodes restarted together (a zone, or up to -MaxUnavailable data nodes), step by step in lockstep: each node passes
+    /// the safety check and the batch as a whole must leave every shard a started copy outside it; allocation, flush and
+    /// ML upgrade mode once; the node actions together (the first failure stops the batch); the waits for each node
+    /// together; allocation back and one wait for the recovery. Each step is checkpointed for every node of the batch,
+    /// so a resumed run picks the batch up where it stopped and restarts no node twice.
+    /// </summary>
+    async Task RunBatchAsync(List<UpgradeState.NodeState> batch, int total, CancellationToken ct)
+    {
+        var live = new List<(UpgradeState.NodeState State, PlannedNode Planned)>();
+        foreach (var n in batch)
+        {
+            var planned = Planned(n);
+            current = planned;
+            if (n.Done) host.Emit(Result(planned, n, NodeUpgradeStatus.AlreadyUpgraded));
+            else if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false)) host.Emit(Result(planned, n, NodeUpgradeStatus.Skipped));
+            else live.Add((n, planned));
+        }
+        current = null;
+        if (live.Count == 0) return;
+        var names = new HashSet<string>(live.Select(l => l.Planned.Name), StringComparer.Ordinal);
+        var label = $"batch {batch[0].Batch} ({string.Join(", ", names)})";
+        Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
+            $"{state.Nodes.Count(n => n.Done)} of {total} nodes upgraded; next {label}", state.Nodes.Count(n => n.Done) * 100 / total));
+        await HeartbeatAsync(ct).ConfigureAwait(false);
+        foreach (var l in live) l.State.StartedAt ??= api.Clock.UtcNow;
+        foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
+        {
+            step = s;
+            var pending = live.Where(l => !l.State.Completed.Contains(s)).ToList();
+            if (pending.Count == 0) continue;
+            ct.ThrowIfCancellationRequested();
+            current = pending[0].Planned;
+            Log.Progress(new EsProgress(NodeProgressActivityId, label, Describe(s), (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
+            Log.Verbose($"[{label}] {Describe(s)}");
+            switch (s)
+            {
+                case UpgradeStep.SafetyCheck:
+                    foreach (var l in pending)
+                    {
+                        current = l.Planned;
+                        await SafetyCheckAsync(l.Planned, ct).ConfigureAwait(false);
+                    }
+                    var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+                    if (BatchPlanner.Exposed(names, shards) is string exposed)
+                        throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {label} together: {exposed}", current.Name);
+                    break;
+                case UpgradeStep.NodeActionStarted:
+                    foreach (var l in pending) actionStartedThisRun.Add(l.Planned.Name);
+                    break;
+                case UpgradeStep.NodeAction:
+                case UpgradeStep.WaitForNode:
+                    // Together; the first failure stops the others' actions (their nodes are looked at again on resume).
+                    using (var first = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                    {
+                        var runs = pending.Select(async l =>
+                        {
+                            try { await RunStepAsync(l.Planned, l.State, s, first.Token).ConfigureAwait(false); }
+                            catch (Exception ex)
+                            {
+                                first.Cancel();
+                                return (l.Planned, (Exception?)ex);
+                            }
+                            return (l.Planned, (Exception?)null);
+                        }).ToList();
+                        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
+                        var failed = outcomes.Where(o => o.Item2 != null).ToList();
+                        var cause = failed.FirstOrDefault(o => o.Item2 is not OperationCanceledException);
+                        if (failed.Count > 0)
+                        {
+                            // The nodes whose part ended are recorded; the failure is the one that stopped the batch.
+                            foreach (var o in outcomes.Where(o => o.Item2 is null))
+                            {
+                                var done = live.First(l => l.Planned.Name == o.Item1.Name).State;
+                                done.Completed.Add(s);
+                                done.StepEndedAt[s] = api.Clock.UtcNow;
+                            }
+                            current = (cause.Item1 ?? failed[0].Item1);
+                            throw cause.Item2 ?? failed[0].Item2!;
+                        }
+                    }
+                    break;
+                case UpgradeStep.WaitForHealth:
+                    await WaitForRecoveryAsync(live[live.Count - 1].Planned, live[live.Count - 1].State, ct, names).ConfigureAwait(false);
+                    break;
+                default:
+                    // Cluster-wide (allocation, flush, ML upgrade mode): once for the batch.
+                    await RunStepAsync(pending[0].Planned, pending[0].State, s, ct).ConfigureAwait(false);
+                    break;
+            }
+            foreach (var l in pending)
+            {
+                l.State.Completed.Add(s);
+                l.State.StepEndedAt[s] = api.Clock.UtcNow;
+            }
+            await CheckpointAsync().ConfigureAwait(false);
+        }
+        step = null;
+        foreach (var l in live)
+        {
+            l.State.Done = true;
+            l.State.EndedAt = api.Clock.UtcNow;
+        }
+        await CheckpointAsync().ConfigureAwait(false);
+        Log.Progress(new EsProgress(NodeProgressActivityId, label, "Done", 100, ProgressActivityId, completed: true));
+        foreach (var l in live) host.Emit(Result(l.Planned, l.State, NodeUpgradeStatus.Upgraded));
+        current = null;
     }
 
     /// <summary>
@@ -489,11 +621,11 @@ public sealed class RollingUpgrade
     /// copy that a decider blocks stops the run with the decider's words — after the last node, the run ends
     /// instead as upgraded but not green, with the reason.
     /// </summary>
-    async Task WaitForRecoveryAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct)
+    async Task WaitForRecoveryAsync(PlannedNode node, UpgradeState.NodeState nodeState, CancellationToken ct, ISet<string>? batch = null)
     {
         var deadline = api.Clock.UtcNow + options.HealthTimeout;
         var settled = new HealthCondition { Status = HealthStatus.Yellow, NoInitializingShards = true, NoRelocatingShards = true };
-        var last = state.Nodes.All(n => n.Done || n.Name == node.Name);
+        var last = state.Nodes.All(n => n.Done || n.Name == node.Name || batch?.Contains(n.Name) == true);
         while (true)
         {
             var remaining = deadline - api.Clock.UtcNow;

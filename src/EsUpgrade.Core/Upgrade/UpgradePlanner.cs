@@ -7,6 +7,8 @@ using EsUpgrade.Connections;
 using EsUpgrade.Errors;
 using EsUpgrade.Indices;
 using EsUpgrade.Inventory;
+using EsUpgrade.Json;
+using EsUpgrade.Wire;
 
 namespace EsUpgrade.Upgrade;
 
@@ -23,10 +25,11 @@ public static class UpgradePlanner
     };
 
     /// <summary>Reads the cluster's nodes now and plans their upgrade to <paramref name="targetVersion"/>.</summary>
-    public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct)
+    public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct, BatchOptions? batching = null)
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         var plan = Plan(api.Connection, nodes, targetVersion);
+        if (batching != null) await BatchAsync(api, plan, batching, ct).ConfigureAwait(false);
         var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
         if (UpgradeSafety.IncompatibleIndices(indices, targetVersion) is string problem)
             plan.Warnings = plan.Warnings.Prepend(problem + " Invoke-EsRollingUpgrade refuses to start until they are reindexed on 7.17 or deleted.").ToList();
@@ -132,5 +135,27 @@ public static class UpgradePlanner
             Nodes = plan,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Groups the plan's nodes into batches from the shards as they are now; -ByZone without an attribute takes the first
+    /// of the cluster's cluster.routing.allocation.awareness.attributes.
+    /// </summary>
+    public static async Task BatchAsync(EsApi api, UpgradePlan plan, BatchOptions batching, CancellationToken ct)
+    {
+        if (batching.ByZone && batching.ZoneAttribute is null)
+        {
+            var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
+            const string key = "cluster.routing.allocation.awareness.attributes";
+            var configured = settings.Prop("transient")?.Str(key) ?? settings.Prop("persistent")?.Str(key);
+            batching.ZoneAttribute = configured?.Split(',').Select(a => a.Trim()).FirstOrDefault(a => a.Length > 0)
+                ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.BatchUnsafe,
+                    $"-ByZone needs the attribute that names a node's zone: {plan.ClusterName} has no {key} (without allocation awareness nothing keeps a shard's copies in different zones). Give -ZoneAttribute, or set awareness first.", plan.ClusterName);
+        }
+        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+        var batches = BatchPlanner.Plan(plan.Nodes, shards, batching);
+        foreach (var batch in batches.Where(b => b.Nodes.Count > 1))
+            foreach (var node in batch.Nodes) node.Batch = batch.Number;
+        plan.Batches = batches;
     }
 }

@@ -51,6 +51,8 @@ public sealed class UpgradeState
         public DateTimeOffset? StartedAt { get; set; }
         public DateTimeOffset? EndedAt { get; set; }
         public bool Done { get; set; }
+        /// <summary>The batch the node is restarted with (nodes of one batch share the number); 0 for one at a time.</summary>
+        public int Batch { get; set; }
         /// <summary>Upgraded, but the cluster did not settle for a reason the run could name.</summary>
         public string? Warning { get; set; }
 
@@ -66,6 +68,7 @@ public sealed class UpgradeState
             IsMasterEligible = p.IsMasterEligible,
             Host = p.Host,
             Done = p.AlreadyUpgraded,
+            Batch = p.Batch,
         };
 
         /// <summary>The node as the first run planned it, for a resumed run that does not see it in the cluster.</summary>
@@ -79,6 +82,7 @@ public sealed class UpgradeState
             IsMasterEligible = IsMasterEligible,
             Host = Host,
             Group = Group,
+            Batch = Batch,
             Reason = "planned by the first run; not in the cluster when this run started",
         };
     }

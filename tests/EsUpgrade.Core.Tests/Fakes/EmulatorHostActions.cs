@@ -39,22 +39,41 @@ public sealed class EmulatorHostActions : IUpgradeHost
 
     /// <summary>How many other master-eligible nodes were not in the cluster as each node's action began: 0 always.</summary>
     public List<int> MastersDownAtAction { get; } = new();
+    /// <summary>How many other actions were under way as each action started (a batch's start together).</summary>
+    public List<int> InFlightAtAction { get; } = new();
+    int inFlight;
 
     public async Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
     {
-        Actions.Add(node.Name);
         BeforeAction?.Invoke(node.Name);
+        // Nodes of a batch act at once: the records are kept under the cluster's lock.
         lock (es.Host.Cluster.Sync)
         {
+            Actions.Add(node.Name);
+            InFlightAtAction.Add(inFlight++);
             MastersDownAtAction.Add(es.Host.Cluster.Nodes.Count(n => n.Name != node.Name && n.IsMasterEligible && n.State != NodeState.Joined));
             RelocatingAtAction.Add(es.Host.Cluster.AllCopies.Count(c => c.State == ShardState.Relocating));
             AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
             UnassignedAtAction[node.Name] = es.Host.Cluster.AllCopies.Where(c => c.State == ShardState.Unassigned).Select(c => c.Index.Name).ToList();
         }
+        try
+        {
+            // As a real action would (a remote call): the run's other actions of the batch start meanwhile.
+            await Task.Yield();
+            return await ActAsync(node, ct);
+        }
+        finally
+        {
+            lock (es.Host.Cluster.Sync) inFlight--;
+        }
+    }
+
+    async Task<IReadOnlyList<string>> ActAsync(PlannedNode node, CancellationToken ct)
+    {
         if (KillAndStartLater.Contains(node.Name))
         {
             await es.Host.CrashNodeAsync(node.Name);
-            LateStarts.Add(Task.Run(async () =>
+            lock (LateStarts) LateStarts.Add(Task.Run(async () =>
             {
                 await StartLaterWhen(node.Name).WaitAsync(TimeSpan.FromSeconds(30));
                 await es.Host.StartNodeAsync(node.Name, VersionFor(node.Name));

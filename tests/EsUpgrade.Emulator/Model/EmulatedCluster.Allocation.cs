@@ -16,6 +16,29 @@ public sealed partial class EmulatedCluster
         copy.Fetched = false;
     }
 
+    readonly HashSet<(EmulatedIndex, int)> everActive = new();
+    readonly HashSet<(EmulatedIndex, int)> exposed = new();
+
+    /// <summary>
+    /// How many times a shard that had a started copy was left with none (a node restarted with the only copy, a batch
+    /// that took every copy down): what a safe upgrade keeps at 0. Counted at each change of the cluster.
+    /// </summary>
+    public int MomentsWithoutStartedCopy { get; private set; }
+
+    void WatchExposure()
+    {
+        foreach (var group in AllCopies.GroupBy(c => (c.Index, c.Shard)))
+        {
+            if (group.Any(c => c.IsActive))
+            {
+                everActive.Add(group.Key);
+                exposed.Remove(group.Key);
+            }
+            else if (everActive.Contains(group.Key) && !group.Key.Index.Closed && exposed.Add(group.Key))
+                MomentsWithoutStartedCopy++;
+        }
+    }
+
     /// <summary>A started replica takes over when its primary is lost.</summary>
     void PromoteReplicas()
     {
@@ -215,6 +238,7 @@ public sealed partial class EmulatedCluster
     /// <summary>Places unassigned copies where the deciders allow, preferring the node that has the copy's data.</summary>
     void Reroute(bool existingData = false)
     {
+        WatchExposure();
         if (Master is null) return;
         var now = Clock.UtcNow;
         // Copies per node, counted once and kept as copies are placed: placing n copies stays linear.

@@ -1,0 +1,73 @@
+using EsUpgrade.Emulator.Model;
+using EsUpgrade.Upgrade;
+using static EsUpgrade.Core.Tests.BatchPlannerTests;
+using static EsUpgrade.Core.Tests.RollingUpgradeTests;
+
+namespace EsUpgrade.Core.Tests;
+
+/// <summary>The rolling upgrade by batches: a zone at a time, or up to N data nodes, against the emulator.</summary>
+public class BatchedUpgradeTests
+{
+    static void AssertUpgradedOnce(Emulated es)
+    {
+        lock (es.Host.Cluster.Sync)
+        {
+            Assert.All(es.Host.Cluster.Nodes, n => Assert.Equal((Target, NodeState.Joined, 1), (n.Profile.Number, n.State, n.Restarts)));
+            Assert.False(es.Host.Cluster.Persistent.ContainsKey("cluster.routing.allocation.enable"));
+            Assert.Equal(0, es.Host.Cluster.MomentsWithoutStartedCopy);
+        }
+    }
+
+    [Fact]
+    public async Task By_zone_each_zone_restarts_together_no_shard_ever_lacks_a_started_copy_and_masters_go_one_at_a_time()
+    {
+        await using var es = await Emulated.StartAsync(Zoned());
+        var (api, _) = await PlanAsync(es);
+        var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { ByZone = true });
+        Assert.Equal("a", plan.Batches[0].Zone);     // the attribute came from the cluster's awareness setting
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+
+        AssertUpgradedOnce(es);
+        Assert.Equal(9, host.Results.Count(r => r.Status == NodeUpgradeStatus.Upgraded));
+        // The two nodes of a zone act at once (the second starts while the first is under way); the masters alone.
+        Assert.Equal(new[] { 0, 1, 0, 1, 0, 1, 0, 0, 0 }, host.InFlightAtAction);
+        Assert.All(host.MastersDownAtAction, m => Assert.Equal(0, m));
+        Assert.Equal(new[] { "data-a", "data-a", "data-b", "data-b", "data-c", "data-c" }, host.Actions.Take(6).Select(a => a[..6]));
+    }
+
+    [Fact]
+    public async Task Up_to_N_data_nodes_restart_together_and_no_shard_ever_lacks_a_started_copy()
+    {
+        await using var es = await Emulated.StartAsync(Zoned(perZone: 2));
+        var (api, _) = await PlanAsync(es);
+        var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { MaxUnavailable = 3 });
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+        AssertUpgradedOnce(es);
+        Assert.Contains(host.InFlightAtAction, d => d >= 1);
+        Assert.All(host.InFlightAtAction, d => Assert.InRange(d, 0, 2));
+    }
+
+    [Fact]
+    public async Task A_run_killed_in_the_middle_of_a_batch_resumes_and_restarts_no_node_twice()
+    {
+        // The checkpoints of the first batch (a zone of two): safety, allocation, flush, ML, action started, actions,
+        // waits, allocation back, recovery. A kill after each of the first few.
+        foreach (var crashAt in new[] { 5, 6, 7, 9 })
+        {
+            await using var es = await Emulated.StartAsync(Zoned());
+            var (api, _, wire) = await KillablePlanAsync(es);
+            var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { ByZone = true });
+            var path = Path.Combine(Path.GetTempPath(), $"esupgrade-batch-{Guid.NewGuid():N}.json");
+            var host = new EmulatorHostActions(es);
+            await Assert.ThrowsAnyAsync<Exception>(() => new RollingUpgrade(api, plan, host, new CrashingStore(path, crashAt, wire)).RunAsync(default));
+
+            // A new process: a new plan, the same state file: the first run's batches are followed.
+            var (api2, plan2) = await PlanAsync(es);
+            await new RollingUpgrade(api2, plan2, host, new FileUpgradeStateStore(path)).RunAsync(default);
+            AssertUpgradedOnce(es);
+            File.Delete(path);
+        }
+    }
+}
