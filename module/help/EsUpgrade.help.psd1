@@ -243,11 +243,16 @@
             TargetVersion   = 'The 8.x version to upgrade to, such as 8.19.0.'
             NodeRestartTime = 'How long one node takes from stop to rejoin, the install by -NodeAction included (a TimeSpan, or seconds); 90 seconds by default.'
             Calibration     = 'The state file of an earlier Invoke-EsRollingUpgrade -StatePath run: its measured times replace the defaults.'
+            ByZone          = 'Restart the data nodes of one zone together: within each tier, zone by zone, each zone a batch when every shard with a copy on its nodes has a started copy in another zone. Master-eligible nodes stay one at a time, the elected master last. The zone attribute is -ZoneAttribute, or the first of the cluster''s cluster.routing.allocation.awareness.attributes.'
+            ZoneAttribute   = 'The node attribute (node.attr.<name>) that names a node''s zone, with -ByZone; by default the cluster''s first awareness attribute.'
+            MaxUnavailable  = 'Restart up to this many data nodes of one tier together, as long as every shard with a copy on them keeps a started copy elsewhere; 1 (one at a time) by default. Master-eligible nodes stay one at a time.'
+            FallbackToSerial = 'Nodes that cannot restart together safely (an index without replicas, copies all in one zone) go one at a time, instead of the plan being refused with BatchUnsafe.'
             Connection      = 'The cluster to plan; default the current connection.'
         }
         Examples    = @(
             @{ Code = '(New-EsUpgradePlan 8.19.0).Nodes'; Remarks = 'Returns the UpgradePlan; its Nodes are PlannedNode objects in order, each with a reason.' }
             @{ Code = 'New-EsUpgradePlan 8.19.0 -Calibration .\rehearsal\state.json'; Remarks = 'The plan with the durations measured in a rehearsal on the test cluster.' }
+            @{ Code = '(New-EsUpgradePlan 8.19.0 -ByZone).Batches'; Remarks = 'The nodes that restart together, zone by zone, each batch with why it is safe; BatchUnsafe names the shards when a zone cannot go down together.' }
         )
     }
     'Invoke-EsRollingUpgrade' = @{
@@ -261,11 +266,16 @@
             MlUpgradeMode = 'Turn ML upgrade mode on before the first node and off after the last.'
             NodeTimeout   = 'How long to wait for each node to join at the new version. Default 15 minutes.'
             HealthTimeout = 'How long to wait for each node''s shards to recover. Default 60 minutes.'
+            ByZone          = 'Restart the data nodes of one zone together: within each tier, zone by zone, each zone a batch when every shard with a copy on its nodes has a started copy in another zone. Master-eligible nodes stay one at a time, the elected master last. The zone attribute is -ZoneAttribute, or the first of the cluster''s cluster.routing.allocation.awareness.attributes.'
+            ZoneAttribute   = 'The node attribute (node.attr.<name>) that names a node''s zone, with -ByZone; by default the cluster''s first awareness attribute.'
+            MaxUnavailable  = 'Restart up to this many data nodes of one tier together, as long as every shard with a copy on them keeps a started copy elsewhere; 1 (one at a time) by default. Master-eligible nodes stay one at a time.'
+            FallbackToSerial = 'Nodes that cannot restart together safely (an index without replicas, copies all in one zone) go one at a time, instead of the plan being refused with BatchUnsafe.'
             Connection    = 'The cluster to upgrade; default the current connection.'
         }
         Examples    = @(
             @{ Code = "Invoke-EsRollingUpgrade -TargetVersion 8.19.0 -StatePath C:\EsUpgrade\prod.json -NodeAction {`n    param(`$Node, `$TargetVersion)`n    Invoke-Command -ComputerName `$Node.Host -ArgumentList `$TargetVersion -ScriptBlock {`n        param(`$v)`n        Stop-Service elasticsearch-service-x64`n        & C:\ops\Install-Elasticsearch.ps1 -Version `$v   # unzip, carry config\, reinstall plugins and the service`n        Start-Service elasticsearch-service-x64`n    }`n}"; Remarks = 'Windows services upgraded over PowerShell remoting, with a checkpoint file. Returns a NodeUpgradeResult per node (status, versions, duration).' }
             @{ Code = 'New-EsUpgradePlan 8.19.0 | Invoke-EsRollingUpgrade -NodeAction $action -WhatIf'; Remarks = 'Shows what would happen and changes nothing; returns the UpgradePlan.' }
+            @{ Code = 'Invoke-EsRollingUpgrade 8.19.0 -ByZone -NodeAction $action -StatePath cluster:prod-to-8 -Confirm:$false'; Remarks = 'A zone''s data nodes restart together (their actions run one after the other in this session, their joins and recovery together); the masters one at a time.' }
             @{ Code = "`$action = New-EsWindowsNodeAction C:\Packages\elasticsearch-8.19.0-windows-x86_64.zip -InstallRoot 'C:\Elastic' -Credential (Get-Credential) -ConvertConfiguration`nInvoke-EsRollingUpgrade 8.19.0 -NodeAction `$action -StatePath C:\EsUpgrade\prod.json -Confirm:`$false"; Remarks = 'Windows services upgraded by the module''s own node action, unattended.' }
         )
     }

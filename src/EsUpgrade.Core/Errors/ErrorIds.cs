@@ -96,6 +96,7 @@ public static class ErrorIds
     public const string WindowsNodeUnsafe = nameof(WindowsNodeUnsafe);
     public const string InvalidInstallRoot = nameof(InvalidInstallRoot);
     public const string BatchUnsafe = nameof(BatchUnsafe);
+    public const string ConflictingBatchOptions = nameof(ConflictingBatchOptions);
     public const string RunInProgress = nameof(RunInProgress);
     public const string UnsafeToRestart = nameof(UnsafeToRestart);
     public const string AllocationBlocked = nameof(AllocationBlocked);

@@ -15,7 +15,7 @@ namespace EsUpgrade.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "EsRollingUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TargetSet)]
 [OutputType(typeof(NodeUpgradeResult), typeof(UpgradePlan))]
-public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
+public sealed class InvokeEsRollingUpgradeCommand : BatchingCmdlet
 {
     const string TargetSet = "TargetVersion";
     const string PlanSet = "Plan";
@@ -55,8 +55,13 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
             var plan = Plan ?? OffPipeline(call => UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation));
             if (Plan != null && Connection != null && !ReferenceEquals(Plan.Connection, Connection))
                 throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.PlanOfAnotherConnection, "The plan was made for another connection than -Connection.", Plan.ClusterName);
+            if (Plan != null && (ByZone || FallbackToSerial || ZoneAttribute != null || MyInvocation.BoundParameters.ContainsKey(nameof(MaxUnavailable))))
+                throw new EsException(EsErrorKind.InvalidArgument, ErrorIds.ConflictingBatchOptions,
+                    "A plan brings its own batches: give -ByZone or -MaxUnavailable to New-EsUpgradePlan, or to Invoke-EsRollingUpgrade with -TargetVersion.", Plan.ClusterName);
+            var batching = Plan is null ? Batching() : null;
             if (IsWhatIf())
             {
+                if (batching != null) OffPipeline(call => UpgradePlanner.BatchAsync(call.Api, plan, batching, call.Cancellation));
                 foreach (var warning in plan.Warnings) WriteWarning(warning);
                 foreach (var node in plan.Nodes) ShouldProcess(Target(node, plan.TargetVersion), Action(plan.TargetVersion));
                 WriteObject(plan);
@@ -72,6 +77,8 @@ public sealed class InvokeEsRollingUpgradeCommand : EsClusterCmdlet
                 // When resuming, the run follows the first run's plan; today's view may lack a node that is down.
                 if (await store.LoadAsync(call.Cancellation).ConfigureAwait(false) is null)
                 {
+                    // Batches are planned for a new run only: a resumed run follows the first run's.
+                    if (batching != null) await UpgradePlanner.BatchAsync(call.Api, plan, batching, call.Cancellation).ConfigureAwait(false);
                     foreach (var warning in plan.Warnings) call.Log.Warning(warning);
                     if (store.ResumeArgument != null && await store.LoadBaselineAsync(call.Cancellation).ConfigureAwait(false) is null)
                     {

@@ -4,10 +4,10 @@ using EsUpgrade.Upgrade;
 
 namespace EsUpgrade.Commands;
 
-/// <summary>The order in which a rolling upgrade takes the nodes, with the reason for each position.</summary>
+/// <summary>The order in which a rolling upgrade takes the nodes, with the reason for each position, and the nodes that restart together.</summary>
 [Cmdlet(VerbsCommon.New, "EsUpgradePlan")]
 [OutputType(typeof(UpgradePlan))]
-public sealed class NewEsUpgradePlanCommand : EsClusterCmdlet
+public sealed class NewEsUpgradePlanCommand : BatchingCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -34,9 +34,10 @@ public sealed class NewEsUpgradePlanCommand : EsClusterCmdlet
                 calibration = new JsonStateFile<UpgradeState>(path).Load()
                     ?? throw new Errors.EsException(Errors.EsErrorKind.NotFound, Errors.ErrorIds.InvalidStateFile, $"There is no state file '{path}' to calibrate the estimate with.", path);
             }
+            var batching = Batching();
             var plan = OffPipeline(async call =>
             {
-                var made = await UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation).ConfigureAwait(false);
+                var made = await UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation, batching).ConfigureAwait(false);
                 await DurationEstimator.EstimateAsync(call.Api, made, NodeRestartTime, calibration, call.Cancellation).ConfigureAwait(false);
                 return made;
             });
