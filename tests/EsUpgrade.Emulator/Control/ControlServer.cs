@@ -30,6 +30,8 @@ public static class ControlServer
             imposedWaitSeconds = host.Cluster.ImposedWait.TotalSeconds,
             clockSeconds = (host.Cluster.Clock.UtcNow - DateTimeOffset.UnixEpoch).TotalSeconds,
             timeScale = host.Cluster.Clock.Scale,
+            // How many times a shard that had a started copy had none (a safe upgrade keeps it at 0).
+            momentsWithoutStartedCopy = host.Cluster.MomentsWithoutStartedCopy,
         }));
         app.MapPost("/stats/reset", () => { host.Cluster.ResetImposedWait(); return Results.Ok(); });
         // A clean stop leaves the cluster at once; a crash closes the port while the cluster lists the node until
