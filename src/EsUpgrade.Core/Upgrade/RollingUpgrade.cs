@@ -37,7 +37,8 @@ public sealed class RollingUpgrade
     /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
     readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
     /// <summary>What each node's action wrote in this run, quoted when the node does not join.</summary>
-    readonly Dictionary<string, IReadOnlyList<string>> actionOutput = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+    /// <summary>What each node's action said; written by the actions of a batch at once.</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> actionOutput = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
     /// <summary>The cluster answered that it has no machine learning: -MlUpgradeMode is skipped from then on.</summary>
     bool mlUnavailable;
 
