@@ -1,4 +1,5 @@
 using EsUpgrade.Emulator.Model;
+using EsUpgrade.Inventory;
 using EsUpgrade.Upgrade;
 using static EsUpgrade.Core.Tests.BatchPlannerTests;
 using static EsUpgrade.Core.Tests.RollingUpgradeTests;
@@ -69,5 +70,44 @@ public class BatchedUpgradeTests
             AssertUpgradedOnce(es);
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task A_failed_action_in_a_batch_stops_the_run_safely_and_the_resume_finishes_the_batch()
+    {
+        await using var es = await Emulated.StartAsync(Zoned());
+        var (api, _) = await PlanAsync(es);
+        var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { ByZone = true });
+        var path = Path.Combine(Path.GetTempPath(), $"esupgrade-batchfail-{Guid.NewGuid():N}.json");
+        var host = new EmulatorHostActions(es) { BeforeAction = node => { if (node == "data-a2") throw new InvalidOperationException("the install share is unreachable"); } };
+        var failed = await Assert.ThrowsAsync<EsUpgrade.Errors.EsException>(() => new RollingUpgrade(api, plan, host, new FileUpgradeStateStore(path)).RunAsync(default));
+        Assert.Contains("stopped at node data-a2, step NodeAction", failed.Message);
+        Assert.Contains("the install share is unreachable", failed.Message);
+        lock (es.Host.Cluster.Sync) Assert.False(es.Host.Cluster.Persistent.ContainsKey("cluster.routing.allocation.enable"));
+
+        // The next run: data-a1 was restarted already, data-a2 not; the batch goes on from there.
+        host.BeforeAction = null;
+        var (api2, plan2) = await PlanAsync(es);
+        await new RollingUpgrade(api2, plan2, host, new FileUpgradeStateStore(path)).RunAsync(default);
+        AssertUpgradedOnce(es);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task Nodes_of_a_zone_go_together_even_when_their_names_interleave_the_zones()
+    {
+        var spec = Zoned(perZone: 0);
+        var zones = new[] { "a", "b", "c", "a", "b", "c" };
+        for (var i = 0; i < zones.Length; i++)
+            spec.Nodes.Add(new NodeSpec { Name = $"es-data-{i}", Version = "7.17.27", Roles = new() { "data", "data_content", "data_hot" }, Attributes = { ["zone"] = zones[i] } });
+        await using var es = await Emulated.StartAsync(spec);
+        var (api, _) = await PlanAsync(es);
+        var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { ByZone = true });
+        Assert.Equal(new[] { "es-data-0", "es-data-3", "es-data-1", "es-data-4", "es-data-2", "es-data-5" }, plan.Nodes.Take(6).Select(n => n.Name));
+        Assert.Equal(Enumerable.Range(1, 9), plan.Nodes.Select(n => n.Position));
+        var host = new EmulatorHostActions(es);
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+        Assert.Equal(new[] { 0, 1, 0, 1, 0, 1, 0, 0, 0 }, host.InFlightAtAction);
+        AssertUpgradedOnce(es);
     }
 }

@@ -146,6 +146,23 @@ public sealed class RollingUpgrade
         }
     }
 
+    /// <summary>What a failure at <paramref name="step"/> undoes in a node's record, so that the next run acts again where it must.</summary>
+    static void Forget(UpgradeState.NodeState nodeState, UpgradeStep step, Exception ex)
+    {
+        if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
+        {
+            // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
+            nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
+        }
+        if (step == UpgradeStep.WaitForNode && ex is EsException { ErrorId: ErrorIds.NodeRejoinTimeout or ErrorIds.NodeVersionMismatch })
+        {
+            // The node never joined (it refused to start, or was never started), or joined at another version: the
+            // next run sets allocation again and runs the action again, unless the node is at the target by then.
+            nodeState.Completed.Remove(UpgradeStep.NodeAction);
+            nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
+        }
+    }
+
     /// <summary>The node the run is at and its step, for the failure handling; null between nodes.</summary>
     PlannedNode? current;
     UpgradeStep? step;
@@ -225,6 +242,7 @@ public sealed class RollingUpgrade
         }
         current = null;
         if (live.Count == 0) return;
+        current = live[0].Planned;
         var names = new HashSet<string>(live.Select(l => l.Planned.Name), StringComparer.Ordinal);
         var label = $"batch {batch[0].Batch} ({string.Join(", ", names)})";
         Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
@@ -243,51 +261,62 @@ public sealed class RollingUpgrade
             switch (s)
             {
                 case UpgradeStep.SafetyCheck:
+                    // Each node's check, with the batch as a whole: it waits, as one node's does, for the cluster to be safe.
                     foreach (var l in pending)
                     {
                         current = l.Planned;
-                        await SafetyCheckAsync(l.Planned, ct).ConfigureAwait(false);
+                        await SafetyCheckAsync(l.Planned, ct, names).ConfigureAwait(false);
                     }
-                    var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-                    if (BatchPlanner.Exposed(names, shards) is string exposed)
-                        throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {label} together: {exposed}", current.Name);
                     break;
                 case UpgradeStep.NodeActionStarted:
                     foreach (var l in pending) actionStartedThisRun.Add(l.Planned.Name);
                     break;
                 case UpgradeStep.NodeAction:
                 case UpgradeStep.WaitForNode:
-                    // Together; the first failure stops the others' actions (their nodes are looked at again on resume).
-                    using (var first = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    // Together. After a failure, actions not begun yet are not begun (the host checks the token before
+                    // it starts one); those under way finish, since a node half-installed is worse than one upgraded.
+                    using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    Exception? first = null;
+                    var runs = pending.Select(async l =>
                     {
-                        var runs = pending.Select(async l =>
+                        try
                         {
-                            try { await RunStepAsync(l.Planned, l.State, s, first.Token).ConfigureAwait(false); }
-                            catch (Exception ex)
-                            {
-                                first.Cancel();
-                                return (l.Planned, (Exception?)ex);
-                            }
-                            return (l.Planned, (Exception?)null);
-                        }).ToList();
-                        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
-                        var failed = outcomes.Where(o => o.Item2 != null).ToList();
-                        var cause = failed.FirstOrDefault(o => o.Item2 is not OperationCanceledException);
-                        if (failed.Count > 0)
+                            await RunStepAsync(l.Planned, l.State, s, s == UpgradeStep.NodeAction ? stopping.Token : ct).ConfigureAwait(false);
+                            return (l, (Exception?)null);
+                        }
+                        catch (Exception ex)
                         {
-                            // The nodes whose part ended are recorded; the failure is the one that stopped the batch.
-                            foreach (var o in outcomes.Where(o => o.Item2 is null))
-                            {
-                                var done = live.First(l => l.Planned.Name == o.Item1.Name).State;
-                                done.Completed.Add(s);
-                                done.StepEndedAt[s] = api.Clock.UtcNow;
-                            }
-                            current = (cause.Item1 ?? failed[0].Item1);
-                            throw cause.Item2 ?? failed[0].Item2!;
+                            Interlocked.CompareExchange(ref first, ex, null);
+                            stopping.Cancel();
+                            return (l, (Exception?)ex);
+                        }
+                    }).ToList();
+                    var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
+                    if (first is null) break;
+                    foreach (var (l, ex) in outcomes)
+                    {
+                        if (ex is null)
+                        {
+                            l.State.Completed.Add(s);
+                            l.State.StepEndedAt[s] = api.Clock.UtcNow;
+                        }
+                        else if (!ReferenceEquals(ex, first))
+                        {
+                            // The batch's other failures: recorded as the first one is (below), each with its result.
+                            if (ex is OperationCanceledException && s == UpgradeStep.NodeAction && !ct.IsCancellationRequested)
+                                l.State.Completed.Remove(UpgradeStep.NodeActionStarted);     // never begun
+                            else Forget(l.State, s, ex);
+                            var failed = Result(l.Planned, l.State, NodeUpgradeStatus.Failed);
+                            failed.Error = ex is OperationCanceledException ? "not begun: another node of its batch failed" : ex.Message;
+                            host.Emit(failed);
                         }
                     }
-                    break;
+                    current = outcomes.First(o => ReferenceEquals(o.Item2, first)).l.Planned;
+                    throw first;
+                }
                 case UpgradeStep.WaitForHealth:
+                    current = live[live.Count - 1].Planned;
                     await WaitForRecoveryAsync(live[live.Count - 1].Planned, live[live.Count - 1].State, ct, names).ConfigureAwait(false);
                     break;
                 default:
@@ -331,18 +360,7 @@ public sealed class RollingUpgrade
             return new EsException(EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
                 $"The rolling upgrade stopped at node {node.Name}, {at}: {lost.Message} Allocation and the state were left to that run.", node.Name, ex);
         }
-        if (step == UpgradeStep.NodeAction && ex is EsException { ErrorId: ErrorIds.NodeActionFailed })
-        {
-            // The action ended (in failure): the next run runs it again, with no doubt about whether it happened.
-            nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
-        }
-        if (step == UpgradeStep.WaitForNode && ex is EsException { ErrorId: ErrorIds.NodeRejoinTimeout or ErrorIds.NodeVersionMismatch })
-        {
-            // The node never joined (it refused to start, or was never started), or joined at another version: the
-            // next run sets allocation again and runs the action again, unless the node is at the target by then.
-            nodeState.Completed.Remove(UpgradeStep.NodeAction);
-            nodeState.Completed.Remove(UpgradeStep.NodeActionStarted);
-        }
+        if (step is UpgradeStep failing) Forget(nodeState, failing, ex);
         if (!nodeState.Completed.Contains(UpgradeStep.NodeActionStarted))
         {
             // Allocation and ML upgrade mode are put back below: before its restart, the node needs them set again.
@@ -553,7 +571,7 @@ public sealed class RollingUpgrade
     /// not all started; the elected master only after every other node is upgraded. Waits up to
     /// <see cref="RollingUpgradeOptions.SafetyTimeout"/> for the cluster to become safe.
     /// </summary>
-    async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct)
+    async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct, ISet<string>? batch = null)
     {
         var deadline = api.Clock.UtcNow + options.SafetyTimeout;
         var poll = api.Polling();
@@ -562,7 +580,7 @@ public sealed class RollingUpgrade
             string? problem;
             try
             {
-                problem = await SafetyProblemAsync(poll, node, ct).ConfigureAwait(false);
+                problem = await SafetyProblemAsync(poll, node, ct, batch).ConfigureAwait(false);
             }
             catch (EsException ex) when (ex.IsTransient)
             {
@@ -586,10 +604,18 @@ public sealed class RollingUpgrade
     }
 
     /// <summary>The first of <see cref="UpgradeSafety"/>'s objections to restarting the node now, reading only what it needs.</summary>
-    async Task<string?> SafetyProblemAsync(EsApi api, PlannedNode node, CancellationToken ct)
+    async Task<string?> SafetyProblemAsync(EsApi api, PlannedNode node, CancellationToken ct, ISet<string>? batch = null)
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
-        var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name), nodes);
+        // The nodes of the node's own batch may be down already (a batch resumed after one of its actions failed).
+        var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name).Where(n => batch?.Contains(n) != true), nodes);
+        if (missing is null && batch != null)
+        {
+            // The batch as a whole: every shard on its nodes still to restart keeps a started copy outside them.
+            var toRestart = new HashSet<string>(state.Nodes.Where(n => batch.Contains(n.Name) && !n.Completed.Contains(UpgradeStep.NodeAction)).Select(n => n.Name), StringComparer.Ordinal);
+            if (BatchPlanner.Exposed(toRestart, await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false)) is string exposed)
+                return $"{string.Join(", ", toRestart)} cannot restart together yet: {exposed}";
+        }
         if (missing != null) return missing;
         // Down already (say, it refused to start last time): restarting it takes nothing more away.
         if (nodes.All(n => n.Name != node.Name)) return null;

@@ -145,9 +145,13 @@ public static class UpgradePlanner
     {
         if (batching.ByZone && batching.ZoneAttribute is null)
         {
-            var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true"), ct).ConfigureAwait(false);
+            // Set as a cluster setting or in elasticsearch.yml (the defaults show the node's): the first value given.
+            var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true&include_defaults=true"), ct).ConfigureAwait(false);
             const string key = "cluster.routing.allocation.awareness.attributes";
-            var configured = settings.Prop("transient")?.Str(key) ?? settings.Prop("persistent")?.Str(key);
+            var configured = new[] { "transient", "persistent", "defaults" }.Select(scope => settings.Prop(scope)?.Prop(key) is { } v
+                    ? (v.ValueKind == System.Text.Json.JsonValueKind.Array ? string.Join(",", v.EnumerateArray().Select(e => e.GetString())) : v.GetString())
+                    : null)
+                .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
             batching.ZoneAttribute = configured?.Split(',').Select(a => a.Trim()).FirstOrDefault(a => a.Length > 0)
                 ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.BatchUnsafe,
                     $"-ByZone needs the attribute that names a node's zone: {plan.ClusterName} has no {key} (without allocation awareness nothing keeps a shard's copies in different zones). Give -ZoneAttribute, or set awareness first.", plan.ClusterName);
@@ -156,6 +160,10 @@ public static class UpgradePlanner
         var batches = BatchPlanner.Plan(plan.Nodes, shards, batching);
         foreach (var batch in batches.Where(b => b.Nodes.Count > 1))
             foreach (var node in batch.Nodes) node.Batch = batch.Number;
+        // The run takes the nodes in the batches' order, a batch's nodes side by side (the tier order is kept).
+        var ordered = plan.Nodes.Where(n => n.AlreadyUpgraded).Concat(batches.SelectMany(b => b.Nodes)).ToList();
+        for (var i = 0; i < ordered.Count; i++) ordered[i].Position = i + 1;
+        plan.Nodes = ordered;
         plan.Batches = batches;
     }
 }

@@ -117,6 +117,8 @@ public sealed class InvokeEsRollingUpgradeCommand : BatchingCmdlet
         public Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
             call.OnPipelineThread(() =>
             {
+                // An action of a batch whose other node failed is not begun (actions run one after the other here).
+                ct.ThrowIfCancellationRequested();
                 cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction");
                 // A nested pipeline in this runspace: the action runs in the caller's scope, and what it writes to
                 // each stream comes back here (InvokeWithContext would send its errors to the host, out of reach

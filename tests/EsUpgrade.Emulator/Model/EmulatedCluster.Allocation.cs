@@ -142,10 +142,10 @@ public sealed partial class EmulatedCluster
             var forced = forcedSetting.Length == 0 ? null
                 : forcedSetting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(v => v, StringComparer.Ordinal).ToList();
             var valueCount = forced is null ? actual.Count : actual.Concat(forced).Distinct(StringComparer.Ordinal).Count();
-            // Copies started or recovering on nodes with this value, then this copy, unless it is already there.
-            var here = others.Count(c => c.NodeId is { } id && c.State != ShardState.Unassigned && NodeById(id)?.Attributes.GetValueOrDefault(attribute) == value);
-            var from = copy.NodeId is { } at ? NodeById(at)?.Attributes.GetValueOrDefault(attribute) : null;
-            if (from != value) here++;
+            // The other copies started or recovering on nodes with this value (a relocating copy counts where it is going),
+            // then this copy: where it would be (when it moves within the value, Elasticsearch counts it there already).
+            var here = others.Count(c => (c.State == ShardState.Relocating ? c.RelocatingNodeId : c.State == ShardState.Unassigned ? null : c.NodeId) is { } id
+                && NodeById(id)?.Attributes.GetValueOrDefault(attribute) == value) + 1;
             var most = (copies + valueCount - 1) / valueCount;
             if (here > most)
                 return $"[awareness] there are [{copies}] copies of this shard and [{valueCount}] values for attribute [{attribute}] ([{string.Join(", ", actual)}] from nodes in the cluster and " +
