@@ -15,20 +15,14 @@ Import-Module (Resolve-Path $ModulePath).Path
 Import-Module "$PSScriptRoot/../tests/pester/EsEmulator.psm1"
 Import-Module "$PSScriptRoot/BenchClusters.psm1"
 
-$nodeAction = {
-    param($Node, $TargetVersion)
-    Invoke-EsEmulatorControl -Emulator $script:current -NodeName $Node.Name -Action stop | Out-Null
-    Invoke-EsEmulatorControl -Emulator $script:current -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
-}
-
 function Measure-Run([hashtable] $Batching) {
-    $script:current = New-ZonedBenchCluster -TimeScale $TimeScale -BootSeconds $BootSeconds
+    $current = New-ZonedBenchCluster -TimeScale $TimeScale -BootSeconds $BootSeconds
     try {
         $connection = Connect-EsCluster -Uri $current.Uris -Name zoned -PassThru
         $before = (Invoke-EsRequest /_count -Connection $connection).count
         Invoke-RestMethod -Method Post "$($current.control)/stats/reset" | Out-Null
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -NodeAction $nodeAction -Confirm:$false -Connection $connection @Batching | Out-Null
+        Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -NodeAction (New-EsEmulatorNodeAction $current) -Confirm:$false -Connection $connection @Batching | Out-Null
         $wall = $watch.Elapsed.TotalSeconds * $TimeScale
         $stats = Invoke-RestMethod "$($current.control)/stats"
         $versions = (Get-EsNode -Connection $connection).VersionNumber | Sort-Object -Unique

@@ -30,6 +30,11 @@ public class DocumentApiTests
         var (missing, missingBody) = await c.SendAsync("GET", "/state/_doc/b");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.False(JsonDocument.Parse(missingBody).RootElement.GetProperty("found").GetBoolean());
+        // A delete of a missing document is an operation too: 404 not_found, and it takes a sequence number.
+        var (gone, goneBody) = await c.SendAsync("DELETE", "/state/_doc/b");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var missed = JsonDocument.Parse(goneBody).RootElement;
+        Assert.Equal(("not_found", written.GetProperty("_seq_no").GetInt64() + 1), (missed.GetProperty("result").GetString(), missed.GetProperty("_seq_no").GetInt64()));
         var (noIndex, noIndexBody) = await c.SendAsync("GET", "/nothing/_doc/a");
         Assert.Equal(HttpStatusCode.NotFound, noIndex.StatusCode);
         Assert.Contains("index_not_found_exception", noIndexBody);

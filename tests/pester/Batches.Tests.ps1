@@ -4,11 +4,6 @@ BeforeAll {
     Import-Module $env:ESUPGRADE_MODULE
     Import-Module "$PSScriptRoot/EsEmulator.psm1"
     $script:target = '8.19.0'
-    $script:upgradeNode = {
-        param($Node, $TargetVersion)
-        Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
-        Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
-    }
     function Start-ZonedCluster([string[]] $Index = @('logs:6:1:6000', 'metrics:2:2:500')) {
         $nodes = 'master-1=7.17.27:master', 'master-2=7.17.27:master', 'master-3=7.17.27:master'
         foreach ($zone in 'a', 'b', 'c') { foreach ($i in 1, 2) { $nodes += "data-$zone$i=7.17.27:data,data_content,data_hot,ingest@zone=$zone" } }
@@ -39,7 +34,7 @@ Describe 'Batches' {
         $script:es = Start-ZonedCluster
         Connect-EsCluster -Uri $es.Uris | Out-Null
         $state = Join-Path $es.Directory 'zones.json'
-        $results = Invoke-EsRollingUpgrade $target -ByZone -NodeAction $upgradeNode -StatePath $state -Confirm:$false
+        $results = Invoke-EsRollingUpgrade $target -ByZone -NodeAction (New-EsEmulatorNodeAction $es) -StatePath $state -Confirm:$false
         ($results | Where-Object Status -EQ 'Upgraded').Count | Should -Be 9
         (Get-EsNode).VersionNumber | Sort-Object -Unique | Should -Be $target
         Get-Restarts | Should -Be @(1, 1, 1, 1, 1, 1, 1, 1, 1)
@@ -57,7 +52,7 @@ Describe 'Batches' {
         ($plan.Batches | Where-Object { $_.Nodes.Count -eq 2 }).Count | Should -Be 2
         ($plan.Batches | Where-Object Why -Match 'one at a time' | Where-Object Zone).Count | Should -Be 2
         { New-EsUpgradePlan $target -ByZone -MaxUnavailable 2 -ErrorAction Stop } | Should -Throw -ErrorId 'ConflictingBatchOptions,EsUpgrade.Commands.NewEsUpgradePlanCommand'
-        { $plan | Invoke-EsRollingUpgrade -NodeAction $upgradeNode -MaxUnavailable 2 -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'ConflictingBatchOptions,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
+        { $plan | Invoke-EsRollingUpgrade -NodeAction (New-EsEmulatorNodeAction $es) -MaxUnavailable 2 -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'ConflictingBatchOptions,EsUpgrade.Commands.InvokeEsRollingUpgradeCommand'
     }
 
     It '-MaxUnavailable 2 restarts up to two data nodes together' {
@@ -66,7 +61,7 @@ Describe 'Batches' {
         $plan = New-EsUpgradePlan $target -MaxUnavailable 2
         $plan.Batches | ForEach-Object { $_.Nodes.Count } | Should -Not -Contain 3
         ($plan.Batches | Where-Object { $_.Nodes.Count -eq 2 }).Count | Should -BeGreaterThan 0
-        $results = $plan | Invoke-EsRollingUpgrade -NodeAction $upgradeNode -Confirm:$false
+        $results = $plan | Invoke-EsRollingUpgrade -NodeAction (New-EsEmulatorNodeAction $es) -Confirm:$false
         ($results | Where-Object Status -EQ 'Upgraded').Count | Should -Be 9
         Get-Restarts | Should -Be @(1, 1, 1, 1, 1, 1, 1, 1, 1)
     }

@@ -103,6 +103,20 @@ function Invoke-EsEmulatorControl {
     }
 }
 
+function New-EsEmulatorNodeAction {
+    <#
+    .SYNOPSIS
+    What an admin's -NodeAction does to a machine, done to an emulated node: stop it, start it at the target version.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+    {
+        param($Node, $TargetVersion)
+        Invoke-EsEmulatorControl -Emulator $Emulator -NodeName $Node.Name -Action stop | Out-Null
+        Invoke-EsEmulatorControl -Emulator $Emulator -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
+    }.GetNewClosure()
+}
+
 function Get-EsEmulatorNodeLog {
     <#
     .SYNOPSIS
@@ -202,4 +216,4 @@ Invoke-EsRollingUpgrade -TargetVersion $TargetVersion -StatePath '$StatePath' -M
     Start-PwshScript $runner
 }
 
-Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, Get-EsEmulatorNodeLog, Get-EsEmulatorPath, Add-EsEmulatorFault, Get-EsEmulatorFault, Clear-EsEmulatorFault, Get-PwshCommand, Start-PwshScript, Start-EsUpgradeRunbook
+Export-ModuleMember -Function Start-EsEmulator, Stop-EsEmulator, Invoke-EsEmulatorControl, New-EsEmulatorNodeAction, Get-EsEmulatorNodeLog, Get-EsEmulatorPath, Add-EsEmulatorFault, Get-EsEmulatorFault, Clear-EsEmulatorFault, Get-PwshCommand, Start-PwshScript, Start-EsUpgradeRunbook

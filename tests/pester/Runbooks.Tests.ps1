@@ -16,11 +16,7 @@ BeforeAll {
         if ($Name -ne 'es-admin') { throw "There is no credential asset '$Name'." }
         [pscredential]::new('elastic', (ConvertTo-SecureString 'runbook-Pa55' -AsPlainText -Force))
     }
-    $script:upgradeNode = {
-        param($Node, $TargetVersion)
-        Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
-        Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
-    }
+    $script:upgradeNode = New-EsEmulatorNodeAction $es
     function Get-Restarts { (Invoke-RestMethod "$($es.control)/nodes").nodes | ForEach-Object { $_.restarts } }
     Connect-EsCluster -Uri $es.Uris -Credential (Get-AutomationPSCredential es-admin) | Out-Null
     Register-EsSnapshotRepository backups -Location (Join-Path $repoRoot 'backups') -Confirm:$false | Out-Null

@@ -123,10 +123,7 @@ Describe 'New-EsWindowsNodeAction' {
         $results = Invoke-EsRollingUpgrade $target -Confirm:$false -Verbose -NodeAction {
             param($Node, $TargetVersion)
             if ($Node.Name -eq 'es-01') { & $action.ScriptBlock $Node $TargetVersion }
-            else {
-                Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action stop | Out-Null
-                Invoke-EsEmulatorControl -Emulator $es -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
-            }
+            else { & (New-EsEmulatorNodeAction $es) $Node $TargetVersion }
         } 4>&1
         $nodes = $results | Where-Object { $_ -is [EsUpgrade.Upgrade.NodeUpgradeResult] }
         ($nodes | Where-Object Node -EQ 'es-01').Status | Should -Be 'Upgraded'

@@ -32,6 +32,7 @@ public sealed class ClusterStateLock : IDisposable
 {
     readonly EsApi api;
     readonly string path;
+    readonly string createPath;
     readonly string describes;
     readonly ClusterLockTiming timing;
     readonly string token = Guid.NewGuid().ToString("N");
@@ -50,9 +51,7 @@ public sealed class ClusterStateLock : IDisposable
         this.timing = timing;
     }
 
-    readonly string createPath;
-
-    /// <summary>Who holds it, as the lock says: machine, process, since when.</summary>
+    /// <summary>Who holds it, as the lock says: machine and process.</summary>
     public static string Owner => $"{Environment.MachineName} process {System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture)}";
 
     public static async Task<ClusterStateLock> AcquireAsync(EsApi api, string index, string id, string describes, ClusterLockTiming timing, CancellationToken ct)

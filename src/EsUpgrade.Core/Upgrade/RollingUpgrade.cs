@@ -36,8 +36,7 @@ public sealed class RollingUpgrade
     UpgradeState state = null!;
     /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
     readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
-    /// <summary>What each node's action wrote in this run, quoted when the node does not join.</summary>
-    /// <summary>What each node's action said; written by the actions of a batch at once.</summary>
+    /// <summary>What each node's action wrote in this run, quoted when the node does not join (a batch's actions write it at once).</summary>
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> actionOutput = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
     /// <summary>The cluster answered that it has no machine learning: -MlUpgradeMode is skipped from then on.</summary>
     bool mlUnavailable;
@@ -119,8 +118,7 @@ public sealed class RollingUpgrade
         {
             foreach (var unit in Units())
             {
-                if (unit.Count == 1) await RunNodeAsync(unit[0], total, ct).ConfigureAwait(false);
-                else await RunBatchAsync(unit, total, ct).ConfigureAwait(false);
+                await RunUnitAsync(unit, total, ct).ConfigureAwait(false);
             }
             current = null;
             try
@@ -179,57 +177,14 @@ public sealed class RollingUpgrade
         return units;
     }
 
-    async Task RunNodeAsync(UpgradeState.NodeState nodeState, int total, CancellationToken ct)
-    {
-        var planned = Planned(nodeState);
-        current = planned;
-        var done = state.Nodes.Count(n => n.Done);
-        Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
-            $"{done} of {total} nodes upgraded; next {planned.Name}", done * 100 / total));
-        if (nodeState.Done)
-        {
-            host.Emit(Result(planned, nodeState, NodeUpgradeStatus.AlreadyUpgraded));
-            current = null;
-            return;
-        }
-        if (!await host.ConfirmAsync(planned, Target).ConfigureAwait(false))
-        {
-            host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Skipped));
-            current = null;
-            return;
-        }
-        await HeartbeatAsync(ct).ConfigureAwait(false);
-        nodeState.StartedAt ??= api.Clock.UtcNow;
-        foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
-        {
-            step = s;
-            if (nodeState.Completed.Contains(s)) continue;
-            ct.ThrowIfCancellationRequested();
-            Log.Progress(new EsProgress(NodeProgressActivityId, $"{planned.Name} ({planned.Position}/{total})", Describe(s),
-                (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
-            Log.Verbose($"[{planned.Name}] {Describe(s)}");
-            await RunStepAsync(planned, nodeState, s, ct).ConfigureAwait(false);
-            nodeState.Completed.Add(s);
-            nodeState.StepEndedAt[s] = api.Clock.UtcNow;
-            await CheckpointAsync().ConfigureAwait(false);
-        }
-        step = null;
-        nodeState.Done = true;
-        nodeState.EndedAt = api.Clock.UtcNow;
-        await CheckpointAsync().ConfigureAwait(false);
-        Log.Progress(new EsProgress(NodeProgressActivityId, planned.Name, "Done", 100, ProgressActivityId, completed: true));
-        host.Emit(Result(planned, nodeState, NodeUpgradeStatus.Upgraded));
-        current = null;
-    }
-
     /// <summary>
-    /// Nodes restarted together (a zone, or up to -MaxUnavailable data nodes), step by step in lockstep: each node passes
-    /// the safety check and the batch as a whole must leave every shard a started copy outside it; allocation, flush and
-    /// ML upgrade mode once; the node actions together (the first failure stops the batch); the waits for each node
-    /// together; allocation back and one wait for the recovery. Each step is checkpointed for every node of the batch,
-    /// so a resumed run picks the batch up where it stopped and restarts no node twice.
+    /// One node, or nodes restarted together (a zone, or up to -MaxUnavailable data nodes) step by step in lockstep: each
+    /// node passes the safety check, and a batch as a whole must leave every shard a started copy outside it; allocation,
+    /// flush and ML upgrade mode once; the node actions together (after a failure, those not begun are not begun); the
+    /// waits for each node together; allocation back and one wait for the recovery. Each step is checkpointed for every
+    /// node, so a resumed run picks the unit up where it stopped and restarts no node twice.
     /// </summary>
-    async Task RunBatchAsync(List<UpgradeState.NodeState> batch, int total, CancellationToken ct)
+    async Task RunUnitAsync(List<UpgradeState.NodeState> batch, int total, CancellationToken ct)
     {
         var live = new List<(UpgradeState.NodeState State, PlannedNode Planned)>();
         foreach (var n in batch)
@@ -243,10 +198,12 @@ public sealed class RollingUpgrade
         current = null;
         if (live.Count == 0) return;
         current = live[0].Planned;
-        var names = new HashSet<string>(live.Select(l => l.Planned.Name), StringComparer.Ordinal);
-        var label = $"batch {batch[0].Batch} ({string.Join(", ", names)})";
+        // The nodes restarted together; null for one node alone.
+        var together = live.Count > 1 ? new HashSet<string>(live.Select(l => l.Planned.Name), StringComparer.Ordinal) : null;
+        var label = together is null ? live[0].Planned.Name : $"batch {batch[0].Batch} ({string.Join(", ", together)})";
+        var done = state.Nodes.Count(n => n.Done);
         Log.Progress(new EsProgress(ProgressActivityId, $"Rolling upgrade of {plan.ClusterName} to {Target}",
-            $"{state.Nodes.Count(n => n.Done)} of {total} nodes upgraded; next {label}", state.Nodes.Count(n => n.Done) * 100 / total));
+            $"{done} of {total} nodes upgraded; next {label}", done * 100 / total));
         await HeartbeatAsync(ct).ConfigureAwait(false);
         foreach (var l in live) l.State.StartedAt ??= api.Clock.UtcNow;
         foreach (UpgradeStep s in Enum.GetValues(typeof(UpgradeStep)))
@@ -256,7 +213,8 @@ public sealed class RollingUpgrade
             if (pending.Count == 0) continue;
             ct.ThrowIfCancellationRequested();
             current = pending[0].Planned;
-            Log.Progress(new EsProgress(NodeProgressActivityId, label, Describe(s), (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
+            Log.Progress(new EsProgress(NodeProgressActivityId, together is null ? $"{label} ({live[0].Planned.Position}/{total})" : label, Describe(s),
+                (int)s * 100 / Enum.GetValues(typeof(UpgradeStep)).Length, ProgressActivityId));
             Log.Verbose($"[{label}] {Describe(s)}");
             switch (s)
             {
@@ -265,7 +223,7 @@ public sealed class RollingUpgrade
                     foreach (var l in pending)
                     {
                         current = l.Planned;
-                        await SafetyCheckAsync(l.Planned, ct, names).ConfigureAwait(false);
+                        await SafetyCheckAsync(l.Planned, ct, together).ConfigureAwait(false);
                     }
                     break;
                 case UpgradeStep.NodeActionStarted:
@@ -274,7 +232,7 @@ public sealed class RollingUpgrade
                 case UpgradeStep.NodeAction:
                 case UpgradeStep.WaitForNode:
                 {
-                    // Together. After a failure, actions not begun yet are not begun (the host checks the token before
+                    // Together (one node: alone). After a failure, actions not begun yet are not begun (the host checks the token before
                     // it starts one); those under way finish, since a node half-installed is worse than one upgraded.
                     using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     Exception? first = null;
@@ -317,10 +275,10 @@ public sealed class RollingUpgrade
                 }
                 case UpgradeStep.WaitForHealth:
                     current = live[live.Count - 1].Planned;
-                    await WaitForRecoveryAsync(live[live.Count - 1].Planned, live[live.Count - 1].State, ct, names).ConfigureAwait(false);
+                    await WaitForRecoveryAsync(live[live.Count - 1].Planned, live[live.Count - 1].State, ct, together).ConfigureAwait(false);
                     break;
                 default:
-                    // Cluster-wide (allocation, flush, ML upgrade mode): once for the batch.
+                    // Cluster-wide (allocation, flush, ML upgrade mode): once for the unit.
                     await RunStepAsync(pending[0].Planned, pending[0].State, s, ct).ConfigureAwait(false);
                     break;
             }
@@ -356,7 +314,9 @@ public sealed class RollingUpgrade
         {
             // Another run holds the state now (it took over a lock this run could not beat): that run owns the cluster's
             // allocation and the state, so this one touches neither and stops.
-            host.Emit(Result(node, nodeState, NodeUpgradeStatus.Failed));
+            var stopped = Result(node, nodeState, NodeUpgradeStatus.Failed);
+            stopped.Error = lost.Message;
+            host.Emit(stopped);
             return new EsException(EsErrorKind.InvalidState, ErrorIds.RollingUpgradeFailed,
                 $"The rolling upgrade stopped at node {node.Name}, {at}: {lost.Message} Allocation and the state were left to that run.", node.Name, ex);
         }
@@ -609,13 +569,6 @@ public sealed class RollingUpgrade
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         // The nodes of the node's own batch may be down already (a batch resumed after one of its actions failed).
         var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name).Where(n => batch?.Contains(n) != true), nodes);
-        if (missing is null && batch != null)
-        {
-            // The batch as a whole: every shard on its nodes still to restart keeps a started copy outside them.
-            var toRestart = new HashSet<string>(state.Nodes.Where(n => batch.Contains(n.Name) && !n.Completed.Contains(UpgradeStep.NodeAction)).Select(n => n.Name), StringComparer.Ordinal);
-            if (BatchPlanner.Exposed(toRestart, await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false)) is string exposed)
-                return $"{string.Join(", ", toRestart)} cannot restart together yet: {exposed}";
-        }
         if (missing != null) return missing;
         // Down already (say, it refused to start last time): restarting it takes nothing more away.
         if (nodes.All(n => n.Name != node.Name)) return null;
@@ -625,6 +578,13 @@ public sealed class RollingUpgrade
         if (health.NumberOfInFlightFetch > 0)
             return $"{health.NumberOfInFlightFetch} shard copies still fetching their data before allocation";
         var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+        if (batch != null)
+        {
+            // The batch as a whole: every shard on its nodes still to restart keeps a started copy outside them.
+            var toRestart = new HashSet<string>(state.Nodes.Where(n => batch.Contains(n.Name) && !n.Completed.Contains(UpgradeStep.NodeAction)).Select(n => n.Name), StringComparer.Ordinal);
+            if (BatchPlanner.Exposed(toRestart, shards) is string exposed)
+                return $"{string.Join(", ", toRestart)} cannot restart together yet: {exposed}";
+        }
         foreach (var (index, shard) in UpgradeSafety.ExposedShards(node.Name, shards))
         {
             var (verdict, reason) = UpgradeSafety.Judge(await AllocationExplanation.ExplainAsync(api, index, shard, primary: false, ct).ConfigureAwait(false));

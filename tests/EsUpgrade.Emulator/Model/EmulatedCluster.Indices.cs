@@ -97,18 +97,22 @@ public sealed partial class EmulatedCluster
         }
     }
 
-    /// <summary>Deletes a document written through the API (seed documents have no ids to name); null when there is none.</summary>
-    public StoredDocument? DeleteDocument(EmulatedIndex index, string id, WriteCondition? condition = null)
+    /// <summary>
+    /// Deletes a document written through the API (seed documents have no ids to name). The delete is an operation with
+    /// a sequence number whether or not the document was there; Found says whether it was.
+    /// </summary>
+    public (bool Found, StoredDocument Operation) DeleteDocument(EmulatedIndex index, string id, WriteCondition? condition = null)
     {
         lock (Sync)
         {
             var shard = WritableShard(index, id);
             var existing = index.Written.GetValueOrDefault(id);
             condition?.Check(index, shard, id, existing);
-            if (existing is null) return null;
+            var operation = new StoredDocument((existing?.Version ?? 0) + 1, index.NextSeqNo++, index.PrimaryTermOf(shard), null);
+            if (existing is null) return (false, operation);
             index.Written.Remove(id);
             index.LastWriteAt = Clock.UtcNow;
-            return existing with { Version = existing.Version + 1, SeqNo = index.NextSeqNo++ };
+            return (true, operation);
         }
     }
 

@@ -136,9 +136,8 @@ public static class IndexHandlers
         EmulatedIndex index;
         lock (r.Cluster.Sync) index = IndexExpression.Resolve(r.Cluster, r.Param("index"), expand: Expand.Open).Single();
         var id = r.Param("id")!;
-        var deleted = r.Cluster.DeleteDocument(index, id, WriteCondition.Of(false, r.Long("if_seq_no"), r.Long("if_primary_term")));
-        var body = WriteResult(r, index, id, deleted ?? new StoredDocument(1, index.NextSeqNo, index.PrimaryTermOf(index.ShardOf(id)), null), deleted is null ? "not_found" : "deleted");
-        return Task.FromResult(Reply.Of(deleted is null ? 404 : 200, body));
+        var (found, operation) = r.Cluster.DeleteDocument(index, id, WriteCondition.Of(false, r.Long("if_seq_no"), r.Long("if_primary_term")));
+        return Task.FromResult(Reply.Of(found ? 200 : 404, WriteResult(r, index, id, operation, found ? "deleted" : "not_found")));
     }
 
     /// <summary>GET /{index}/_doc/{id}: found with _source, _seq_no and _primary_term; 404 with found false when there is none.</summary>
