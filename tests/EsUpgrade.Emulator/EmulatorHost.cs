@@ -92,8 +92,10 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     async Task ListenAsync(EmulatedNode node)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: no configuration files, so no file watchers (a 200-node cluster would exhaust inotify),
+        // no logging; Kestrel alone.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         // Signals belong to the process (Program.cs), not to each node's server.
         builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>

@@ -20,6 +20,7 @@ public static class EmulatorCommandLine
           --time-scale X            emulated seconds per real second (default 1)
           --boot-seconds S          emulated seconds from a node's start to its joining (default 10)
           --ready-file PATH         write ports and fingerprints as JSON when listening
+          --scale DATA_NODES:SHARD_COPIES[:ZONES]   a large cluster: 3 masters, data nodes over zones a, b, c... (awareness on), indices of 10 shards and 1 replica; replaces --nodes, --node and --index
           --many-indices PREFIX:COUNT:ISSUES[:DOCS]   COUNT one-shard indices of DOCS documents (10), with ISSUES deprecated index settings on average (0-6; benchmarks)
           --path-repo DIR           a folder fs repositories may live in (path.repo; repeat)
           --snapshot REPO:NAME:HOURS_AGO   a SUCCESS snapshot of every index, taken that long ago, in an fs repository (repeat)
@@ -41,6 +42,7 @@ public static class EmulatorCommandLine
         var snapshots = new List<(string Repo, string Name, double HoursAgo)>();
         var ymls = new List<(string Node, string Yaml)>();
         var aliases = new List<(string Index, string Alias)>();
+        (int DataNodes, int Copies, int Zones)? scale = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -83,6 +85,11 @@ public static class EmulatorCommandLine
                     var mi = Next().Split(':');
                     if (mi.Length is not (3 or 4)) throw new ArgumentException("--many-indices PREFIX:COUNT:ISSUES[:DOCS]");
                     spec.Indices.AddRange(ManyIndices(mi[0], int.Parse(mi[1]), double.Parse(mi[2], System.Globalization.CultureInfo.InvariantCulture), mi.Length == 4 ? long.Parse(mi[3]) : 10));
+                    break;
+                case "--scale":
+                    var sc = Next().Split(':');
+                    if (sc.Length is not (2 or 3)) throw new ArgumentException("--scale DATA_NODES:SHARD_COPIES[:ZONES]");
+                    scale = (int.Parse(sc[0]), int.Parse(sc[1]), sc.Length == 3 ? int.Parse(sc[2]) : 1);
                     break;
                 case "--path-repo": spec.PathRepo.Add(Next()); break;
                 case "--snapshot":
@@ -134,6 +141,13 @@ public static class EmulatorCommandLine
                 case "--boot-seconds": spec.NodeBootTime = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
+        }
+        if (scale is var (dataNodes, copies, zones))
+        {
+            var scaled = ClusterSpec.Scaled(dataNodes, copies, zones, version);
+            spec.Nodes = scaled.Nodes;
+            spec.Indices = scaled.Indices;
+            foreach (var (key, value) in scaled.PersistentSettings) spec.PersistentSettings.TryAdd(key, value);
         }
         if (spec.Nodes.Count == 0)
             spec.Nodes.AddRange(ClusterSpec.Uniform(nodes, version).Nodes);

@@ -68,6 +68,38 @@ public sealed class ClusterSpec
             spec.Nodes.Add(new NodeSpec { Name = $"{prefix}-{i:00}", Version = version });
         return spec;
     }
+
+    /// <summary>
+    /// A large cluster (scale mode): 3 dedicated masters and <paramref name="dataNodes"/> data nodes spread over
+    /// <paramref name="zones"/> zones (node.attr.zone a, b, c ..., with shard allocation awareness and forced values when
+    /// there are two or more), and indices of 10 primaries and 1 replica until there are at least
+    /// <paramref name="shardCopies"/> shard copies.
+    /// </summary>
+    public static ClusterSpec Scaled(int dataNodes, int shardCopies, int zones, string version)
+    {
+        if (dataNodes < 2 || shardCopies < 1 || zones < 1 || zones > 26) throw new ArgumentException("scale: at least 2 data nodes, 1 shard copy, 1 to 26 zones");
+        var spec = new ClusterSpec { ClusterName = "scaled" };
+        for (var m = 1; m <= 3; m++)
+            spec.Nodes.Add(new NodeSpec { Name = $"master-{m}", Version = version, Roles = new() { "master" } });
+        var zoneNames = Enumerable.Range(0, zones).Select(z => ((char)('a' + z)).ToString()).ToList();
+        for (var d = 0; d < dataNodes; d++)
+        {
+            var zone = zoneNames[d % zones];
+            var node = new NodeSpec { Name = $"data-{zone}{d / zones + 1:000}", Version = version, Roles = new() { "data", "data_content", "data_hot", "ingest" } };
+            if (zones > 1) node.Attributes["zone"] = zone;
+            spec.Nodes.Add(node);
+        }
+        if (zones > 1)
+        {
+            spec.PersistentSettings["cluster.routing.allocation.awareness.attributes"] = "zone";
+            spec.PersistentSettings["cluster.routing.allocation.awareness.force.zone.values"] = string.Join(",", zoneNames);
+        }
+        const int shards = 10, replicas = 1;
+        var indices = (shardCopies + shards * (replicas + 1) - 1) / (shards * (replicas + 1));
+        for (var i = 1; i <= indices; i++)
+            spec.Indices.Add(new IndexSpec { Name = $"scale-{i:00000}", Shards = shards, Replicas = replicas, Documents = 10_000 });
+        return spec;
+    }
 }
 
 public sealed class NodeSpec

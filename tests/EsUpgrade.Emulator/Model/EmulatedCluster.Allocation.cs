@@ -16,8 +16,8 @@ public sealed partial class EmulatedCluster
         copy.Fetched = false;
     }
 
-    readonly HashSet<(EmulatedIndex, int)> everActive = new();
-    readonly HashSet<(EmulatedIndex, int)> exposed = new();
+    /// <summary>Per index and shard: whether the shard ever had a started copy, and whether it has none now.</summary>
+    readonly Dictionary<EmulatedIndex, (bool[] EverActive, bool[] Exposed)> exposure = new();
 
     /// <summary>
     /// How many times a shard that had a started copy was left with none (a node restarted with the only copy, a batch
@@ -27,15 +27,26 @@ public sealed partial class EmulatedCluster
 
     void WatchExposure()
     {
-        foreach (var group in AllCopies.GroupBy(c => (c.Index, c.Shard)))
+        foreach (var index in indices)
         {
-            if (group.Any(c => c.IsActive))
+            if (!exposure.TryGetValue(index, out var watch))
+                exposure[index] = watch = (new bool[index.NumberOfShards], new bool[index.NumberOfShards]);
+            var active = new bool[index.NumberOfShards];
+            foreach (var copy in index.Copies)
+                if (copy.IsActive) active[copy.Shard] = true;
+            for (var shard = 0; shard < active.Length; shard++)
             {
-                everActive.Add(group.Key);
-                exposed.Remove(group.Key);
+                if (active[shard])
+                {
+                    watch.EverActive[shard] = true;
+                    watch.Exposed[shard] = false;
+                }
+                else if (watch.EverActive[shard] && !index.Closed && !watch.Exposed[shard])
+                {
+                    watch.Exposed[shard] = true;
+                    MomentsWithoutStartedCopy++;
+                }
             }
-            else if (everActive.Contains(group.Key) && !group.Key.Index.Closed && exposed.Add(group.Key))
-                MomentsWithoutStartedCopy++;
         }
     }
 
@@ -58,7 +69,13 @@ public sealed partial class EmulatedCluster
     /// Why a copy may not go to a node now, in the decider's words; null means YES. <paramref name="moving"/>:
     /// a started copy the balancer would relocate there (canAllocate for the relocation target).
     /// </summary>
-    public string? Decide(ShardCopy copy, EmulatedNode node, bool moving = false)
+    public string? Decide(ShardCopy copy, EmulatedNode node, bool moving = false) => Decide(copy, node, moving, OtherCopies(copy));
+
+    /// <summary>The other copies of the copy's shard.</summary>
+    static List<ShardCopy> OtherCopies(ShardCopy copy) => copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
+
+    /// <summary><see cref="Decide(ShardCopy, EmulatedNode, bool)"/> with the shard's other copies read once for all the nodes tried.</summary>
+    string? Decide(ShardCopy copy, EmulatedNode node, bool moving, List<ShardCopy> group)
     {
         if (node.State != NodeState.Joined || !node.IsDataNode) return "node is not a data node in the cluster";
         var enable = Setting("cluster.routing.allocation.enable").ToLowerInvariant();
@@ -86,7 +103,6 @@ public sealed partial class EmulatedCluster
         if (copy.FailedAttempts >= maxRetries)
             return $"[max_retry] shard has exceeded the maximum number of retries [{maxRetries}] on failed allocation attempts - manually call [{(node.Profile.Is8 ? "POST /_cluster/reroute?retry_failed" : "/_cluster/reroute?retry_failed=true")}] to retry, " +
                 $"[unassigned_info[[reason=ALLOCATION_FAILED], at[{copy.UnassignedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}], failed_attempts[{copy.FailedAttempts}], delayed=false, allocation_status[deciders_no]]]";
-        var group = copy.Index.Copies.Where(c => c.Shard == copy.Shard && c != copy).ToList();
         if (group.Any(c => c.NodeId == node.Id || c.RelocatingNodeId == node.Id) || (moving && copy.NodeId == node.Id))
             return "[same_shard] a copy of this shard is already allocated to this node";
         if (Awareness(copy, node, group) is string awareness) return awareness;
@@ -115,7 +131,7 @@ public sealed partial class EmulatedCluster
         var limit = int.Parse(Setting("cluster.routing.allocation.node_concurrent_recoveries"));
         if ((!copy.Primary || moving) && IncomingRecoveries(node) >= limit)
             return $"[throttling] reached the limit of incoming shard recoveries [{limit}]";
-        if (copy.IsDelayed(Clock.UtcNow) && copy.LastNodeId != node.Id)
+        if (copy.IsDelayed(pass?.Now ?? Clock.UtcNow) && copy.LastNodeId != node.Id)
             return "[delayed_allocation] the node holding this copy left less than index.unassigned.node_left.delayed_timeout ago";
         return null;
     }
@@ -136,12 +152,7 @@ public sealed partial class EmulatedCluster
         {
             if (!node.Attributes.TryGetValue(attribute, out var value))
                 return $"[awareness] node does not contain the awareness attribute [{attribute}]; required attributes cluster setting [cluster.routing.allocation.awareness.attributes={string.Join(",", attributes)}]";
-            var actual = RunningNodes.Where(n => n.State == NodeState.Joined && n.IsDataNode && n.Attributes.ContainsKey(attribute))
-                .Select(n => n.Attributes[attribute]).Distinct(StringComparer.Ordinal).OrderBy(v => v, StringComparer.Ordinal).ToList();
-            var forcedSetting = Setting(SettingsRegistry.ForcedAwarenessPrefix + attribute + ".values");
-            var forced = forcedSetting.Length == 0 ? null
-                : forcedSetting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(v => v, StringComparer.Ordinal).ToList();
-            var valueCount = forced is null ? actual.Count : actual.Concat(forced).Distinct(StringComparer.Ordinal).Count();
+            var (actual, forced, valueCount) = pass?.Values(attribute) ?? AwarenessValues(attribute);
             // The other copies started or recovering on nodes with this value (a relocating copy counts where it is going),
             // then this copy: where it would be (when it moves within the value, Elasticsearch counts it there already).
             var here = others.Count(c => (c.State == ShardState.Relocating ? c.RelocatingNodeId : c.State == ShardState.Unassigned ? null : c.NodeId) is { } id
@@ -154,6 +165,40 @@ public sealed partial class EmulatedCluster
         }
         return null;
     }
+
+    /// <summary>
+    /// An awareness attribute's values: those of the data nodes in the cluster now and the forced ones (null when none
+    /// are set), each sorted, and how many distinct values the two make.
+    /// </summary>
+    (List<string> Actual, List<string>? Forced, int Count) AwarenessValues(string attribute)
+    {
+        var actual = RunningNodes.Where(n => n.State == NodeState.Joined && n.IsDataNode && n.Attributes.ContainsKey(attribute))
+            .Select(n => n.Attributes[attribute]).Distinct(StringComparer.Ordinal).OrderBy(v => v, StringComparer.Ordinal).ToList();
+        var forcedSetting = Setting(SettingsRegistry.ForcedAwarenessPrefix + attribute + ".values");
+        var forced = forcedSetting.Length == 0 ? null
+            : forcedSetting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(v => v, StringComparer.Ordinal).ToList();
+        return (actual, forced, forced is null ? actual.Count : actual.Concat(forced).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>
+    /// What a reroute counts once instead of at every decision (scale mode: 200 nodes, 100,000 copies): the peer
+    /// recoveries into each node, kept as copies are placed, the values of each awareness attribute and the cluster
+    /// settings read (nodes do not join or leave, nor settings change, during a reroute). Null outside a reroute: a decision then counts for itself.
+    /// </summary>
+    sealed class AllocationPass(EmulatedCluster cluster)
+    {
+        public readonly Dictionary<string, int> Incoming = cluster.AllCopies
+            .Where(c => (c.State == ShardState.Initializing && c.RecoveryType == "peer") || c.RelocatingNodeId != null)
+            .GroupBy(c => c.RelocatingNodeId ?? c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
+        readonly Dictionary<string, (List<string>, List<string>?, int)> values = new(StringComparer.Ordinal);
+        public readonly DateTimeOffset Now = cluster.Clock.UtcNow;
+        /// <summary>Cluster settings as read in this pass (they do not change during it).</summary>
+        public readonly Dictionary<string, string> Settings = new(StringComparer.Ordinal);
+        public (List<string> Actual, List<string>? Forced, int Count) Values(string attribute) =>
+            values.TryGetValue(attribute, out var v) ? v : values[attribute] = cluster.AwarenessValues(attribute);
+    }
+
+    AllocationPass? pass;
 
     /// <summary>FilterAllocationDecider: the cluster-level exclude filters that match the node, in its words; null when none.</summary>
     string? ExcludedBy(EmulatedNode node)
@@ -240,22 +285,36 @@ public sealed partial class EmulatedCluster
     {
         WatchExposure();
         if (Master is null) return;
+        pass = new AllocationPass(this);
+        try { Place(existingData); }
+        finally { pass = null; }
+    }
+
+    void Place(bool existingData)
+    {
         var now = Clock.UtcNow;
         // Copies per node, counted once and kept as copies are placed: placing n copies stays linear.
         var perNode = AllCopies.Where(c => c.NodeId != null).GroupBy(c => c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
-        EmulatedNode? PickNode(ShardCopy copy) =>
-            RunningNodes.Where(n => Decide(copy, n) is null)
-                .OrderByDescending(n => n.Id == copy.LastNodeId)
+        var running = RunningNodes.ToList();
+        // The node the balancer prefers that the deciders allow: the one with the copy's data, then the emptiest.
+        EmulatedNode? PickNode(ShardCopy copy)
+        {
+            var others = OtherCopies(copy);
+            return running.OrderByDescending(n => n.Id == copy.LastNodeId)
                 .ThenBy(n => perNode.GetValueOrDefault(n.Id))
                 .ThenBy(n => n.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
+                .FirstOrDefault(n => Decide(copy, n, false, others) is null);
+        }
         void Place(ShardCopy copy, EmulatedNode target, DateTimeOffset readyAt, string recoveryType, string? source, long bytes)
         {
             Assign(copy, target, now, readyAt, recoveryType, source, bytes);
             perNode[target.Id] = perNode.GetValueOrDefault(target.Id) + 1;
+            if (recoveryType == "peer" && copy.State == ShardState.Initializing)
+                pass!.Incoming[target.Id] = pass.Incoming.GetValueOrDefault(target.Id) + 1;
         }
         foreach (var index in indices)
         {
+            if (index.Copies.TrueForAll(c => c.State != ShardState.Unassigned)) continue;
             foreach (var group in index.Copies.GroupBy(c => c.Shard).ToList())
             {
                 var primary = group.First(c => c.Primary);
@@ -297,7 +356,7 @@ public sealed partial class EmulatedCluster
     }
 
     /// <summary>Peer recoveries running into the node: copies initializing there from a peer and relocations arriving.</summary>
-    int IncomingRecoveries(EmulatedNode node) =>
+    int IncomingRecoveries(EmulatedNode node) => pass?.Incoming.GetValueOrDefault(node.Id) ??
         AllCopies.Count(c => (c.State == ShardState.Initializing && c.NodeId == node.Id && c.RecoveryType == "peer") || c.RelocatingNodeId == node.Id);
 
     /// <summary>
@@ -345,7 +404,8 @@ public sealed partial class EmulatedCluster
     {
         var data = RunningNodes.Where(n => n.State == NodeState.Joined && n.IsDataNode).ToList();
         // moveShards first: a copy the filters no longer let stay (exclude._name and friends) moves off, whatever the balance.
-        foreach (var copy in AllCopies.Where(c => c.State == ShardState.Started && ExcludedBy(NodeById(c.NodeId)!) != null).ToList())
+        var excluded = nodes.Where(n => ExcludedBy(n) != null).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var copy in excluded.Count == 0 ? new List<ShardCopy>() : AllCopies.Where(c => c.State == ShardState.Started && excluded.Contains(c.NodeId!)).ToList())
             if (data.FirstOrDefault(n => Decide(copy, n, moving: true) is null) is EmulatedNode away)
                 StartRelocation(copy, away, now);
         var mode = Setting("cluster.routing.rebalance.enable").ToLowerInvariant();
@@ -363,22 +423,43 @@ public sealed partial class EmulatedCluster
                 var at = c.RelocatingNodeId ?? c.NodeId;
                 if (at != null && load.ContainsKey(at)) load[at]++;
             }
-            var move = (from source in data.OrderByDescending(n => load[n.Id]).ThenBy(n => n.Name, StringComparer.Ordinal)
-                        from copy in AllCopies.Where(c => c.NodeId == source.Id && c.State == ShardState.Started)
-                        where mode == "all" || (mode == "primaries") == copy.Primary
-                        from target in data.OrderBy(n => load[n.Id]).ThenBy(n => n.Name, StringComparer.Ordinal)
-                        where load[source.Id] - load[target.Id] > 1 && Decide(copy, target, moving: true) is null
-                        select (copy, source, target)).FirstOrDefault();
-            if (move.copy is null) return;
-            StartRelocation(move.copy, move.target, now);
+            var move = FindMove(data, load, mode);
+            if (move is null) return;
+            StartRelocation(move.Value.Copy, move.Value.Target, now);
             moving++;
         }
+    }
+
+    /// <summary>
+    /// The first started copy on the fullest node that may move to a node holding at least two fewer copies, trying the
+    /// emptiest targets first; null when no node is that far from another (checked before any copy is looked at).
+    /// </summary>
+    (ShardCopy Copy, EmulatedNode Target)? FindMove(List<EmulatedNode> data, Dictionary<string, int> load, string mode)
+    {
+        var targets = data.OrderBy(n => load[n.Id]).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
+        if (targets.Count == 0 || data.Max(n => load[n.Id]) - load[targets[0].Id] <= 1) return null;
+        foreach (var source in data.OrderByDescending(n => load[n.Id]).ThenBy(n => n.Name, StringComparer.Ordinal))
+        {
+            if (load[source.Id] - load[targets[0].Id] <= 1) return null;
+            // The source's copies read as they are needed: the fullest node usually has one to give.
+            foreach (var copy in AllCopies.Where(c => c.NodeId == source.Id && c.State == ShardState.Started && (mode == "all" || (mode == "primaries") == c.Primary)))
+            {
+                var others = OtherCopies(copy);
+                foreach (var target in targets)
+                {
+                    if (load[source.Id] - load[target.Id] <= 1) break;
+                    if (Decide(copy, target, true, others) is null) return (copy, target);
+                }
+            }
+        }
+        return null;
     }
 
     void StartRelocation(ShardCopy copy, EmulatedNode target, DateTimeOffset now)
     {
         copy.State = ShardState.Relocating;
         copy.RelocatingNodeId = target.Id;
+        if (pass != null) pass.Incoming[target.Id] = pass.Incoming.GetValueOrDefault(target.Id) + 1;
         BeginRecovery(copy, now, now + RecoveryFixedCost, "peer", copy.NodeId, copy.Index.ShardSizeBytes);
     }
 

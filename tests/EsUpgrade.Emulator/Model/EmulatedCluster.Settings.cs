@@ -8,10 +8,15 @@ public sealed partial class EmulatedCluster
     public bool MlUpgradeMode { get; private set; }
 
     /// <summary>The effective value: transient over persistent over default.</summary>
-    public string Setting(string key) =>
-        Transient.TryGetValue(key, out var t) ? t
-        : Persistent.TryGetValue(key, out var p) ? p
-        : SettingsRegistry.DefaultValues(SettingsMajor).TryGetValue(key, out var d) ? d : "";
+    public string Setting(string key)
+    {
+        if (pass != null && pass.Settings.TryGetValue(key, out var read)) return read;
+        var value = Transient.TryGetValue(key, out var t) ? t
+            : Persistent.TryGetValue(key, out var p) ? p
+            : SettingsRegistry.DefaultValues(SettingsMajor).TryGetValue(key, out var d) ? d : "";
+        if (pass != null) pass.Settings[key] = value;
+        return value;
+    }
 
     /// <summary>The major version whose settings the cluster takes: the elected master's (or the first node's).</summary>
     public int SettingsMajor => (Master ?? Nodes[0]).Profile.Major;

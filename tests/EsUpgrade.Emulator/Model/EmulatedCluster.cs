@@ -16,6 +16,7 @@ namespace EsUpgrade.Emulator.Model;
 public sealed partial class EmulatedCluster
 {
     readonly List<EmulatedNode> nodes = new();
+    readonly Dictionary<string, EmulatedNode> nodesById = new(StringComparer.Ordinal);
     readonly List<EmulatedIndex> indices = new();
     TaskCompletionSource changed = NewSignal();
     string? masterId;
@@ -34,6 +35,7 @@ public sealed partial class EmulatedCluster
             if (node.ConfigYaml.Length == 0)
                 node.ConfigYaml = spec.SecurityEnabled ? "xpack.security.enabled: true\nxpack.security.transport.ssl.enabled: true\n" : "xpack.security.enabled: false\n";
             nodes.Add(node);
+            nodesById[node.Id] = node;
         }
         foreach (var (key, value) in spec.PersistentSettings) Persistent[key] = value;
         lock (Sync)
@@ -53,7 +55,7 @@ public sealed partial class EmulatedCluster
     public IReadOnlyList<EmulatedNode> Nodes => nodes;
     public IReadOnlyList<EmulatedIndex> Indices => indices;
     public IEnumerable<EmulatedNode> RunningNodes => nodes.Where(n => n.Running);
-    public EmulatedNode? Master => masterId is null ? null : nodes.FirstOrDefault(n => n.Id == masterId && n.Running);
+    public EmulatedNode? Master => masterId is null ? null : nodesById.TryGetValue(masterId, out var m) && m.Running ? m : null;
     public IEnumerable<ShardCopy> AllCopies => indices.SelectMany(i => i.Copies);
 
     // ---- the ideal schedule ----
@@ -78,15 +80,24 @@ public sealed partial class EmulatedCluster
     /// <summary>Opens or closes the current busy interval; <paramref name="at"/> is when the state changed.</summary>
     void TrackBusy(DateTimeOffset at)
     {
-        var started = nodes.Where(n => n.State == NodeState.Booting).Select(n => n.JoinAt - Spec.NodeBootTime)
-            .Concat(AllCopies.Where(c => c.State is ShardState.Initializing or ShardState.Relocating).Select(c => c.RecoveryStartedAt))
-            .Concat(AllCopies.Where(c => c.IsFetching).Select(c => c.FetchStartedAt))
-            .Concat(electionDueAt is null ? Enumerable.Empty<DateTimeOffset>() : new[] { electionStartedAt })
-            .Concat(running.Select(r => r.Snapshot.StartTime))
-            .Concat(tasks.Values.Where(t => !t.Completed).Select(t => t.StartedAt)).ToList();
-        var busy = started.Count > 0;
+        // Loops rather than a query: this runs at every change, over every copy (scale mode: 100,000).
+        var first = DateTimeOffset.MaxValue;
+        void Began(DateTimeOffset t) { if (t < first) first = t; }
+        foreach (var n in nodes)
+            if (n.State == NodeState.Booting) Began(n.JoinAt - Spec.NodeBootTime);
+        foreach (var index in indices)
+            foreach (var c in index.Copies)
+            {
+                if (c.State is ShardState.Initializing or ShardState.Relocating) Began(c.RecoveryStartedAt);
+                if (c.IsFetching) Began(c.FetchStartedAt);
+            }
+        if (electionDueAt != null) Began(electionStartedAt);
+        foreach (var r in running) Began(r.Snapshot.StartTime);
+        foreach (var t in tasks.Values)
+            if (!t.Completed) Began(t.StartedAt);
+        var busy = first != DateTimeOffset.MaxValue;
         // The interval opens when the first of its waits began, which may be a moment before this call.
-        if (busy && busySince is null) busySince = started.Min() < at ? started.Min() : at;
+        if (busy && busySince is null) busySince = first < at ? first : at;
         else if (!busy && busySince is DateTimeOffset since)
         {
             busyTotal += at - since;
@@ -97,7 +108,7 @@ public sealed partial class EmulatedCluster
     public EmulatedNode Node(string name) =>
         nodes.FirstOrDefault(n => n.Name == name) ?? throw new ArgumentException($"no node named [{name}]");
 
-    public EmulatedNode? NodeById(string? id) => id is null ? null : nodes.FirstOrDefault(n => n.Id == id);
+    public EmulatedNode? NodeById(string? id) => id is null ? null : nodesById.GetValueOrDefault(id);
 
     public EmulatedIndex? Index(string name) => indices.FirstOrDefault(i => i.Name == name);
 

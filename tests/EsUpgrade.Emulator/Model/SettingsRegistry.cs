@@ -49,11 +49,15 @@ public static class SettingsRegistry
     static readonly string[] AllocationModes = { "all", "primaries", "new_primaries", "none" };
     static readonly string[] RebalanceModes = { "all", "primaries", "replicas", "none" };
 
-    /// <summary>The defaults of a major version.</summary>
-    public static IReadOnlyDictionary<string, string> DefaultValues(int major)
+    /// <summary>The defaults of a major version (built once: the deciders read them for every copy and node).</summary>
+    public static IReadOnlyDictionary<string, string> DefaultValues(int major) => major >= 8 ? Defaults8 : Defaults7;
+
+    static readonly Dictionary<string, string> Defaults7 = Merge(Only7), Defaults8 = Merge(Only8);
+
+    static Dictionary<string, string> Merge(Dictionary<string, string> only)
     {
         var all = new Dictionary<string, string>(Defaults, StringComparer.Ordinal);
-        foreach (var (k, v) in major >= 8 ? Only8 : Only7) all[k] = v;
+        foreach (var (k, v) in only) all[k] = v;
         return all;
     }
 

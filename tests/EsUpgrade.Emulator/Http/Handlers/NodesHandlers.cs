@@ -81,6 +81,7 @@ public static class NodesHandlers
                         ["description"] = name, ["classname"] = "org.elasticsearch.plugin." + name, ["has_native_controller"] = false,
                     }).ToList();
                 }
+                NodeInfoSections.Add(info, r.Cluster, n, Want);
                 result[n.Id] = info;
             }
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
@@ -98,15 +99,29 @@ public static class NodesHandlers
     const long HeapMax = 4L * 1024 * 1024 * 1024;
 
     /// <summary>
-    /// What a node carries, as the stats APIs show it: the copies it holds (documents and bytes), a heap that fills with
-    /// them (30 % plus 2 % a copy, at most 90 %), and CPU busy with the recoveries running into or out of it.
+    /// What each node carries, as the stats APIs show it: the copies it holds (documents and bytes), a heap that fills
+    /// with them (30 % plus 2 % a copy, at most 90 %), and CPU busy with the recoveries running into or out of it.
+    /// One pass over the copies for all the nodes (scale mode: 100,000 copies on 200 nodes).
     /// </summary>
-    internal static (int Copies, long Documents, long Bytes, double HeapPercent, int Cpu) Load(EmulatedCluster cluster, EmulatedNode node)
+    internal static Dictionary<string, (int Copies, long Documents, long Bytes, double HeapPercent, int Cpu)> Loads(EmulatedCluster cluster)
     {
-        var copies = cluster.AllCopies.Where(c => c.NodeId == node.Id && c.IsActive).ToList();
-        var recovering = cluster.AllCopies.Count(c => (c.State == ShardState.Initializing && c.NodeId == node.Id) || c.RelocatingNodeId == node.Id || (c.RecoverySourceNodeId == node.Id && c.State == ShardState.Initializing));
-        return (copies.Count, copies.Sum(c => c.Index.DocumentsInShard(c.Shard)), copies.Sum(c => c.Index.ShardSizeBytes),
-            Math.Min(90, 30 + 2.0 * copies.Count), Math.Min(100, 3 + 15 * recovering));
+        var counts = cluster.Nodes.ToDictionary(n => n.Id, _ => (Copies: 0, Documents: 0L, Bytes: 0L, Recovering: 0));
+        void Add(string? id, Func<(int Copies, long Documents, long Bytes, int Recovering), (int, long, long, int)> change)
+        {
+            if (id != null && counts.TryGetValue(id, out var c)) counts[id] = change(c);
+        }
+        foreach (var c in cluster.AllCopies)
+        {
+            if (c.IsActive) Add(c.NodeId, n => (n.Copies + 1, n.Documents + c.Index.DocumentsInShard(c.Shard), n.Bytes + c.Index.ShardSizeBytes, n.Recovering));
+            if (c.State == ShardState.Initializing)
+            {
+                Add(c.NodeId, n => (n.Copies, n.Documents, n.Bytes, n.Recovering + 1));
+                if (c.RecoverySourceNodeId != c.NodeId) Add(c.RecoverySourceNodeId, n => (n.Copies, n.Documents, n.Bytes, n.Recovering + 1));
+            }
+            Add(c.RelocatingNodeId, n => (n.Copies, n.Documents, n.Bytes, n.Recovering + 1));
+        }
+        return counts.ToDictionary(kv => kv.Key, kv => (kv.Value.Copies, kv.Value.Documents, kv.Value.Bytes,
+            Math.Min(90, 30 + 2.0 * kv.Value.Copies), Math.Min(100, 3 + 15 * kv.Value.Recovering)));
     }
 
     static readonly string[] StatsMetrics =
@@ -131,6 +146,7 @@ public static class NodesHandlers
             var selected = NodeSelector.Resolve(r.Cluster, r.Node, r.Param("node_id")).Where(n => n.State != NodeState.Crashed).ToList();
             var now = r.Cluster.Clock.UtcNow.ToUnixTimeMilliseconds();
             var result = new Dictionary<string, object?>();
+            var loads = Loads(r.Cluster);
             foreach (var n in selected)
             {
                 var stats = new Dictionary<string, object?>
@@ -149,7 +165,7 @@ public static class NodesHandlers
                         ["data"] = new[] { new Dictionary<string, object?>(disk) { ["path"] = $"/var/lib/elasticsearch/{n.Name}/nodes/0", ["mount"] = "/ (/dev/sda1)", ["type"] = "ext4" } },
                     };
                 }
-                var load = Load(r.Cluster, n);
+                var load = loads[n.Id];
                 if (Want("jvm"))
                     stats["jvm"] = new Dictionary<string, object?>
                     {
@@ -207,7 +223,8 @@ public static class NodesHandlers
         lock (r.Cluster.Sync)
         {
             var nodes = NodeSelector.Resolve(r.Cluster, r.Node, r.Param("node_id")).Where(n => n.State != NodeState.Crashed).ToList();
-            var loads = nodes.Select(n => Load(r.Cluster, n)).ToList();
+            var all = Loads(r.Cluster);
+            var loads = nodes.Select(n => all[n.Id]).ToList();
             var indices = r.Cluster.Indices.ToList();
             var health = ClusterHealth.Compute(r.Cluster);
             return Task.FromResult(Reply.Ok(new Dictionary<string, object?>
