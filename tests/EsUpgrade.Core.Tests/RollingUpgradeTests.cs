@@ -539,7 +539,8 @@ public class RollingUpgradeTests
         await using var es = await Emulated.StartAsync(ThreeNodes());
         var (api, plan, wire) = await KillablePlanAsync(es);
         var rejected = 0;
-        wire.Intercept = r => r.Path.StartsWith("/_cat/shards", StringComparison.Ordinal) && Interlocked.Increment(ref rejected) <= 2
+        // The safety check's own read of the health (the waits ask with wait_for_* parameters).
+        wire.Intercept = r => r.Path == "/_cluster/health" && Interlocked.Increment(ref rejected) <= 2
             ? FakeWire.Response(429, "{\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"rejected execution\"},\"status\":429}")
             : null;
         await new RollingUpgrade(api, plan, new EmulatorHostActions(es), new MemoryUpgradeStateStore()).RunAsync(default);

@@ -56,10 +56,11 @@ public static class DurationEstimator
         var measured = calibration is null ? new Dictionary<string, (TimeSpan Restart, TimeSpan Recovery, TimeSpan Overhead, string Group)>()
             : calibration.Nodes.Where(n => n.StepEndedAt.Count > 0 && n.StartedAt != null).Select(n => (n.Name, Phases: Phases(n)))
                 .Where(x => x.Phases != null).ToDictionary(x => x.Name, x => x.Phases!.Value, StringComparer.Ordinal);
+        var byNode = shards.Where(s => s.Node != null).ToLookup(s => s.Node!, StringComparer.Ordinal);
         foreach (var node in plan.Nodes)
         {
             if (node.AlreadyUpgraded) { node.Estimate = new NodeEstimate { Basis = "already upgraded" }; continue; }
-            var copies = shards.Where(s => s.Node == node.Name).ToList();
+            var copies = byNode[node.Name].ToList();
             // The copies that leave with the node come back as replicas; a copy written since its flush copies its files.
             var bytes = copies.Sum(c => c.StoreBytes ?? 0);
             var table = new NodeEstimate

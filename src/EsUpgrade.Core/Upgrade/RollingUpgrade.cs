@@ -577,6 +577,10 @@ public sealed class RollingUpgrade
         if (unhealthy != null) return unhealthy;
         if (health.NumberOfInFlightFetch > 0)
             return $"{health.NumberOfInFlightFetch} shard copies still fetching their data before allocation";
+        // Green with nothing moving: every copy is started, so no primary on the node lacks a started replica. The shard
+        // list (100,000 rows on a large cluster) is read only when it is not, or for a batch, which may hold every copy of a shard.
+        if (batch is null && health.Status == HealthStatus.Green)
+            return MasterProblem();
         var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
         if (batch != null)
         {
@@ -593,13 +597,18 @@ public sealed class RollingUpgrade
             if (verdict == ReplicaVerdict.Wait)
                 return $"primary {index}[{shard}] on {node.Name} has a replica that is not started: {reason}";
         }
-        var masterWaits = UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
-        // Waiting cannot help when the nodes still behind are not coming before it in this run.
-        var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
-        if (masterWaits != null && skipped.Count > 0)
-            throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
-                $"{node.Name} is the elected master now and goes last, but {string.Join(", ", skipped)} are not upgraded yet (skipped in this run, or planned after it because the master moved since the plan): upgrade them first, then resume.", node.Name);
-        return masterWaits;
+        return MasterProblem();
+
+        // The elected master goes last: waiting for the others helps only if they come before it in this run.
+        string? MasterProblem()
+        {
+            var masterWaits = UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
+            var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
+            if (masterWaits != null && skipped.Count > 0)
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
+                    $"{node.Name} is the elected master now and goes last, but {string.Join(", ", skipped)} are not upgraded yet (skipped in this run, or planned after it because the master moved since the plan): upgrade them first, then resume.", node.Name);
+            return masterWaits;
+        }
     }
 
     /// <summary>

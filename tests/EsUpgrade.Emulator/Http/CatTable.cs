@@ -27,6 +27,28 @@ public sealed class CatTable
 
     public void Add(Dictionary<string, string?> row) => rows.Add(row);
 
+    /// <summary>The rows as a JSON array written straight out: 100,000 shard rows are 14 MB (scale mode).</summary>
+    string Json(string[] columns)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                writer.WriteStartObject();
+                foreach (var c in columns)
+                {
+                    if (row.GetValueOrDefault(c) is string value) writer.WriteString(c, value);
+                    else writer.WriteNull(c);
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     public Reply Render(RestRequest request)
     {
         var columns = request.Q("h") is string h && h.Length > 0 ? h.Split(',').Select(c => c.Trim()).ToArray() : defaults;
@@ -35,7 +57,9 @@ public sealed class CatTable
         var format = request.Q("format")
             ?? (request.Accept.Contains("json", StringComparison.OrdinalIgnoreCase) ? "json" : null);
         if (format is "json")
-            return Reply.Ok(rows.Select(r => columns.ToDictionary(c => c, c => r.GetValueOrDefault(c))).ToList());
+            return request.Q("pretty") is "" or "true"
+                ? Reply.Ok(rows.Select(r => columns.ToDictionary(c => c, c => r.GetValueOrDefault(c))).ToList())
+                : new Reply { JsonText = Json(columns) };
         if (format is not (null or "" or "txt" or "text"))
             throw Model.EsError.IllegalArgument($"Unsupported format [{format}]");
 

@@ -57,6 +57,12 @@ public static class RestDispatcher
 
     public static async Task HandleAsync(HttpContext http, EmulatedCluster cluster, EmulatedNode node, FaultTable? faultTable = null)
     {
+        var tmpw = System.Diagnostics.Stopwatch.StartNew();
+        try { await HandleAsync2(http, cluster, node, faultTable); }
+        finally { if (Environment.GetEnvironmentVariable("ESEMU_LOG") is string f) File.AppendAllText(f, $"{DateTime.UtcNow:HH:mm:ss.fff} {tmpw.ElapsedMilliseconds,6} ms {http.Request.Method} {http.Request.Path}{http.Request.QueryString}\n"); }
+    }
+    public static async Task HandleAsync2(HttpContext http, EmulatedCluster cluster, EmulatedNode node, FaultTable? faultTable = null)
+    {
         var profile = node.Profile;
         var method = http.Request.Method;
         var path = http.Request.Path.Value ?? "/";
@@ -155,7 +161,7 @@ public static class RestDispatcher
         response.ContentType = compat is int n && profile.Is8 && n == 7
             ? "application/vnd.elasticsearch+json;compatible-with=7"
             : "application/json; charset=UTF-8";
-        var json = JsonSerializer.Serialize(reply.Json, pretty ? Pretty : Compact);
+        var json = !pretty && reply.JsonText != null ? reply.JsonText : JsonSerializer.Serialize(reply.Json, pretty ? Pretty : Compact);
         if (method == "HEAD") return;
         if (await FaultAnswers.AfterAsync(http, faults.FirstOrDefault(f => f.Kind != FaultKind.Latency), json)) return;
         await response.WriteAsync(json, Encoding.UTF8);

@@ -64,6 +64,8 @@ public sealed class Reply
     /// <summary>Serialized as JSON unless <see cref="Text"/> is set.</summary>
     public object? Json { get; init; }
     public string? Text { get; init; }
+    /// <summary>JSON already written (a large _cat table), sent as it is unless <c>pretty</c> asks for <see cref="Json"/>.</summary>
+    public string? JsonText { get; init; }
     /// <summary>Deprecation messages, sent as Warning headers.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 

@@ -286,8 +286,32 @@ public sealed partial class EmulatedCluster
         WatchExposure();
         if (Master is null) return;
         pass = new AllocationPass(this);
-        try { Place(existingData); }
+        try
+        {
+            Place(existingData);
+            if (existingData) Settle();
+        }
         finally { pass = null; }
+    }
+
+    /// <summary>
+    /// A cluster that has been running a while is as balanced as the balancer makes it: at start, the moves it would
+    /// make are made at once (placing copies one by one under awareness leaves a few nodes a few copies apart).
+    /// </summary>
+    void Settle()
+    {
+        var mode = Setting("cluster.routing.rebalance.enable").ToLowerInvariant();
+        if (mode == "none") return;
+        var data = RunningNodes.Where(n => n.State == NodeState.Joined && n.IsDataNode).ToList();
+        var load = data.ToDictionary(n => n.Id, _ => 0);
+        foreach (var c in AllCopies)
+            if (c.NodeId != null && load.ContainsKey(c.NodeId)) load[c.NodeId]++;
+        while (FindMove(data, load, mode) is var (copy, target))
+        {
+            load[copy.NodeId!]--;
+            load[target.Id]++;
+            copy.NodeId = target.Id;
+        }
     }
 
     void Place(bool existingData)
@@ -297,10 +321,15 @@ public sealed partial class EmulatedCluster
         var perNode = AllCopies.Where(c => c.NodeId != null).GroupBy(c => c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
         var running = RunningNodes.ToList();
         // The node the balancer prefers that the deciders allow: the one with the copy's data, then the emptiest.
+        var limit = int.Parse(Setting("cluster.routing.allocation.node_concurrent_recoveries"));
         EmulatedNode? PickNode(ShardCopy copy)
         {
             var others = OtherCopies(copy);
-            return running.OrderByDescending(n => n.Id == copy.LastNodeId)
+            // Only the nodes the deciders could say yes to (the same answer, sooner: 500 copies waiting on 200 nodes):
+            // a delayed copy waits for its own node; a replica does not go to a node at its recovery limit.
+            var delayed = copy.IsDelayed(now);
+            return running.Where(n => (!delayed || n.Id == copy.LastNodeId) && (copy.Primary || IncomingRecoveries(n) < limit))
+                .OrderByDescending(n => n.Id == copy.LastNodeId)
                 .ThenBy(n => perNode.GetValueOrDefault(n.Id))
                 .ThenBy(n => n.Name, StringComparer.Ordinal)
                 .FirstOrDefault(n => Decide(copy, n, false, others) is null);
