@@ -57,12 +57,6 @@ public static class RestDispatcher
 
     public static async Task HandleAsync(HttpContext http, EmulatedCluster cluster, EmulatedNode node, FaultTable? faultTable = null)
     {
-        var tmpw = System.Diagnostics.Stopwatch.StartNew();
-        try { await HandleAsync2(http, cluster, node, faultTable); }
-        finally { if (Environment.GetEnvironmentVariable("ESEMU_LOG") is string f) File.AppendAllText(f, $"{DateTime.UtcNow:HH:mm:ss.fff} {tmpw.ElapsedMilliseconds,6} ms {http.Request.Method} {http.Request.Path}{http.Request.QueryString}\n"); }
-    }
-    public static async Task HandleAsync2(HttpContext http, EmulatedCluster cluster, EmulatedNode node, FaultTable? faultTable = null)
-    {
         var profile = node.Profile;
         var method = http.Request.Method;
         var path = http.Request.Path.Value ?? "/";
