@@ -33,6 +33,7 @@ public class BatchedUpgradeTests
         Assert.Equal(9, host.Results.Count(r => r.Status == NodeUpgradeStatus.Upgraded));
         // The two nodes of a zone act at once (the second starts while the first is under way); the masters alone.
         Assert.Equal(new[] { 0, 1, 0, 1, 0, 1, 0, 0, 0 }, host.InFlightAtAction);
+        Assert.Equal(new[] { 2, 2, 2, 2, 2, 2, 1, 1, 1 }, host.TogetherAtAction);
         Assert.All(host.MastersDownAtAction, m => Assert.Equal(0, m));
         Assert.Equal(new[] { "data-a", "data-a", "data-b", "data-b", "data-c", "data-c" }, host.Actions.Take(6).Select(a => a[..6]));
     }

@@ -42,6 +42,53 @@ Describe 'Batches' {
         Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
     }
 
+    It 'runs the actions of a batch side by side, each in a runspace of its own, its output under its name; -ThrottleLimit 1 in this session' {
+        $script:es = Start-ZonedCluster
+        Connect-EsCluster -Uri $es.Uris | Out-Null
+        $seen = [Collections.Concurrent.ConcurrentQueue[object]]::new()
+        # The two data nodes of a zone meet at the barrier: only actions running side by side can (the masters go alone).
+        $barrier = [Threading.Barrier]::new(2)
+        $emulator = $es
+        $action = {
+            param($Node, $TargetVersion)
+            $seen.Enqueue([pscustomobject]@{ Node = $Node.Name; Runspace = [runspace]::DefaultRunspace.InstanceId })
+            if ($Node.Name -like 'data-*' -and -not $barrier.SignalAndWait([TimeSpan]::FromSeconds(30))) { throw "$($Node.Name) waited alone at the barrier" }
+            Write-Verbose "upgrading $($Node.Name) in my runspace"
+            Write-Warning "a warning from $($Node.Name)"
+            Invoke-EsEmulatorControl -Emulator $emulator -NodeName $Node.Name -Action stop | Out-Null
+            Invoke-EsEmulatorControl -Emulator $emulator -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
+        }
+        # The actions see this scope's preferences, as an action run in the session does.
+        $VerbosePreference = 'Continue'
+        $results = Invoke-EsRollingUpgrade $target -ByZone -NodeAction $action -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue 4>&1
+        $VerbosePreference = 'SilentlyContinue'
+        ($results | Where-Object { $_ -is [EsUpgrade.Upgrade.NodeUpgradeResult] -and $_.Status -eq 'Upgraded' }).Count | Should -Be 9
+        $here = [runspace]::DefaultRunspace.InstanceId
+        $data = @($seen.ToArray() | Where-Object Node -Like 'data-*')
+        $data.Count | Should -Be 6
+        ($data.Runspace | Sort-Object -Unique).Count | Should -Be 6
+        $data.Runspace | Should -Not -Contain $here
+        @($seen.ToArray() | Where-Object Node -Like 'master-*').Runspace | Sort-Object -Unique | Should -Be $here
+        ($results | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '[data-b2] -NodeAction: upgrading data-b2 in my runspace'
+        $warned.Message | Should -Contain '[data-c1] -NodeAction: a warning from data-c1'
+        Get-Restarts | Should -Be @(1, 1, 1, 1, 1, 1, 1, 1, 1)
+
+        # One after the other in this session: a batch's two actions cannot meet at a barrier, and the run stops safely.
+        $es | Stop-EsEmulator
+        Get-EsConnection | Disconnect-EsCluster
+        $script:es = Start-ZonedCluster
+        $emulator = $es
+        Connect-EsCluster -Uri $es.Uris | Out-Null
+        $barrier = [Threading.Barrier]::new(2)
+        $action = {
+            param($Node, $TargetVersion)
+            if (-not $barrier.SignalAndWait([TimeSpan]::FromMilliseconds(200))) { throw "$($Node.Name) waited alone at the barrier" }
+        }
+        $failed = { Invoke-EsRollingUpgrade $target -ByZone -ThrottleLimit 1 -NodeAction $action -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $failed.Exception.Message | Should -Match 'data-a\d waited alone at the barrier'
+        Get-EsClusterSetting cluster.routing.allocation.enable -IncludeDefaults -Scope Persistent | Should -BeNullOrEmpty
+    }
+
     It 'refuses a zone holding an index without replicas, naming it, unless -FallbackToSerial; and conflicting options' {
         $script:es = Start-ZonedCluster -Index 'logs:6:1:6000', 'scratch:1:0:10'
         Connect-EsCluster -Uri $es.Uris | Out-Null

@@ -37,6 +37,8 @@ public sealed class RollingUpgrade
     /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
     readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
     /// <summary>What each node's action wrote in this run, quoted when the node does not join (a batch's actions write it at once).</summary>
+    /// <summary>How many node actions the current step asks for at once (its batch's nodes still to act; 1 alone).</summary>
+    int actionsTogether = 1;
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> actionOutput = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
     /// <summary>The cluster answered that it has no machine learning: -MlUpgradeMode is skipped from then on.</summary>
     bool mlUnavailable;
@@ -235,6 +237,7 @@ public sealed class RollingUpgrade
                     // Together (one node: alone). After a failure, actions not begun yet are not begun (the host checks the token before
                     // it starts one); those under way finish, since a node half-installed is worse than one upgraded.
                     using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    actionsTogether = pending.Count;
                     Exception? first = null;
                     var runs = pending.Select(async l =>
                     {
@@ -509,7 +512,7 @@ public sealed class RollingUpgrade
         }
         try
         {
-            actionOutput[node.Name] = await host.RunNodeActionAsync(node, Target, ct).ConfigureAwait(false);
+            actionOutput[node.Name] = await host.RunNodeActionAsync(node, Target, actionsTogether, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { throw; }
         catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeActionFailed) { throw; }

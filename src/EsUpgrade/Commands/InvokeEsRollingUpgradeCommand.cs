@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using EsUpgrade.Errors;
+using EsUpgrade.NodeActions;
 using EsUpgrade.Upgrade;
 
 namespace EsUpgrade.Commands;
@@ -39,6 +41,14 @@ public sealed class InvokeEsRollingUpgradeCommand : BatchingCmdlet
 
     [Parameter]
     public SwitchParameter MlUpgradeMode { get; set; }
+
+    /// <summary>
+    /// How many node actions of a batch run at once, each in a runspace of its own (0, the default: the whole batch).
+    /// 1 runs them one after the other in this session, where the action sees its functions as a node alone does.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public int ThrottleLimit { get; set; }
 
     [Parameter]
     [TimeoutTransformation]
@@ -108,13 +118,52 @@ public sealed class InvokeEsRollingUpgradeCommand : BatchingCmdlet
         readonly InvokeEsRollingUpgradeCommand cmdlet;
         readonly CoreCall call;
 
+        /// <summary>-ThrottleLimit: how many of a batch's actions run at once (null: all of them).</summary>
+        readonly SemaphoreSlim? slots;
+
         public PipelineHost(InvokeEsRollingUpgradeCommand cmdlet, CoreCall call)
         {
             this.cmdlet = cmdlet;
             this.call = call;
+            slots = cmdlet.ThrottleLimit > 1 ? new SemaphoreSlim(cmdlet.ThrottleLimit) : null;
         }
 
-        public Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct) =>
+        public async Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, int together, CancellationToken ct)
+        {
+            if (together <= 1 || cmdlet.ThrottleLimit == 1) return await InThisSession(node, targetVersion, ct).ConfigureAwait(false);
+            // A node of a batch: in a runspace of its own, beside the others (up to -ThrottleLimit at once).
+            if (slots != null) await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                // An action of a batch whose other node failed is not begun.
+                ct.ThrowIfCancellationRequested();
+                var runspace = await call.OnPipelineThread(() =>
+                {
+                    cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction in a runspace of its own, beside the other {together - 1} of its batch");
+                    var imported = cmdlet.InvokeCommand.InvokeScript("Get-Module").Select(m => m.BaseObject).OfType<PSModuleInfo>();
+                    return NodeActionRunspace.Capture(cmdlet.NodeAction, cmdlet.SessionState, imported);
+                }).ConfigureAwait(false);
+                return await Task.Run(() => runspace.Run(node, targetVersion, record => Write(node, record), call.Cancellation)).ConfigureAwait(false);
+            }
+            finally { slots?.Release(); }
+        }
+
+        /// <summary>What an action in its own runspace wrote, written here as it comes, under the node's name.</summary>
+        void Write(PlannedNode node, object record) =>
+            call.OnPipelineThread(() =>
+            {
+                switch (record)
+                {
+                    case VerboseRecord v: cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {v.Message}"); break;
+                    case WarningRecord w: cmdlet.WriteWarning($"[{node.Name}] -NodeAction: {w.Message}"); break;
+                    case InformationRecord i: cmdlet.WriteInformation(i); break;
+                    case ErrorRecord e: cmdlet.WriteError(e); break;
+                    default: cmdlet.WriteVerbose($"[{node.Name}] -NodeAction: {record}"); break;
+                }
+                return true;
+            });
+
+        Task<IReadOnlyList<string>> InThisSession(PlannedNode node, string targetVersion, CancellationToken ct) =>
             call.OnPipelineThread(() =>
             {
                 // An action of a batch whose other node failed is not begun (actions run one after the other here).

@@ -72,11 +72,17 @@ public sealed class EsWindowsNodeAction
     /// <summary>The package on this machine: downloaded once (with its .sha512) when a URL was given; checked against its hash once.</summary>
     public string LocalPackage()
     {
-        if (localPackage != null) return localPackage;
-        var (path, sha) = WindowsPackage.Fetch(Package, PackageFileName, Sha512);
-        Sha512 = sha;
-        return localPackage = path;
+        // The nodes of a batch ask at once, each from its own runspace: one fetch for all.
+        lock (fetching)
+        {
+            if (localPackage != null) return localPackage;
+            var (path, sha) = WindowsPackage.Fetch(Package, PackageFileName, Sha512);
+            Sha512 = sha;
+            return localPackage = path;
+        }
     }
+
+    readonly object fetching = new();
 
     /// <summary>Plans the node's switch from what its Inspect step read; throws WindowsNodeUnsafe, before any change, when it cannot be done safely.</summary>
     public Hashtable PlanUpgrade(string node, object inspection, string targetVersion)

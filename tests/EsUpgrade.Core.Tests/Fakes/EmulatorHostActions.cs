@@ -41,9 +41,11 @@ public sealed class EmulatorHostActions : IUpgradeHost
     public List<int> MastersDownAtAction { get; } = new();
     /// <summary>How many other actions were under way as each action started (a batch's start together).</summary>
     public List<int> InFlightAtAction { get; } = new();
+    /// <summary>How many actions of its batch the run said were asked for with each (the host may run them side by side).</summary>
+    public List<int> TogetherAtAction { get; } = new();
     int inFlight;
 
-    public async Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> RunNodeActionAsync(PlannedNode node, string targetVersion, int together, CancellationToken ct)
     {
         BeforeAction?.Invoke(node.Name);
         // Nodes of a batch act at once: the records are kept under the cluster's lock.
@@ -51,6 +53,7 @@ public sealed class EmulatorHostActions : IUpgradeHost
         {
             Actions.Add(node.Name);
             InFlightAtAction.Add(inFlight++);
+            TogetherAtAction.Add(together);
             MastersDownAtAction.Add(es.Host.Cluster.Nodes.Count(n => n.Name != node.Name && n.IsMasterEligible && n.State != NodeState.Joined));
             RelocatingAtAction.Add(es.Host.Cluster.AllCopies.Count(c => c.State == ShardState.Relocating));
             AllocationAtAction.Add(es.Host.Cluster.Setting("cluster.routing.allocation.enable"));
