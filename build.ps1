@@ -121,6 +121,7 @@ function Invoke-Bench {
     Invoke-FreshPwsh @('-File', "$Root/bench/Measure-Assessment.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
     Invoke-FreshPwsh @('-File', "$Root/bench/Measure-Migration.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
     Invoke-FreshPwsh @('-File', "$Root/bench/Measure-ZoneUpgrade.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
+    Invoke-FreshPwsh @('-File', "$Root/bench/Measure-ScaleSafety.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
     Invoke-FreshPwsh @('-File', "$Root/bench/Measure-Estimate.ps1", '-ModulePath', "$ModuleOut/EsUpgrade.psd1")
 }
 

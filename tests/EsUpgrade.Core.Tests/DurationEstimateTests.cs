@@ -32,6 +32,22 @@ public class DurationEstimateTests
     }
 
     [Fact]
+    public void A_batch_takes_as_long_as_its_slowest_node_not_the_sum_of_its_nodes()
+    {
+        var plan = Plan();
+        DurationEstimator.Estimate(plan, Shards(), 40L << 20, TimeSpan.FromMinutes(2), null);
+        var serial = plan.EstimatedDuration;
+        plan.Batches = new[]
+        {
+            new UpgradeBatch { Number = 1, Nodes = new[] { plan.Nodes[0], plan.Nodes[1] } },
+            new UpgradeBatch { Number = 2, Nodes = new[] { plan.Nodes[2] } },
+        };
+        // warm-1 (5 copies: 3 s of recovery) and warm-2 (2 copies: 1 s) restart together; the master alone.
+        Assert.Equal(TimeSpan.FromSeconds(125 + 3 + 125 + 0), DurationEstimator.TotalOf(plan));
+        Assert.Equal(serial, TimeSpan.FromSeconds(3 * 125 + 3 + 1 + 0));
+    }
+
+    [Fact]
     public void A_calibration_uses_each_node_s_measured_phases_else_its_group_s_mean()
     {
         var t0 = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);

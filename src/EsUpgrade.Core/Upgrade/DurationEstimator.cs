@@ -79,11 +79,22 @@ public static class DurationEstimator
                 node.Estimate = Mean(measured.Values.ToList(), $"calibration: the mean of {measured.Count} node(s)");
             else node.Estimate = table;
         }
-        var total = TimeSpan.FromTicks(plan.Nodes.Sum(n => n.Estimate?.Total.Ticks ?? 0));
-        plan.EstimatedDuration = total;
+        plan.EstimatedDuration = TotalOf(plan);
         plan.EstimateBasis = calibration is null
             ? $"the table: {(restart ?? DefaultRestart).TotalSeconds:0} s a restart (-NodeRestartTime), recovery from operations for flushed copies, file copies at {bytesPerSecond / (1024 * 1024)} MB/s; a rehearsal's state file (-Calibration) measures instead"
             : $"the run of {calibration.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({measured.Count} nodes measured)";
+    }
+
+    /// <summary>
+    /// The whole upgrade: the nodes one after the other, but a batch as long as its slowest node (its nodes restart
+    /// together, and each recovers its own copies, node_concurrent_recoveries per node).
+    /// </summary>
+    public static TimeSpan TotalOf(UpgradePlan plan)
+    {
+        static long Of(PlannedNode n) => n.Estimate?.Total.Ticks ?? 0;
+        var batched = plan.Batches.Where(b => b.Nodes.Count > 1).ToList();
+        var inBatch = new HashSet<string>(batched.SelectMany(b => b.Nodes).Select(n => n.Name), StringComparer.Ordinal);
+        return TimeSpan.FromTicks(plan.Nodes.Where(n => !inBatch.Contains(n.Name)).Sum(Of) + batched.Sum(b => b.Nodes.Max(Of)));
     }
 
     static NodeEstimate Mean(List<(TimeSpan Restart, TimeSpan Recovery, TimeSpan Overhead, string Group)> xs, string basis) => new NodeEstimate

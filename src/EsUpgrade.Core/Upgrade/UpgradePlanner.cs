@@ -165,5 +165,6 @@ public static class UpgradePlanner
         for (var i = 0; i < ordered.Count; i++) ordered[i].Position = i + 1;
         plan.Nodes = ordered;
         plan.Batches = batches;
+        if (plan.EstimatedDuration != null) plan.EstimatedDuration = DurationEstimator.TotalOf(plan);
     }
 }
