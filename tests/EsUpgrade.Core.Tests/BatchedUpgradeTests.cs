@@ -95,6 +95,31 @@ public class BatchedUpgradeTests
     }
 
     [Fact]
+    public async Task An_action_under_way_that_fails_after_another_of_its_batch_failed_is_recorded_with_its_own_error()
+    {
+        await using var es = await Emulated.StartAsync(Zoned());
+        var (api, _) = await PlanAsync(es);
+        var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { ByZone = true });
+        var host = new EmulatorHostActions(es)
+        {
+            During = async (node, ct) =>
+            {
+                if (node == "data-a1") throw new InvalidOperationException("data-a1: the package is corrupt");
+                if (node != "data-a2") return;
+                // Under way when data-a1 fails (the run cancels its "do not begin" token), then failing on its own.
+                try { await Task.Delay(Timeout.Infinite, ct); }
+                catch (OperationCanceledException) { }
+                throw new InvalidOperationException("data-a2: the disk is full");
+            },
+        };
+        await Assert.ThrowsAsync<EsUpgrade.Errors.EsException>(() => new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default));
+        var a2 = host.Results.Single(r => r.Node == "data-a2");
+        Assert.Equal(NodeUpgradeStatus.Failed, a2.Status);
+        Assert.Contains("data-a2: the disk is full", a2.Error);
+        lock (es.Host.Cluster.Sync) Assert.False(es.Host.Cluster.Persistent.ContainsKey("cluster.routing.allocation.enable"));
+    }
+
+    [Fact]
     public async Task Nodes_of_a_zone_go_together_even_when_their_names_interleave_the_zones()
     {
         var spec = Zoned(perZone: 0);

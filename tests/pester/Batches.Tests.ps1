@@ -48,20 +48,24 @@ Describe 'Batches' {
         $seen = [Collections.Concurrent.ConcurrentQueue[object]]::new()
         # The two data nodes of a zone meet at the barrier: only actions running side by side can (the masters go alone).
         $barrier = [Threading.Barrier]::new(2)
-        $emulator = $es
+        # What an action leans on in the session: a function defined here, a script block held in a variable (a closure
+        # made by a module), the current location.
+        function Get-Where { (Get-Location).Path }
+        $upgrade = New-EsEmulatorNodeAction $es
+        Push-Location $es.Directory
         $action = {
             param($Node, $TargetVersion)
-            $seen.Enqueue([pscustomobject]@{ Node = $Node.Name; Runspace = [runspace]::DefaultRunspace.InstanceId })
+            $seen.Enqueue([pscustomobject]@{ Node = $Node.Name; Runspace = [runspace]::DefaultRunspace.InstanceId; Location = Get-Where })
             if ($Node.Name -like 'data-*' -and -not $barrier.SignalAndWait([TimeSpan]::FromSeconds(30))) { throw "$($Node.Name) waited alone at the barrier" }
             Write-Verbose "upgrading $($Node.Name) in my runspace"
             Write-Warning "a warning from $($Node.Name)"
-            Invoke-EsEmulatorControl -Emulator $emulator -NodeName $Node.Name -Action stop | Out-Null
-            Invoke-EsEmulatorControl -Emulator $emulator -NodeName $Node.Name -Action start -Version $TargetVersion | Out-Null
+            & $upgrade $Node $TargetVersion
         }
         # The actions see this scope's preferences, as an action run in the session does.
         $VerbosePreference = 'Continue'
         $results = Invoke-EsRollingUpgrade $target -ByZone -NodeAction $action -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue 4>&1
         $VerbosePreference = 'SilentlyContinue'
+        Pop-Location
         ($results | Where-Object { $_ -is [EsUpgrade.Upgrade.NodeUpgradeResult] -and $_.Status -eq 'Upgraded' }).Count | Should -Be 9
         $here = [runspace]::DefaultRunspace.InstanceId
         $data = @($seen.ToArray() | Where-Object Node -Like 'data-*')
@@ -69,6 +73,7 @@ Describe 'Batches' {
         ($data.Runspace | Sort-Object -Unique).Count | Should -Be 6
         $data.Runspace | Should -Not -Contain $here
         @($seen.ToArray() | Where-Object Node -Like 'master-*').Runspace | Sort-Object -Unique | Should -Be $here
+        $seen.ToArray().Location | Sort-Object -Unique | Should -Be (Resolve-Path $es.Directory).ProviderPath
         ($results | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '[data-b2] -NodeAction: upgrading data-b2 in my runspace'
         $warned.Message | Should -Contain '[data-c1] -NodeAction: a warning from data-c1'
         Get-Restarts | Should -Be @(1, 1, 1, 1, 1, 1, 1, 1, 1)
@@ -77,7 +82,6 @@ Describe 'Batches' {
         $es | Stop-EsEmulator
         Get-EsConnection | Disconnect-EsCluster
         $script:es = Start-ZonedCluster
-        $emulator = $es
         Connect-EsCluster -Uri $es.Uris | Out-Null
         $barrier = [Threading.Barrier]::new(2)
         $action = {

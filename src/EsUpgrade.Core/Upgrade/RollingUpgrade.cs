@@ -36,9 +36,11 @@ public sealed class RollingUpgrade
     UpgradeState state = null!;
     /// <summary>Nodes whose action this run started: for the others, NodeActionStarted in the state means an earlier run may have restarted them.</summary>
     readonly HashSet<string> actionStartedThisRun = new HashSet<string>(StringComparer.Ordinal);
-    /// <summary>What each node's action wrote in this run, quoted when the node does not join (a batch's actions write it at once).</summary>
     /// <summary>How many node actions the current step asks for at once (its batch's nodes still to act; 1 alone).</summary>
     int actionsTogether = 1;
+    /// <summary>The run's own cancellation (Ctrl+C), apart from a batch's "another action failed" that a node action is given.</summary>
+    CancellationToken runCancellation;
+    /// <summary>What each node's action wrote in this run, quoted when the node does not join (a batch's actions write it at once).</summary>
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> actionOutput = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
     /// <summary>The cluster answered that it has no machine learning: -MlUpgradeMode is skipped from then on.</summary>
     bool mlUnavailable;
@@ -57,6 +59,7 @@ public sealed class RollingUpgrade
 
     public async Task RunAsync(CancellationToken ct)
     {
+        runCancellation = ct;
         using var held = await store.HoldAsync(ct).ConfigureAwait(false);
         state = await LoadOrStartAsync(ct).ConfigureAwait(false);
         if (state.CompletedAt is null) await PreflightAsync(ct).ConfigureAwait(false);
@@ -516,9 +519,10 @@ public sealed class RollingUpgrade
         }
         catch (OperationCanceledException) { throw; }
         catch (EsException ex) when (ex.ErrorId == ErrorIds.NodeActionFailed) { throw; }
-        catch (Exception) when (ct.IsCancellationRequested)
+        catch (Exception) when (runCancellation.IsCancellationRequested)
         {
             // Ctrl+C stopped the action's pipeline: the action may have restarted the node; the next run looks first.
+            // (Another action of the batch failing does not stop this one: what it throws is its own failure.)
             throw new OperationCanceledException(ct);
         }
         catch (Exception ex)

@@ -135,18 +135,28 @@ public sealed class InvokeEsRollingUpgradeCommand : BatchingCmdlet
             if (slots != null) await slots.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                // An action of a batch whose other node failed is not begun.
-                ct.ThrowIfCancellationRequested();
                 var runspace = await call.OnPipelineThread(() =>
                 {
                     cmdlet.WriteVerbose($"[{node.Name}] running -NodeAction in a runspace of its own, beside the other {together - 1} of its batch");
                     var imported = cmdlet.InvokeCommand.InvokeScript("Get-Module").Select(m => m.BaseObject).OfType<PSModuleInfo>();
                     return NodeActionRunspace.Capture(cmdlet.NodeAction, cmdlet.SessionState, imported);
                 }).ConfigureAwait(false);
+                // An action of a batch whose other node failed is not begun: the failure is known here before its slot is
+                // free, while the run learns it only when the exception reaches it.
+                if (Volatile.Read(ref failed)) throw new OperationCanceledException(ct);
+                ct.ThrowIfCancellationRequested();
                 return await Task.Run(() => runspace.Run(node, targetVersion, record => Write(node, record), call.Cancellation)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Volatile.Write(ref failed, true);
+                throw;
             }
             finally { slots?.Release(); }
         }
+
+        /// <summary>An action in its own runspace failed: no other begins in this run.</summary>
+        bool failed;
 
         /// <summary>What an action in its own runspace wrote, written here as it comes, under the node's name.</summary>
         void Write(PlannedNode node, object record) =>

@@ -37,6 +37,9 @@ public sealed class EmulatorHostActions : IUpgradeHost
     /// <summary>Runs as each node's action begins, before anything is stopped (a fault switched on mid-run, say).</summary>
     public Action<string>? BeforeAction { get; set; }
 
+    /// <summary>Runs inside each node's action once under way, with the token the run gave it (a failure of its own, say).</summary>
+    public Func<string, CancellationToken, Task>? During { get; set; }
+
     /// <summary>How many other master-eligible nodes were not in the cluster as each node's action began: 0 always.</summary>
     public List<int> MastersDownAtAction { get; } = new();
     /// <summary>How many other actions were under way as each action started (a batch's start together).</summary>
@@ -61,14 +64,39 @@ public sealed class EmulatorHostActions : IUpgradeHost
         }
         try
         {
+            // The actions the run asks for together meet before acting, as actions run side by side would: what each
+            // records as it begins does not depend on how fast the other is scheduled.
+            await MeetAsync(node, together, ct);
             // As a real action would (a remote call): the run's other actions of the batch start meanwhile.
             await Task.Yield();
+            if (During != null) await During(node.Name, ct);
             return await ActAsync(node, ct);
         }
         finally
         {
             lock (es.Host.Cluster.Sync) inFlight--;
         }
+    }
+
+    readonly Dictionary<int, (int Arrived, TaskCompletionSource All)> meetings = new();
+
+    /// <summary>Waits for the others of the node's batch (at most 10 s; not at all once another failed and the run said so).</summary>
+    async Task MeetAsync(PlannedNode node, int together, CancellationToken ct)
+    {
+        if (together <= 1) return;
+        var batch = node.Batch;
+        Task all;
+        lock (meetings)
+        {
+            var m = meetings.TryGetValue(batch, out var found) ? found : (Arrived: 0, All: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            m.Arrived++;
+            meetings[batch] = m;
+            if (m.Arrived >= together) m.All.TrySetResult();
+            all = m.All.Task;
+        }
+        try { await all.WaitAsync(TimeSpan.FromSeconds(10), ct); }
+        catch (OperationCanceledException) { }
+        catch (TimeoutException) { }
     }
 
     async Task<IReadOnlyList<string>> ActAsync(PlannedNode node, CancellationToken ct)

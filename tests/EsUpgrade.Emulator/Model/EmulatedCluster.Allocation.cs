@@ -316,7 +316,7 @@ public sealed partial class EmulatedCluster
 
     void Place(bool existingData)
     {
-        var now = Clock.UtcNow;
+        var now = pass!.Now;
         // Copies per node, counted once and kept as copies are placed: placing n copies stays linear.
         var perNode = AllCopies.Where(c => c.NodeId != null).GroupBy(c => c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
         var running = RunningNodes.ToList();

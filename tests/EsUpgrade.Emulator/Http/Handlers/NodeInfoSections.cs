@@ -77,7 +77,9 @@ static class NodeInfoSections
     public static void Add(Dictionary<string, object?> info, EmulatedCluster cluster, EmulatedNode n, Func<string, bool> want)
     {
         var p = n.Profile;
-        info["total_indexing_buffer"] = HeapBytes / 10;
+        // The raw field; total_indexing_buffer is its ?human form (NodeInfo.toXContent).
+        info["total_indexing_buffer_in_bytes"] = HeapBytes / 10;
+        var pid = 4000 + (n.Id.Aggregate(17, (h, c) => unchecked(h * 31 + c)) & 0x7fffffff) % 60000;
         if (want("os"))
             info["os"] = new Dictionary<string, object?>
             {
@@ -85,11 +87,11 @@ static class NodeInfoSections
                 ["arch"] = "amd64", ["version"] = "10.0", ["available_processors"] = 8, ["allocated_processors"] = 8,
             };
         if (want("process"))
-            info["process"] = new Dictionary<string, object?> { ["refresh_interval_in_millis"] = 1000, ["id"] = 4000 + Math.Abs(StringComparer.Ordinal.GetHashCode(n.Id)) % 60000, ["mlockall"] = false };
+            info["process"] = new Dictionary<string, object?> { ["refresh_interval_in_millis"] = 1000, ["id"] = pid, ["mlockall"] = false };
         if (want("jvm"))
             info["jvm"] = new Dictionary<string, object?>
             {
-                ["pid"] = 4000 + Math.Abs(StringComparer.Ordinal.GetHashCode(n.Id)) % 60000,
+                ["pid"] = pid,
                 ["version"] = p.Major >= 8 ? "22.0.1" : "17.0.13", ["vm_name"] = "OpenJDK 64-Bit Server VM",
                 ["vm_version"] = p.Major >= 8 ? "22.0.1+8-16" : "17.0.13+11", ["vm_vendor"] = "Oracle Corporation",
                 ["bundled_jdk"] = true, ["using_bundled_jdk"] = true,
