@@ -93,6 +93,7 @@ public class BatchPlannerTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(4)]
+    [InlineData(100)]
     public async Task Up_to_N_data_nodes_go_together_and_never_two_copies_of_a_shard(int maxUnavailable)
     {
         await using var es = await Emulated.StartAsync(Zoned(perZone: 2));
