@@ -185,13 +185,13 @@ public sealed partial class EmulatedCluster
     /// recoveries into each node, kept as copies are placed, the values of each awareness attribute and the cluster
     /// settings read (nodes do not join or leave, nor settings change, during a reroute). Null outside a reroute: a decision then counts for itself.
     /// </summary>
-    sealed class AllocationPass(EmulatedCluster cluster)
+    sealed class AllocationPass(EmulatedCluster cluster, DateTimeOffset now)
     {
         public readonly Dictionary<string, int> Incoming = cluster.AllCopies
             .Where(c => (c.State == ShardState.Initializing && c.RecoveryType == "peer") || c.RelocatingNodeId != null)
             .GroupBy(c => c.RelocatingNodeId ?? c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
         readonly Dictionary<string, (List<string>, List<string>?, int)> values = new(StringComparer.Ordinal);
-        public readonly DateTimeOffset Now = cluster.Clock.UtcNow;
+        public readonly DateTimeOffset Now = now;
         /// <summary>Cluster settings as read in this pass (they do not change during it).</summary>
         public readonly Dictionary<string, string> Settings = new(StringComparer.Ordinal);
         public (List<string> Actual, List<string>? Forced, int Count) Values(string attribute) =>
@@ -280,12 +280,24 @@ public sealed partial class EmulatedCluster
         return index.TierPreference.Length == 0 ? null : index.TierPreference[0];
     }
 
-    /// <summary>Places unassigned copies where the deciders allow, preferring the node that has the copy's data.</summary>
-    void Reroute(bool existingData = false)
+    /// <summary>When the last reroute placed copies: a later one never places them earlier.</summary>
+    DateTimeOffset lastRerouteAt = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Places unassigned copies where the deciders allow, preferring the node that has the copy's data. <paramref name="at"/>:
+    /// when the work that freed the way was due (a recovery ending, a node joining). The copies placed then start at that
+    /// moment, not when the ticker got to it, so the schedule does not stretch with the emulator's own CPU time (tens of
+    /// milliseconds a tick at 100,000 copies) — never before the last reroute, so never before a change made through the API.
+    /// </summary>
+    void Reroute(bool existingData = false, DateTimeOffset? at = null)
     {
         WatchExposure();
         if (Master is null) return;
-        pass = new AllocationPass(this);
+        var now = Clock.UtcNow;
+        var when = at is DateTimeOffset due && due < now ? due : now;
+        if (when < lastRerouteAt) when = lastRerouteAt;
+        lastRerouteAt = when;
+        pass = new AllocationPass(this, when);
         try
         {
             Place(existingData);

@@ -182,7 +182,7 @@ public sealed partial class EmulatedCluster
             }
             if (any)
             {
-                Reroute();
+                Reroute(at: lastDue == DateTimeOffset.MinValue ? now : lastDue);
                 TrackBusy(now);
                 Signal();
             }
