@@ -300,7 +300,7 @@ public sealed partial class EmulatedCluster
         pass = new AllocationPass(this, when);
         try
         {
-            Place(existingData);
+            PlaceUnassigned(existingData);
             if (existingData) Settle();
         }
         finally { pass = null; }
@@ -326,7 +326,7 @@ public sealed partial class EmulatedCluster
         }
     }
 
-    void Place(bool existingData)
+    void PlaceUnassigned(bool existingData)
     {
         var now = pass!.Now;
         // Copies per node, counted once and kept as copies are placed: placing n copies stays linear.
