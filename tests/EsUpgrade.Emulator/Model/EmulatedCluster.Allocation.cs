@@ -330,7 +330,7 @@ public sealed partial class EmulatedCluster
     {
         var now = pass!.Now;
         // Copies per node, counted once and kept as copies are placed: placing n copies stays linear.
-        var perNode = AllCopies.Where(c => c.NodeId != null).GroupBy(c => c.NodeId!).ToDictionary(g => g.Key, g => g.Count());
+        var perNode = CopiesPerNode(c => c.NodeId);
         var running = RunningNodes.ToList();
         // The node the balancer prefers that the deciders allow: the one with the copy's data, then the emptiest.
         var limit = int.Parse(Setting("cluster.routing.allocation.node_concurrent_recoveries"));
@@ -396,6 +396,17 @@ public sealed partial class EmulatedCluster
         ShareBandwidth(now);
     }
 
+    /// <summary>How many copies each node holds (by <paramref name="at"/>): one pass, one lookup a copy (100,000 of them in scale mode).</summary>
+    Dictionary<string, int> CopiesPerNode(Func<ShardCopy, string?> at)
+    {
+        var counts = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        foreach (var index in indices)
+            foreach (var c in index.Copies)
+                if (at(c) is string id)
+                    System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, id, out _)++;
+        return counts;
+    }
+
     /// <summary>Peer recoveries running into the node: copies initializing there from a peer and relocations arriving.</summary>
     int IncomingRecoveries(EmulatedNode node) => pass?.Incoming.GetValueOrDefault(node.Id) ??
         AllCopies.Count(c => (c.State == ShardState.Initializing && c.NodeId == node.Id && c.RecoveryType == "peer") || c.RelocatingNodeId == node.Id);
@@ -458,12 +469,9 @@ public sealed partial class EmulatedCluster
         var limit = int.TryParse(Setting("cluster.routing.allocation.cluster_concurrent_rebalance"), out var l) ? l : 2;
         while (moving < limit)
         {
-            var load = data.ToDictionary(n => n.Id, n => 0);
-            foreach (var c in AllCopies)
-            {
-                var at = c.RelocatingNodeId ?? c.NodeId;
-                if (at != null && load.ContainsKey(at)) load[at]++;
-            }
+            // A relocating copy counts where it is going.
+            var counted = CopiesPerNode(c => c.RelocatingNodeId ?? c.NodeId);
+            var load = data.ToDictionary(n => n.Id, n => counted.GetValueOrDefault(n.Id));
             var move = FindMove(data, load, mode);
             if (move is null) return;
             StartRelocation(move.Value.Copy, move.Value.Target, now);
