@@ -39,6 +39,26 @@ public class BatchedUpgradeTests
     }
 
     [Fact]
+    public async Task A_batch_s_safety_check_reads_the_shards_once_for_all_its_nodes()
+    {
+        await using var es = await Emulated.StartAsync(Zoned());
+        var (api, _, wire) = await KillablePlanAsync(es);
+        var plan = await UpgradePlanner.PlanAsync(api, Target, default, new BatchOptions { ByZone = true });
+        var reads = 0;
+        int? readsAtFirstAction = null;
+        wire.Intercept = r =>
+        {
+            if (r.Path.StartsWith("/_cat/shards", StringComparison.Ordinal)) Interlocked.Increment(ref reads);
+            return null;
+        };
+        var host = new EmulatorHostActions(es) { BeforeAction = _ => readsAtFirstAction ??= Volatile.Read(ref reads) };
+        await new RollingUpgrade(api, plan, host, new MemoryUpgradeStateStore()).RunAsync(default);
+        AssertUpgradedOnce(es);
+        // Zone a's two nodes and the zone as a whole, judged from one read of a green cluster.
+        Assert.Equal(1, readsAtFirstAction);
+    }
+
+    [Fact]
     public async Task Up_to_N_data_nodes_restart_together_and_no_shard_ever_lacks_a_started_copy()
     {
         await using var es = await Emulated.StartAsync(Zoned(perZone: 2));

@@ -224,12 +224,8 @@ public sealed class RollingUpgrade
             switch (s)
             {
                 case UpgradeStep.SafetyCheck:
-                    // Each node's check, with the batch as a whole: it waits, as one node's does, for the cluster to be safe.
-                    foreach (var l in pending)
-                    {
-                        current = l.Planned;
-                        await SafetyCheckAsync(l.Planned, ct, together).ConfigureAwait(false);
-                    }
+                    // Every node's check and the batch's as a whole, from one read of the cluster: it waits, as one node's does.
+                    await SafetyCheckAsync(pending.Select(l => l.Planned).ToList(), ct, together).ConfigureAwait(false);
                     break;
                 case UpgradeStep.NodeActionStarted:
                     foreach (var l in pending) actionStartedThisRun.Add(l.Planned.Name);
@@ -419,9 +415,6 @@ public sealed class RollingUpgrade
     {
         switch (step)
         {
-            case UpgradeStep.SafetyCheck:
-                await SafetyCheckAsync(node, ct).ConfigureAwait(false);
-                break;
             case UpgradeStep.DisableAllocation:
                 await ShardAllocation.DisableAsync(api, AllocationMode.Primaries, persistent: true, ct).ConfigureAwait(false);
                 break;
@@ -538,16 +531,17 @@ public sealed class RollingUpgrade
     /// not all started; the elected master only after every other node is upgraded. Waits up to
     /// <see cref="RollingUpgradeOptions.SafetyTimeout"/> for the cluster to become safe.
     /// </summary>
-    async Task SafetyCheckAsync(PlannedNode node, CancellationToken ct, ISet<string>? batch = null)
+    async Task SafetyCheckAsync(IReadOnlyList<PlannedNode> unit, CancellationToken ct, ISet<string>? batch)
     {
         var deadline = api.Clock.UtcNow + options.SafetyTimeout;
         var poll = api.Polling();
+        var names = string.Join(", ", unit.Select(n => n.Name));
         while (true)
         {
             string? problem;
             try
             {
-                problem = await SafetyProblemAsync(poll, node, ct, batch).ConfigureAwait(false);
+                problem = await SafetyProblemAsync(poll, unit, ct, batch).ConfigureAwait(false);
             }
             catch (EsException ex) when (ex.IsTransient)
             {
@@ -556,8 +550,8 @@ public sealed class RollingUpgrade
             }
             if (problem is null) return;
             if (api.Clock.UtcNow >= deadline)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {node.Name}: {problem}", node.Name);
-            Log.Verbose($"[{node.Name}] not safe yet: {problem}; waiting for the cluster to change");
+                throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart, $"it is not safe to restart {names}: {problem}", unit[0].Name);
+            Log.Verbose($"[{names}] not safe yet: {problem}; waiting for the cluster to change");
             var slice = TimeSpan.FromSeconds(5);
             EsClusterHealth? polled = null;
             try
@@ -570,15 +564,20 @@ public sealed class RollingUpgrade
         }
     }
 
-    /// <summary>The first of <see cref="UpgradeSafety"/>'s objections to restarting the node now, reading only what it needs.</summary>
-    async Task<string?> SafetyProblemAsync(EsApi api, PlannedNode node, CancellationToken ct, ISet<string>? batch = null)
+    /// <summary>
+    /// The first of <see cref="UpgradeSafety"/>'s objections to restarting the unit's nodes now (one node, or a batch's
+    /// nodes still to restart), from one read of what it needs: the nodes, the health, the shards unless green allows
+    /// without them.
+    /// </summary>
+    async Task<string?> SafetyProblemAsync(EsApi api, IReadOnlyList<PlannedNode> unit, CancellationToken ct, ISet<string>? batch)
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         // The nodes of the node's own batch may be down already (a batch resumed after one of its actions failed).
-        var missing = UpgradeSafety.MissingNodes(node.Name, state.Nodes.Select(n => n.Name).Where(n => batch?.Contains(n) != true), nodes);
+        var missing = UpgradeSafety.MissingNodes(unit[0].Name, state.Nodes.Select(n => n.Name).Where(n => batch?.Contains(n) != true), nodes);
         if (missing != null) return missing;
         // Down already (say, it refused to start last time): restarting it takes nothing more away.
-        if (nodes.All(n => n.Name != node.Name)) return null;
+        var up = unit.Where(u => nodes.Any(n => n.Name == u.Name)).ToList();
+        if (up.Count == 0) return null;
         var health = Sample(await HealthReader.GetAsync(api, null, HealthLevel.Cluster, ct).ConfigureAwait(false));
         var unhealthy = UpgradeSafety.HealthProblem(health);
         if (unhealthy != null) return unhealthy;
@@ -586,36 +585,37 @@ public sealed class RollingUpgrade
             return $"{health.NumberOfInFlightFetch} shard copies still fetching their data before allocation";
         // Green with nothing moving: every copy is started, so no primary on the node lacks a started replica. The shard
         // list (100,000 rows on a large cluster) is read only when it is not, or for a batch, which may hold every copy of a shard.
-        if (batch is null && health.Status == HealthStatus.Green)
-            return MasterProblem();
-        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-        if (batch != null)
+        if (batch is not null || health.Status != HealthStatus.Green)
         {
-            // The batch as a whole: every shard on its nodes still to restart keeps a started copy outside them.
-            var toRestart = new HashSet<string>(state.Nodes.Where(n => batch.Contains(n.Name) && !n.Completed.Contains(UpgradeStep.NodeAction)).Select(n => n.Name), StringComparer.Ordinal);
-            if (BatchPlanner.Exposed(toRestart, shards) is string exposed)
-                return $"{string.Join(", ", toRestart)} cannot restart together yet: {exposed}";
+            var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
+            if (batch != null)
+            {
+                // The batch as a whole: every shard on its nodes still to restart keeps a started copy outside them.
+                var toRestart = new HashSet<string>(state.Nodes.Where(n => batch.Contains(n.Name) && !n.Completed.Contains(UpgradeStep.NodeAction)).Select(n => n.Name), StringComparer.Ordinal);
+                if (BatchPlanner.Exposed(toRestart, shards) is string exposed)
+                    return $"{string.Join(", ", toRestart)} cannot restart together yet: {exposed}";
+            }
+            foreach (var node in up)
+                foreach (var (index, shard) in UpgradeSafety.ExposedShards(node.Name, shards))
+                {
+                    var (verdict, reason) = UpgradeSafety.Judge(await AllocationExplanation.ExplainAsync(api, index, shard, primary: false, ct).ConfigureAwait(false));
+                    if (verdict == ReplicaVerdict.Blocked)
+                        throw new EsException(EsErrorKind.InvalidState, ErrorIds.AllocationBlocked, $"it is not safe to restart {node.Name}: {reason}", $"{index}[{shard}]");
+                    if (verdict == ReplicaVerdict.Wait)
+                        return $"primary {index}[{shard}] on {node.Name} has a replica that is not started: {reason}";
+                }
         }
-        foreach (var (index, shard) in UpgradeSafety.ExposedShards(node.Name, shards))
-        {
-            var (verdict, reason) = UpgradeSafety.Judge(await AllocationExplanation.ExplainAsync(api, index, shard, primary: false, ct).ConfigureAwait(false));
-            if (verdict == ReplicaVerdict.Blocked)
-                throw new EsException(EsErrorKind.InvalidState, ErrorIds.AllocationBlocked, $"it is not safe to restart {node.Name}: {reason}", $"{index}[{shard}]");
-            if (verdict == ReplicaVerdict.Wait)
-                return $"primary {index}[{shard}] on {node.Name} has a replica that is not started: {reason}";
-        }
-        return MasterProblem();
-
         // The elected master goes last: waiting for the others helps only if they come before it in this run.
-        string? MasterProblem()
+        foreach (var node in up)
         {
             var masterWaits = UpgradeSafety.MasterGoesLast(node.Name, node.IsElectedMaster, nodes, Target);
             var skipped = state.Nodes.Where(n => n.Name != node.Name && !n.Done).Select(n => n.Name).ToList();
             if (masterWaits != null && skipped.Count > 0)
                 throw new EsException(EsErrorKind.InvalidState, ErrorIds.UnsafeToRestart,
                     $"{node.Name} is the elected master now and goes last, but {string.Join(", ", skipped)} are not upgraded yet (skipped in this run, or planned after it because the master moved since the plan): upgrade them first, then resume.", node.Name);
-            return masterWaits;
+            if (masterWaits != null) return masterWaits;
         }
+        return null;
     }
 
     /// <summary>
