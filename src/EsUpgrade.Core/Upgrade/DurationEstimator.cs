@@ -41,10 +41,10 @@ public static class DurationEstimator
     const int ConcurrentRecoveries = 2;    // cluster.routing.allocation.node_concurrent_recoveries
 
     /// <summary>Gives each node of the plan and the plan itself an estimate; reads the shards and the recovery rate.</summary>
-    public static async Task EstimateAsync(EsApi api, UpgradePlan plan, TimeSpan? restart, UpgradeState? calibration, CancellationToken ct)
+    public static async Task EstimateAsync(EsApi api, UpgradePlan plan, TimeSpan? restart, UpgradeState? calibration, CancellationToken ct, PlanInputs? inputs = null)
     {
-        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-        var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?include_defaults=true&flat_settings=true"), ct).ConfigureAwait(false);
+        inputs ??= await PlanInputs.ReadAsync(api, ct).ConfigureAwait(false);
+        var (shards, settings) = (inputs.Shards, inputs.Settings);
         const string rateKey = "indices.recovery.max_bytes_per_sec";
         var rateText = settings.Prop("transient")?.Str(rateKey) ?? settings.Prop("persistent")?.Str(rateKey) ?? settings.Prop("defaults")?.Str(rateKey) ?? "40mb";
         var rate = ParseBytes(rateText) ?? 40L * 1024 * 1024;

@@ -25,11 +25,11 @@ public static class UpgradePlanner
     };
 
     /// <summary>Reads the cluster's nodes now and plans their upgrade to <paramref name="targetVersion"/>.</summary>
-    public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct, BatchOptions? batching = null)
+    public static async Task<UpgradePlan> PlanAsync(EsApi api, string targetVersion, CancellationToken ct, BatchOptions? batching = null, PlanInputs? inputs = null)
     {
         var nodes = await InventoryReader.GetNodesAsync(api, null, ct).ConfigureAwait(false);
         var plan = Plan(api.Connection, nodes, targetVersion);
-        if (batching != null) await BatchAsync(api, plan, batching, ct).ConfigureAwait(false);
+        if (batching != null) await BatchAsync(api, plan, batching, ct, inputs).ConfigureAwait(false);
         var indices = await IndexReader.GetIndicesAsync(api, null, includeHidden: true, ct).ConfigureAwait(false);
         if (UpgradeSafety.IncompatibleIndices(indices, targetVersion) is string problem)
             plan.Warnings = plan.Warnings.Prepend(problem + " Invoke-EsRollingUpgrade refuses to start until they are reindexed on 7.17 or deleted.").ToList();
@@ -141,12 +141,13 @@ public static class UpgradePlanner
     /// Groups the plan's nodes into batches from the shards as they are now; -ByZone without an attribute takes the first
     /// of the cluster's cluster.routing.allocation.awareness.attributes.
     /// </summary>
-    public static async Task BatchAsync(EsApi api, UpgradePlan plan, BatchOptions batching, CancellationToken ct)
+    public static async Task BatchAsync(EsApi api, UpgradePlan plan, BatchOptions batching, CancellationToken ct, PlanInputs? inputs = null)
     {
+        inputs ??= await PlanInputs.ReadAsync(api, ct).ConfigureAwait(false);
         if (batching.ByZone && batching.ZoneAttribute is null)
         {
             // Set as a cluster setting or in elasticsearch.yml (the defaults show the node's): the first value given.
-            var settings = await api.GetJsonAsync(EsRequest.Get("/_cluster/settings?flat_settings=true&include_defaults=true"), ct).ConfigureAwait(false);
+            var settings = inputs.Settings;
             const string key = "cluster.routing.allocation.awareness.attributes";
             var configured = new[] { "transient", "persistent", "defaults" }.Select(scope => settings.Prop(scope)?.Prop(key) is { } v
                     ? (v.ValueKind == System.Text.Json.JsonValueKind.Array ? string.Join(",", v.EnumerateArray().Select(e => e.GetString())) : v.GetString())
@@ -156,8 +157,7 @@ public static class UpgradePlanner
                 ?? throw new EsException(EsErrorKind.InvalidState, ErrorIds.BatchUnsafe,
                     $"-ByZone needs the attribute that names a node's zone: {plan.ClusterName} has no {key} (without allocation awareness nothing keeps a shard's copies in different zones). Give -ZoneAttribute, or set awareness first.", plan.ClusterName);
         }
-        var shards = await IndexReader.GetShardsAsync(api, null, ct).ConfigureAwait(false);
-        var batches = BatchPlanner.Plan(plan.Nodes, shards, batching);
+        var batches = BatchPlanner.Plan(plan.Nodes, inputs.Shards, batching);
         foreach (var batch in batches.Where(b => b.Nodes.Count > 1))
             foreach (var node in batch.Nodes) node.Batch = batch.Number;
         // The run takes the nodes in the batches' order, a batch's nodes side by side (the tier order is kept).

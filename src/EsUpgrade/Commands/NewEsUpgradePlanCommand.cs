@@ -37,8 +37,10 @@ public sealed class NewEsUpgradePlanCommand : BatchingCmdlet
             var batching = Batching();
             var plan = OffPipeline(async call =>
             {
-                var made = await UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation, batching).ConfigureAwait(false);
-                await DurationEstimator.EstimateAsync(call.Api, made, NodeRestartTime, calibration, call.Cancellation).ConfigureAwait(false);
+                // The shards and settings read once, for the batches and the estimate.
+                var inputs = await PlanInputs.ReadAsync(call.Api, call.Cancellation).ConfigureAwait(false);
+                var made = await UpgradePlanner.PlanAsync(call.Api, TargetVersion, call.Cancellation, batching, inputs).ConfigureAwait(false);
+                await DurationEstimator.EstimateAsync(call.Api, made, NodeRestartTime, calibration, call.Cancellation, inputs).ConfigureAwait(false);
                 return made;
             });
             foreach (var warning in plan.Warnings) WriteWarning(warning);
