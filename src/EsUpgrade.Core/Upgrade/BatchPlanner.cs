@@ -118,7 +118,10 @@ public static class BatchPlanner
             .OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2).ToList();
         if (lost.Count == 0) return null;
         var byIndex = lost.GroupBy(k => k.Item1).Select(g => $"{g.Key} [{string.Join(",", g.Select(k => k.Item2))}]");
-        var noReplicas = lost.Select(k => k.Item1).Distinct().Where(i => copies.Where(c => c.Key.Item1 == i).All(c => c.Value.Count == 1)).ToList();
+        // One pass over the copies (not one per index: a refusal may name thousands of indices at 100,000 copies).
+        var lostIndices = new HashSet<string>(lost.Select(k => k.Item1), StringComparer.Ordinal);
+        var noReplicas = copies.Where(c => lostIndices.Contains(c.Key.Item1)).GroupBy(c => c.Key.Item1)
+            .Where(g => g.All(c => c.Value.Count == 1)).Select(g => g.Key).OrderBy(i => i, StringComparer.Ordinal).ToList();
         return $"{lost.Count} shard(s) would have no started copy outside it: {string.Join("; ", byIndex.Take(10))}{(lost.Count > 10 ? "; ..." : "")}" +
             (noReplicas.Count > 0 ? $" ({string.Join(", ", noReplicas)} has no replicas)" : " (their copies are all on these nodes)");
     }
