@@ -58,6 +58,9 @@ public class DocumentApiTests
         var (both, bothBody) = await c.SendAsync("PUT", "/state/_doc/other?op_type=create&if_seq_no=0&if_primary_term=1", "{}");
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
         Assert.Contains("create operations do not support compare and set", bothBody);
+        var (termOnly, termOnlyBody) = await c.SendAsync("PUT", "/state/_create/other?if_primary_term=1", "{}");
+        Assert.Equal(HttpStatusCode.BadRequest, termOnly.StatusCode);
+        Assert.Contains("create operations do not support compare and set", termOnlyBody);
     }
 
     [Fact]

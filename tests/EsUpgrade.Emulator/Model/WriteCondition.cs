@@ -10,7 +10,8 @@ public sealed record WriteCondition(bool Create, long? IfSeqNo, long? IfPrimaryT
 {
     public static WriteCondition? Of(bool create, long? ifSeqNo, long? ifPrimaryTerm)
     {
-        if (create && ifSeqNo is not null)
+        // IndexRequest.validate: either half of compare-and-set refuses a create.
+        if (create && (ifSeqNo is not null || ifPrimaryTerm is not null))
             throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: create operations do not support compare and set. use index instead;");
         return create || ifSeqNo is not null || ifPrimaryTerm is not null ? new WriteCondition(create, ifSeqNo, ifPrimaryTerm) : null;
     }
